@@ -1,0 +1,186 @@
+"""The case fields of case-fields.md: keys, value sets, ranges and labels (English, Korean).
+
+This module is the one place that says what a case may hold; validation, the store schema,
+the forms and the pathway loader all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Labels = dict[str, str]  # language code -> text
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One case field: its kind, its allowed values or range, and its labels."""
+
+    key: str
+    kind: str  # "text", "enum", "int", "number", "bool", "date", "enum_list"
+    label: Labels
+    section: str
+    values: tuple[str, ...] = ()
+    value_labels: dict[str, Labels] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int | None = None
+    unit: str = ""
+    help: Labels = field(default_factory=dict)
+
+
+def _vl(**pairs: tuple[str, str]) -> dict[str, Labels]:
+    return {k: {"en": en, "ko": ko} for k, (en, ko) in pairs.items()}
+
+
+SECTIONS: dict[str, Labels] = {
+    "identification": {"en": "Identification", "ko": "식별 정보"},
+    "tumour": {"en": "Tumour and pathology", "ko": "종양 및 병리"},
+    "imaging": {"en": "SSTR imaging and burden", "ko": "SSTR 영상 및 종양 부담"},
+    "patient": {"en": "Comorbidities and function", "ko": "동반 질환 및 기능 상태"},
+}
+
+PRIMARY_SITES = _vl(
+    pancreas=("Pancreas", "췌장"),
+    stomach=("Stomach", "위"),
+    duodenum=("Duodenum", "십이지장"),
+    jejunum_ileum=("Jejunum / ileum", "공장 / 회장"),
+    appendix=("Appendix", "충수"),
+    colon=("Colon", "결장"),
+    rectum=("Rectum", "직장"),
+    unknown_primary=("Unknown primary", "원발 부위 불명"),
+)
+
+CASE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("case_code", "text", {"en": "Case code", "ko": "증례 코드"}, "identification",
+              max_length=40,
+              help={"en": "A local pseudonymous code, not a national ID number.",
+                    "ko": "주민등록번호가 아닌 기관 내 가명 코드."}),
+    FieldSpec("sex", "enum", {"en": "Sex", "ko": "성별"}, "identification",
+              values=("F", "M", "other"),
+              value_labels=_vl(F=("Female", "여성"), M=("Male", "남성"), other=("Other", "기타"))),
+    FieldSpec("birth_year", "int", {"en": "Birth year", "ko": "출생 연도"}, "identification",
+              minimum=1900),
+    FieldSpec("diagnosis_date", "date", {"en": "Diagnosis date", "ko": "진단일"}, "identification"),
+    FieldSpec("notes", "text", {"en": "Notes", "ko": "메모"}, "identification", max_length=10_000),
+    FieldSpec("primary_site", "enum", {"en": "Primary site", "ko": "원발 부위"}, "tumour",
+              values=tuple(PRIMARY_SITES), value_labels=PRIMARY_SITES),
+    FieldSpec("differentiation", "enum", {"en": "Differentiation", "ko": "분화도"}, "tumour",
+              values=("well", "poor", "minen"),
+              value_labels=_vl(well=("Well differentiated (NET)", "고분화 (NET)"),
+                               poor=("Poorly differentiated (NEC)", "저분화 (NEC)"),
+                               minen=("MiNEN", "MiNEN (혼합형)"))),
+    FieldSpec("nec_subtype", "enum", {"en": "NEC subtype", "ko": "NEC 아형"}, "tumour",
+              values=("small_cell", "large_cell"),
+              value_labels=_vl(small_cell=("Small cell", "소세포"),
+                               large_cell=("Large cell", "대세포"))),
+    FieldSpec("ki67_percent", "number", {"en": "Ki-67", "ko": "Ki-67"}, "tumour",
+              minimum=0, maximum=100, unit="%"),
+    FieldSpec("mitoses_per_2mm2", "number", {"en": "Mitoses", "ko": "유사분열"}, "tumour",
+              minimum=0, maximum=500, unit="/2 mm²"),
+    FieldSpec("functional_syndrome", "enum", {"en": "Functional syndrome", "ko": "기능성 증후군"},
+              "tumour",
+              values=("none", "carcinoid", "insulinoma", "gastrinoma", "glucagonoma", "vipoma",
+                      "other"),
+              value_labels=_vl(none=("None", "없음"), carcinoid=("Carcinoid syndrome", "카르시노이드 증후군"),
+                               insulinoma=("Insulinoma", "인슐린종"), gastrinoma=("Gastrinoma", "가스트린종"),
+                               glucagonoma=("Glucagonoma", "글루카곤종"), vipoma=("VIPoma", "VIP종"),
+                               other=("Other", "기타"))),
+    FieldSpec("sstr_status", "enum", {"en": "SSTR imaging", "ko": "SSTR 영상"}, "imaging",
+              values=("positive", "negative"),
+              value_labels=_vl(positive=("Positive", "양성"), negative=("Negative", "음성"))),
+    FieldSpec("sstr_heterogeneous", "bool",
+              {"en": "Heterogeneous SSTR uptake", "ko": "SSTR 섭취 불균일"}, "imaging"),
+    FieldSpec("hepatic_burden", "enum", {"en": "Liver tumour burden", "ko": "간 종양 부담"}, "imaging",
+              values=("none", "le25", "26to50", "gt50"),
+              value_labels=_vl(none=("None", "없음"), le25=("≤25%", "≤25%"),
+                               **{"26to50": ("26–50%", "26–50%")}, gt50=(">50%", ">50%"))),
+    FieldSpec("bulk_symptoms", "bool", {"en": "Bulk symptoms", "ko": "종양 부피 증상"}, "imaging"),
+    FieldSpec("pace", "enum", {"en": "Pace of disease", "ko": "질병 진행 속도"}, "imaging",
+              values=("stable", "slow_progression", "rapid_progression"),
+              value_labels=_vl(stable=("Stable", "안정"),
+                               slow_progression=("Slow progression", "느린 진행"),
+                               rapid_progression=("Rapid progression (≤6 months)", "빠른 진행 (6개월 이내)"))),
+    FieldSpec("ecog", "int", {"en": "ECOG performance status", "ko": "ECOG 활동도"}, "patient",
+              minimum=0, maximum=4),
+    FieldSpec("egfr_ml_min", "number", {"en": "eGFR", "ko": "eGFR"}, "patient",
+              minimum=0, maximum=200, unit="mL/min"),
+    FieldSpec("comorbidities", "enum_list", {"en": "Comorbidities", "ko": "동반 질환"}, "patient",
+              values=("uncontrolled_diabetes", "uncontrolled_hypertension", "heart_failure",
+                      "dpd_deficiency"),
+              value_labels=_vl(uncontrolled_diabetes=("Uncontrolled diabetes", "조절되지 않는 당뇨"),
+                               uncontrolled_hypertension=("Uncontrolled hypertension", "조절되지 않는 고혈압"),
+                               heart_failure=("Heart failure", "심부전"),
+                               dpd_deficiency=("DPD deficiency", "DPD 결핍"))),
+)
+
+REGIMENS = _vl(
+    lanreotide=("Lanreotide", "란레오타이드"),
+    octreotide_lar=("Octreotide LAR", "옥트레오타이드 LAR"),
+    everolimus=("Everolimus", "에베로리무스"),
+    sunitinib=("Sunitinib", "수니티닙"),
+    captem=("CAPTEM", "CAPTEM"),
+    temozolomide=("Temozolomide", "테모졸로마이드"),
+    prrt_lu177=("PRRT (177Lu-DOTATATE)", "PRRT (177Lu-DOTATATE)"),
+    platinum_etoposide=("Platinum + etoposide", "백금 + 에토포사이드"),
+    irinotecan_cisplatin=("Irinotecan + cisplatin", "이리노테칸 + 시스플라틴"),
+    folfiri=("FOLFIRI", "FOLFIRI"),
+    folfox=("FOLFOX", "FOLFOX"),
+    cabozantinib=("Cabozantinib", "카보잔티닙"),
+    clinical_trial=("Clinical trial", "임상시험"),
+    best_supportive_care=("Best supportive care", "최선의 지지 요법"),
+    telotristat=("Telotristat ethyl", "텔로트리스탯"),
+    diazoxide=("Diazoxide", "디아족사이드"),
+    high_dose_ppi=("High-dose PPI", "고용량 PPI"),
+    other=("Other", "기타"),
+)
+
+LINE_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("regimen", "enum", {"en": "Regimen", "ko": "요법"}, "lines",
+              values=tuple(REGIMENS), value_labels=REGIMENS),
+    FieldSpec("start_date", "date", {"en": "Start", "ko": "시작일"}, "lines"),
+    FieldSpec("end_date", "date", {"en": "End", "ko": "종료일"}, "lines"),
+    FieldSpec("outcome", "enum", {"en": "Outcome", "ko": "결과"}, "lines",
+              values=("ongoing", "progression", "toxicity", "completed", "other"),
+              value_labels=_vl(ongoing=("Ongoing", "진행 중"), progression=("Progression", "진행"),
+                               toxicity=("Toxicity", "독성"), completed=("Completed", "완료"),
+                               other=("Other", "기타"))),
+    FieldSpec("best_response", "enum", {"en": "Best response", "ko": "최고 반응"}, "lines",
+              values=("CR", "PR", "SD", "PD", "NE"),
+              value_labels=_vl(CR=("CR", "CR"), PR=("PR", "PR"), SD=("SD", "SD"), PD=("PD", "PD"),
+                               NE=("NE", "NE"))),
+    FieldSpec("notes", "text", {"en": "Notes", "ko": "메모"}, "lines", max_length=10_000),
+)
+
+REQUIRED_LINE_KEYS = ("regimen", "outcome")
+SYMPTOM_AGENTS = ("telotristat", "diazoxide", "high_dose_ppi")
+
+# Keys the store adds to a case; accepted in exchange files and by `evaluate`.
+META_KEYS = ("uuid", "revision", "created_at", "updated_at", "who_grade")
+
+FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in CASE_FIELDS}
+LINE_FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in LINE_FIELDS}
+
+# Values a derived field can take, for the pathway loader's checks.
+WHO_GRADES = ("G1", "G2", "G3", "NEC", "MiNEN")
+
+
+def label(spec_labels: Labels, lang: str) -> str:
+    """The label in `lang`, falling back to English."""
+    return spec_labels.get(lang) or spec_labels["en"]
+
+
+def value_label(key: str, value: object, lang: str = "en") -> str:
+    """A human label for a case field's value ("Unknown" for None)."""
+    if value is None:
+        return "Unknown" if lang != "ko" else "알 수 없음"
+    spec = FIELDS_BY_KEY.get(key) or LINE_FIELDS_BY_KEY.get(key)
+    if spec and isinstance(value, str) and value in spec.value_labels:
+        return label(spec.value_labels[value], lang)
+    if isinstance(value, bool):
+        return ("예" if value else "아니오") if lang == "ko" else ("yes" if value else "no")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    unit = spec.unit if spec else ""
+    if unit == "%":
+        return f"{value}%"
+    return f"{value} {unit}".strip()

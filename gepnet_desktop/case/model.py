@@ -1,0 +1,81 @@
+"""The case record as typed Python objects (case-fields.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .fields import CASE_FIELDS, LINE_FIELDS
+
+
+@dataclass
+class Line:
+    """One line of systemic therapy."""
+
+    regimen: str
+    outcome: str
+    start_date: str | None = None
+    end_date: str | None = None
+    best_response: str | None = None
+    notes: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The line as a JSON object, keys in the order of case-fields.md."""
+        return {f.key: getattr(self, f.key) for f in LINE_FIELDS}
+
+
+@dataclass
+class Case:
+    """One patient's case. `None` means unknown; lists are never None."""
+
+    case_code: str | None = None
+    sex: str | None = None
+    birth_year: int | None = None
+    diagnosis_date: str | None = None
+    notes: str | None = None
+    primary_site: str | None = None
+    differentiation: str | None = None
+    nec_subtype: str | None = None
+    ki67_percent: float | None = None
+    mitoses_per_2mm2: float | None = None
+    functional_syndrome: str | None = None
+    sstr_status: str | None = None
+    sstr_heterogeneous: bool | None = None
+    hepatic_burden: str | None = None
+    bulk_symptoms: bool | None = None
+    pace: str | None = None
+    ecog: int | None = None
+    egfr_ml_min: float | None = None
+    comorbidities: list[str] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    # Set by the store; carried in exchange files.
+    uuid: str | None = None
+    revision: int | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def who_grade(self) -> str | None:
+        """The WHO 2019 grade derived from differentiation, Ki-67 and mitoses."""
+        from .grading import who_grade
+
+        return who_grade(self.differentiation, self.ki67_percent, self.mitoses_per_2mm2)
+
+    def to_dict(self, *, meta: bool = False) -> dict[str, Any]:
+        """The case as a JSON object per case-fields.md; `meta` adds the store's keys."""
+        out: dict[str, Any] = {f.key: getattr(self, f.key) for f in CASE_FIELDS}
+        out["comorbidities"] = list(self.comorbidities)
+        out["lines"] = [line.to_dict() for line in self.lines]
+        if meta:
+            out = {"uuid": self.uuid, "revision": self.revision, "created_at": self.created_at,
+                   "updated_at": self.updated_at, "who_grade": self.who_grade, **out}
+        return out
+
+    def copy(self) -> Case:
+        """A deep copy."""
+        data = asdict(self)
+        data["lines"] = [Line(**line) for line in data["lines"]]
+        return Case(**data)
+
+
+CASE_ATTRS = tuple(f.name for f in fields(Case))

@@ -1,0 +1,80 @@
+"""The command line: the same features without a window (evaluate, import, export, ...).
+
+Each subcommand lives in its own module with a `register(subparsers)` function; the module is
+listed in COMMAND_MODULES. A command returns an exit code or raises CliError.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+
+from .. import APP_NAME, __version__, paths
+from .errors import CliError
+
+COMMAND_MODULES = ("evaluate_cmd",)
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="gepnet-desktop",
+        description=f"{APP_NAME}: the Korean consensus pathway (Yoo et al. 2021, Fig. 1) for "
+                    "advanced GEP-NETs. Without a subcommand, opens the main window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR",
+                        help=f"folder of the database and logs (default: ${paths.ENV_VAR}, "
+                             "else the user data dir)")
+    parser.add_argument("--lang", choices=("en", "ko"), default=None,
+                        help="language of explanations and labels (default: from the system)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def system_language() -> str:
+    """'ko' when the environment's locale is Korean, else 'en'."""
+    import locale
+    import os
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if os.environ.get(var):
+            return "ko" if os.environ[var].lower().startswith("ko") else "en"
+    loc = (locale.getlocale()[0] or "").lower()
+    return "ko" if loc.startswith("ko") else "en"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the program; returns the exit code (0 ok, 1 failure found, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    args.lang = args.lang or system_language()
+    try:
+        if args.command is None:
+            from ..ui.app import run_gui
+
+            return run_gui(args)
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(exc.message, file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception:
+        try:
+            from ..logs import setup_logging
+
+            setup_logging()
+            log.exception("unexpected error in command %s", args.command)
+            where = f" The details are in {paths.log_file()}."
+        except Exception:
+            where = ""
+        print(f"{APP_NAME} met an unexpected error and stopped.{where}", file=sys.stderr)
+        return 1

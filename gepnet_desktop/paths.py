@@ -1,0 +1,48 @@
+"""Where the program keeps its data: --data-dir, else GEPNET_DATA_DIR, else the user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+ENV_VAR = "GEPNET_DATA_DIR"
+DB_NAME = "gepnet.db"
+_override: Path | None = None
+
+
+def set_data_dir(path: str | Path | None) -> None:
+    """Use `path` as the data dir for this process (the --data-dir option)."""
+    global _override
+    _override = Path(path).expanduser().resolve() if path else None
+
+
+def data_dir(create: bool = True) -> Path:
+    """The data dir, created on first use unless `create` is false."""
+    if _override is not None:
+        path = _override
+    elif os.environ.get(ENV_VAR):
+        path = Path(os.environ[ENV_VAR]).expanduser().resolve()
+    else:
+        path = Path(user_data_dir("GEPNET-Pathway", appauthor=False))
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_path() -> Path:
+    """The clinic's database file in the data dir."""
+    return data_dir() / DB_NAME
+
+
+def log_dir() -> Path:
+    """Folder of the log files (no patient identifiers are ever logged)."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    """The current log file."""
+    return log_dir() / "gepnet.log"

@@ -1,0 +1,132 @@
+"""The loaded pathway: nodes, edges, options and texts, as read from its data file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .conditions import Condition
+
+Labels = dict[str, str]
+
+
+def text(labels: Labels | None, lang: str = "en") -> str:
+    """A label in `lang`, falling back to English ("" for none)."""
+    if not labels:
+        return ""
+    return labels.get(lang) or labels.get("en", "")
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Stop the walk at this node when `field` is unknown, reporting `report` as missing."""
+
+    field: str
+    report: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A code (a warning, a caution) raised when its condition holds."""
+
+    code: str
+    when: Condition | None
+
+
+@dataclass(frozen=True)
+class OptionRef:
+    """An option listed at a treatment node, when its condition holds."""
+
+    id: str
+    when: Condition | None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One box of the chart."""
+
+    id: str
+    kind: str  # start, decision, group, treatment, action
+    label: Labels
+    x: float
+    y: float
+    w: float
+    h: float
+    provenance: str
+    question: Labels | None = None
+    stop_when_missing: tuple[StopRule, ...] = ()
+    warnings: tuple[Rule, ...] = ()
+    options: tuple[OptionRef, ...] = ()
+    citations: tuple[str, ...] = ()
+    filter_failed: bool = True
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An arrow between two boxes; `trigger` "exhausted" leaves a treatment with no option left."""
+
+    source: str
+    target: str
+    label: Labels | None
+    when: Condition | None
+    provenance: str
+    trigger: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}->{self.target}"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A regimen as shown to the clinician: name, dose as published, citations, access note."""
+
+    id: str
+    name: Labels
+    drug_class: str
+    dose: Labels | None
+    citations: tuple[str, ...]
+    access_kr: dict[str, Any] | None
+    cautions: tuple[Rule, ...]
+
+
+@dataclass
+class Pathway:
+    """A pathway data file, checked and indexed."""
+
+    id: str
+    version: str
+    title: Labels
+    source: dict[str, Any]
+    notice: Labels
+    authors: list[str]
+    changelog: list[dict[str, Any]]
+    provenance_kinds: dict[str, Labels]
+    nodes: dict[str, Node]
+    edges: list[Edge]
+    options: dict[str, Option]
+    cautions: dict[str, Labels]
+    warnings: dict[str, Labels]
+    symptom_control: dict[str, list[str]]
+    references: dict[str, str]
+    newer_evidence: list[dict[str, Any]]
+    failure_outcomes: tuple[str, ...]
+    not_anti_tumour: tuple[str, ...]
+    failure_implies: dict[str, list[str]]
+    progression_paces: tuple[str, ...]
+    path: Path | None = None
+    out_edges: dict[str, list[Edge]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.out_edges = {nid: [] for nid in self.nodes}
+        for edge in self.edges:
+            self.out_edges[edge.source].append(edge)
+
+    @property
+    def start(self) -> Node:
+        return next(n for n in self.nodes.values() if n.kind == "start")
+
+    def edge(self, source: str, target: str) -> Edge | None:
+        """The edge from `source` to `target`, if there is one."""
+        return next((e for e in self.out_edges.get(source, []) if e.target == target), None)

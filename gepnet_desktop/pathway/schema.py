@@ -1,0 +1,270 @@
+"""Checks a pathway data file before it is used: every failure is one sentence naming the file
+and the node, edge or section at fault."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from ..case.fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, REGIMENS, WHO_GRADES
+from .conditions import COMPARISONS, NULL_OPS
+
+TOP_KEYS = {
+    "id": True, "version": True, "schema": True, "title": True, "source": True,
+    "reconstruction_notice": True, "authors": True, "changelog": True, "provenance_kinds": True,
+    "failure": True, "progression_paces": True, "nodes": True, "edges": True, "options": True,
+    "cautions": True, "warnings": True, "symptom_control": True, "references": True,
+    "newer_evidence": False,
+}
+NODE_KEYS = {"id", "kind", "label", "layout", "provenance", "question", "stop_when_missing",
+             "warnings", "options", "citations", "filter_failed"}
+EDGE_KEYS = {"from", "to", "label", "when", "provenance", "trigger"}
+OPTION_KEYS = {"name", "class", "dose", "citations", "access_kr", "cautions"}
+KINDS = ("start", "decision", "group", "treatment", "action")
+SCHEMA_VERSION = 1
+
+# Derived facts a condition may name besides the case fields: (kind, allowed values).
+DERIVED_FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "who_grade": ("enum", WHO_GRADES),
+    "failed": ("enum_list", tuple(REGIMENS)),
+    "any_failed": ("bool", ()),
+    "progression_documented": ("bool", ()),
+    "current_regimen": ("enum", tuple(REGIMENS)),
+}
+
+
+def fact_kind(name: str) -> tuple[str, tuple[str, ...]] | None:
+    """The kind and value set of a field a condition may name, or None if unknown."""
+    if name in DERIVED_FACTS:
+        return DERIVED_FACTS[name]
+    spec = FIELDS_BY_KEY.get(name)
+    if spec is None or spec.kind in ("text", "date"):
+        return None
+    return spec.kind, spec.values
+
+
+def _value_ok(kind: str, values: tuple[str, ...], v: Any) -> bool:
+    if kind in ("enum", "enum_list"):
+        return isinstance(v, str) and v in values
+    if kind == "bool":
+        return isinstance(v, bool)
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def check_condition(cond: Any, where: str) -> list[str]:
+    """Problems with one condition; `where` names its place ("edge a->b")."""
+    if not isinstance(cond, dict):
+        return [f"{where}: a condition must be an object"]
+    for key in ("all", "any"):
+        if key in cond:
+            if set(cond) != {key} or not isinstance(cond[key], list) or not cond[key]:
+                return [f"{where}: '{key}' must be the only key and hold a non-empty list"]
+            return [p for c in cond[key] for p in check_condition(c, where)]
+    if "not" in cond:
+        if set(cond) != {"not"}:
+            return [f"{where}: 'not' must be the only key of its condition"]
+        return check_condition(cond["not"], where)
+    extra = set(cond) - {"field", "op", "value"}
+    if extra:
+        return [f"{where}: unknown condition key {sorted(extra)[0]!r}"]
+    name, op = cond.get("field"), cond.get("op")
+    kind = fact_kind(name) if isinstance(name, str) else None
+    if kind is None:
+        return [f"{where}: condition names unknown case field {name!r}"]
+    if op in NULL_OPS:
+        return [f"{where}: {op} on {name} takes no value"] if "value" in cond else []
+    if op not in COMPARISONS:
+        return [f"{where}: unknown operator {op!r} on {name}"]
+    fkind, values = kind
+    value = cond.get("value")
+    if op in ("lt", "le", "gt", "ge"):
+        ok = fkind in ("int", "number") and _value_ok(fkind, values, value)
+    elif op in ("contains", "contains_any"):
+        items = value if op == "contains_any" and isinstance(value, list) else [value]
+        ok = fkind == "enum_list" and (op == "contains" or isinstance(value, list)) and all(
+            _value_ok(fkind, values, v) for v in items)
+    elif op in ("in", "not_in"):
+        ok = fkind != "enum_list" and isinstance(value, list) and bool(value) and all(
+            _value_ok(fkind, values, v) for v in value)
+    else:
+        ok = fkind != "enum_list" and _value_ok(fkind, values, value)
+    return [] if ok else [f"{where}: value {value!r} does not fit {op} on {name}"]
+
+
+def _labels(v: Any) -> bool:
+    return isinstance(v, dict) and isinstance(v.get("en"), str) and isinstance(v.get("ko"), str)
+
+
+def check_document(doc: Any, name: str) -> list[str]:
+    """Every problem with a pathway document, one sentence each, prefixed with the file name."""
+    if not isinstance(doc, dict):
+        return [f"{name}: the file must hold a JSON object"]
+    errs: list[str] = []
+    for key in doc:
+        if key not in TOP_KEYS:
+            errs.append(f"unknown top-level key {key!r}")
+    for key, required in TOP_KEYS.items():
+        if required and key not in doc:
+            errs.append(f"missing top-level key {key!r}")
+    if errs:
+        return [f"{name}: {e}" for e in errs]
+    if doc["schema"] != SCHEMA_VERSION:
+        return [f"{name}: schema {doc['schema']!r} is not supported (this program reads "
+                f"schema {SCHEMA_VERSION})"]
+    refs = doc["references"] if isinstance(doc["references"], dict) else {}
+    prov = doc["provenance_kinds"] if isinstance(doc["provenance_kinds"], dict) else {}
+    options = doc["options"] if isinstance(doc["options"], dict) else {}
+    cautions = doc["cautions"] if isinstance(doc["cautions"], dict) else {}
+    warnings = doc["warnings"] if isinstance(doc["warnings"], dict) else {}
+
+    def cites(where: str, items: Any) -> None:
+        if not isinstance(items, list):
+            errs.append(f"{where}: citations must be a list")
+            return
+        errs.extend(f"{where}: citation {c!r} is not in references" for c in items if c not in refs)
+
+    for section in ("cautions", "warnings", "provenance_kinds"):
+        for code, labels in (doc[section] or {}).items():
+            if not _labels(labels):
+                errs.append(f"{section} {code!r}: needs texts in en and ko")
+    nodes = doc["nodes"] if isinstance(doc["nodes"], list) else []
+    ids: list[str] = []
+    for i, node in enumerate(nodes):
+        nid = node.get("id") if isinstance(node, dict) else None
+        where = f"node {nid!r}" if isinstance(nid, str) else f"node #{i + 1}"
+        if not isinstance(node, dict) or not isinstance(nid, str) or not nid:
+            errs.append(f"{where}: must be an object with a text id")
+            continue
+        if nid in ids:
+            errs.append(f"{where}: duplicate node id")
+        ids.append(nid)
+        errs.extend(f"{where}: unknown key {k!r}" for k in node if k not in NODE_KEYS)
+        if node.get("kind") not in KINDS:
+            errs.append(f"{where}: kind {node.get('kind')!r} is not one of {', '.join(KINDS)}")
+        if not _labels(node.get("label")):
+            errs.append(f"{where}: label needs texts in en and ko")
+        if "question" in node and not _labels(node["question"]):
+            errs.append(f"{where}: question needs texts in en and ko")
+        lay = node.get("layout")
+        if not isinstance(lay, dict) or not all(
+                isinstance(lay.get(k), (int, float)) for k in ("x", "y")) or set(lay) - {
+                "x", "y", "w", "h"}:
+            errs.append(f"{where}: layout needs numbers x and y (and optionally w, h)")
+        if node.get("provenance") not in prov:
+            errs.append(f"{where}: provenance {node.get('provenance')!r} is not one of "
+                        f"{', '.join(prov)}")
+        for rule in node.get("stop_when_missing", []):
+            if isinstance(rule, dict):
+                field, report = rule.get("field"), rule.get("report", rule.get("field"))
+            else:
+                field = report = rule
+            for f in (field, report):
+                if f not in FIELDS_BY_KEY and f not in DERIVED_FACTS:
+                    errs.append(f"{where}: stop_when_missing names unknown case field {f!r}")
+        for rule in node.get("warnings", []):
+            if not isinstance(rule, dict) or rule.get("code") not in warnings:
+                errs.append(f"{where}: warning {rule!r} is not in the warnings section")
+            elif "when" in rule:
+                errs.extend(check_condition(rule["when"], f"{where} warning {rule['code']}"))
+        if node.get("kind") == "treatment":
+            opts = node.get("options")
+            if not isinstance(opts, list) or not opts:
+                errs.append(f"{where}: a treatment node needs a non-empty options list")
+                opts = []
+            for ref in opts:
+                oid = ref.get("id") if isinstance(ref, dict) else None
+                if oid not in options:
+                    errs.append(f"{where}: option {oid!r} is not in the options section")
+                elif "when" in ref:
+                    errs.extend(check_condition(ref["when"], f"{where} option {oid}"))
+        elif "options" in node:
+            errs.append(f"{where}: only treatment nodes list options")
+        cites(where, node.get("citations", []))
+
+    known = set(ids)
+    seen_edges: set[tuple[str, str]] = set()
+    edges = doc["edges"] if isinstance(doc["edges"], list) else []
+    for edge in edges:
+        if not isinstance(edge, dict):
+            errs.append("edge: must be an object")
+            continue
+        src, dst = edge.get("from"), edge.get("to")
+        where = f"edge {src}->{dst}"
+        errs.extend(f"{where}: unknown key {k!r}" for k in edge if k not in EDGE_KEYS)
+        for end in (src, dst):
+            if end not in known:
+                errs.append(f"{where}: refers to unknown node {end!r}")
+        if (src, dst) in seen_edges:
+            errs.append(f"{where}: duplicate edge")
+        seen_edges.add((src, dst))
+        if "label" in edge and not _labels(edge["label"]):
+            errs.append(f"{where}: label needs texts in en and ko")
+        if edge.get("provenance") not in prov:
+            errs.append(f"{where}: provenance {edge.get('provenance')!r} is not one of "
+                        f"{', '.join(prov)}")
+        if "trigger" in edge and edge["trigger"] != "exhausted":
+            errs.append(f"{where}: trigger {edge['trigger']!r} is not 'exhausted'")
+        if "when" in edge:
+            errs.extend(check_condition(edge["when"], where))
+
+    starts = [n["id"] for n in nodes if isinstance(n, dict) and n.get("kind") == "start"]
+    if len(starts) != 1:
+        errs.append(f"nodes: there must be exactly one start node, found {len(starts)}")
+    else:
+        reach, queue = {starts[0]}, deque([starts[0]])
+        while queue:
+            cur = queue.popleft()
+            for edge in edges:
+                if not isinstance(edge, dict) or edge.get("from") != cur:
+                    continue
+                if edge.get("to") not in reach:
+                    reach.add(edge["to"])
+                    queue.append(edge["to"])
+        errs.extend(f"node {nid!r}: unreachable from the start node" for nid in ids
+                    if nid not in reach)
+
+    for oid, opt in options.items():
+        where = f"option {oid!r}"
+        if oid not in REGIMENS:
+            errs.append(f"{where}: not in the regimen vocabulary")
+        if not isinstance(opt, dict):
+            errs.append(f"{where}: must be an object")
+            continue
+        errs.extend(f"{where}: unknown key {k!r}" for k in opt if k not in OPTION_KEYS)
+        if not _labels(opt.get("name")):
+            errs.append(f"{where}: name needs texts in en and ko")
+        if opt.get("dose") is not None and not _labels(opt["dose"]):
+            errs.append(f"{where}: dose needs texts in en and ko, or null")
+        cites(where, opt.get("citations", []))
+        note = opt.get("access_kr")
+        if note is not None and (not isinstance(note, dict) or not isinstance(
+                note.get("as_of"), str) or not _labels(note.get("text"))):
+            errs.append(f"{where}: access_kr needs as_of and a text in en and ko, or null")
+        elif note:
+            cites(where, note.get("citations", []))
+        for rule in opt.get("cautions", []):
+            if not isinstance(rule, dict) or rule.get("code") not in cautions:
+                errs.append(f"{where}: caution {rule!r} is not in the cautions section")
+            else:
+                errs.extend(check_condition(rule.get("when"), f"{where} caution {rule['code']}"))
+
+    syndromes = FIELDS_BY_KEY["functional_syndrome"].values
+    for syn, ids_ in (doc["symptom_control"] or {}).items():
+        if syn not in syndromes:
+            errs.append(f"symptom_control {syn!r}: not a functional_syndrome value")
+        errs.extend(f"symptom_control {syn!r}: option {o!r} is not in the options section"
+                    for o in ids_ if o not in options)
+    fail = doc["failure"] if isinstance(doc["failure"], dict) else {}
+    for reg in [*fail.get("not_anti_tumour", []), *fail.get("implies", {})] + [
+            r for rs in fail.get("implies", {}).values() for r in rs]:
+        if reg not in REGIMENS:
+            errs.append(f"failure: {reg!r} is not in the regimen vocabulary")
+    line_outcomes = LINE_FIELDS_BY_KEY["outcome"].values
+    errs.extend(f"failure: outcome {o!r} is not a line outcome" for o in fail.get("outcomes", [])
+                if o not in line_outcomes)
+    paces = FIELDS_BY_KEY["pace"].values
+    errs.extend(f"progression_paces: {p!r} is not a pace value" for p in doc["progression_paces"]
+                if p not in paces)
+    for item in doc.get("newer_evidence", []):
+        cites(f"newer_evidence {item.get('id')!r}", item.get("citations", []))
+    return [f"{name}: {e}" for e in errs]

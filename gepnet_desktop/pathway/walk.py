@@ -1,0 +1,147 @@
+"""Walks a validated case through a pathway (pathway-spec.md) and returns the evaluation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..case.model import Case
+from . import explain
+from .conditions import holds
+from .facts import case_facts
+from .loader import PathwayError, default_pathway
+from .model import Node, Pathway
+
+CONTRACT_KEYS = ("who_grade", "status", "path", "recommendation_node", "options",
+                 "symptom_control", "missing", "warnings", "current_regimen")
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """An option at the end of the path, with the cautions that apply to this patient."""
+
+    id: str
+    cautions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why the walk went the way it did at one node of the path."""
+
+    node: str
+    text: str
+
+
+@dataclass
+class Evaluation:
+    """The result of a walk: the contract's keys plus explanations and the edges taken."""
+
+    who_grade: str | None
+    status: str  # "recommendation" or "needs_data"
+    path: list[str]
+    recommendation_node: str | None
+    options: list[OptionResult]
+    symptom_control: list[str]
+    missing: list[str]
+    warnings: list[str]
+    current_regimen: str | None
+    failed: list[str] = field(default_factory=list)
+    explanations: list[Explanation] = field(default_factory=list)
+    pathway_id: str = ""
+    pathway_version: str = ""
+
+    @property
+    def path_edges(self) -> list[str]:
+        """Edge ids (`from->to`) along the path, in order."""
+        return [f"{a}->{b}" for a, b in zip(self.path, self.path[1:], strict=False)]
+
+    @property
+    def stop_node(self) -> str | None:
+        """The node where the walk stopped for missing data, if it did."""
+        return self.path[-1] if self.status == "needs_data" else None
+
+    def to_contract(self) -> dict[str, Any]:
+        """Exactly the JSON object of the contract."""
+        return {
+            "who_grade": self.who_grade,
+            "status": self.status,
+            "path": list(self.path),
+            "recommendation_node": self.recommendation_node,
+            "options": [{"id": o.id, "cautions": list(o.cautions)} for o in self.options],
+            "symptom_control": list(self.symptom_control),
+            "missing": list(self.missing),
+            "warnings": list(self.warnings),
+            "current_regimen": self.current_regimen,
+        }
+
+    def to_json(self, *, explain: bool = False) -> dict[str, Any]:
+        """The contract's object; `explain` adds the pathway id and version and the reasons."""
+        out = self.to_contract()
+        if explain:
+            out["pathway"] = {"id": self.pathway_id, "version": self.pathway_version}
+            out["explanations"] = [{"node": e.node, "text": e.text} for e in self.explanations]
+        return out
+
+
+def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(r.code for r in pathway.options[option_id].cautions if holds(r.when, facts))
+
+
+def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") -> Evaluation:
+    """Walk one validated case; explanations are written in `lang` ("en" or "ko")."""
+    pathway = pathway or default_pathway()
+    lang = lang if lang in explain.PHRASES else "en"
+    facts = case_facts(case, pathway)
+    result = Evaluation(
+        who_grade=facts["who_grade"], status="needs_data", path=[], recommendation_node=None,
+        options=[], symptom_control=list(pathway.symptom_control.get(
+            case.functional_syndrome or "", [])),
+        missing=[], warnings=[], current_regimen=facts["current_regimen"],
+        failed=list(facts["failed"]), pathway_id=pathway.id, pathway_version=pathway.version,
+    )
+    node: Node | None = pathway.start
+    while node is not None:
+        result.path.append(node.id)
+        node = _visit(node, pathway, facts, result, lang)
+    return result
+
+
+def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluation,
+           lang: str) -> Node | None:
+    """Apply one node to the result; the next node, or None where the walk ends."""
+    for stop in node.stop_when_missing:
+        if facts.get(stop.field) is None:
+            result.missing = [stop.report]
+            result.explanations.append(Explanation(node.id, explain.stop_sentence(stop.report,
+                                                                                  lang)))
+            return None
+    for rule in node.warnings:
+        if rule.code not in result.warnings and holds(rule.when, facts):
+            result.warnings.append(rule.code)
+    edges = pathway.out_edges[node.id]
+    if node.kind == "treatment":
+        base = [o.id for o in node.options if holds(o.when, facts)]
+        left = [o for o in base if o not in facts["failed"]] if node.filter_failed else base
+        removed = [o for o in base if o not in left]
+        if removed:
+            result.explanations.append(
+                Explanation(node.id, explain.removed_sentence(removed, lang)))
+        if left:
+            result.status = "recommendation"
+            result.recommendation_node = node.id
+            result.options = [OptionResult(o, _cautions(pathway, o, facts)) for o in left]
+            return None
+        onward = next((e for e in edges if e.trigger == "exhausted"), None)
+        if onward is None:
+            raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no option "
+                                "left and no 'exhausted' edge"])
+        result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
+        return pathway.nodes[onward.target]
+    for edge in edges:
+        if edge.trigger != "exhausted" and holds(edge.when, facts):
+            if edge.when is not None:
+                result.explanations.append(Explanation(
+                    node.id, explain.decision_sentence(edge, facts, lang)))
+            return pathway.nodes[edge.target]
+    raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no edge that fits "
+                        "this case"])
