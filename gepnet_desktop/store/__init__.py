@@ -1,0 +1,1 @@
+"""The clinic's SQLite database (being built: see issue 3)."""

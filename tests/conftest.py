@@ -1,0 +1,30 @@
+"""Shared fixtures: every test runs headless with a fresh, empty data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "clinical"
+VIGNETTES_FILE = SHARED / "vignettes.json"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data dir for each test, through GEPNET_DATA_DIR."""
+    from gepnet_desktop import paths
+
+    target = tmp_path / "data"
+    monkeypatch.setenv(paths.ENV_VAR, str(target))
+    monkeypatch.setattr(paths, "_override", None)
+    return target
+
+
+def load_vignettes() -> list[dict]:
+    """The contract's worked cases (../shared/clinical/vignettes.json)."""
+    return json.loads(VIGNETTES_FILE.read_text(encoding="utf-8"))
