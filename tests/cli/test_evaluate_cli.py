@@ -1,0 +1,103 @@
+"""`gepnet-desktop evaluate`: the contract's JSON, readable summaries, and clean refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gepnet_desktop.cli import main
+from tests.conftest import load_vignettes
+
+VIGNETTES = load_vignettes()
+
+
+def run(argv: list[str], capsys, stdin: str | None = None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write(tmp_path: Path, data, name: str = "in.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def test_a_list_gives_the_contract_json_in_the_same_order(tmp_path, capsys) -> None:
+    code, out, err = run(["evaluate", write(tmp_path, [v["case"] for v in VIGNETTES]), "--json"],
+                         capsys)
+    assert code == 0 and err == ""
+    assert json.loads(out) == [v["expected"] for v in VIGNETTES]
+
+
+def test_one_object_from_standard_input_gives_one_object(capsys, monkeypatch) -> None:
+    code, out, _ = run(["evaluate", "-", "--json"], capsys,
+                       stdin=json.dumps(VIGNETTES[0]["case"]), monkeypatch=monkeypatch)
+    assert code == 0 and json.loads(out) == VIGNETTES[0]["expected"]
+
+
+def test_explain_adds_pathway_and_reasons_in_korean(tmp_path, capsys) -> None:
+    code, out, _ = run(["--lang", "ko", "evaluate", write(tmp_path, VIGNETTES[0]["case"]),
+                        "--json", "--explain"], capsys)
+    data = json.loads(out)
+    assert code == 0 and data["pathway"]["id"] == "kr-gepnet-2021"
+    behaviour = next(e["text"] for e in data["explanations"] if e["node"] == "behaviour")
+    assert "Ki-67 1% 10% 미만" in behaviour
+
+
+def test_readable_summary_names_options_doses_and_banner(tmp_path, capsys) -> None:
+    code, out, _ = run(["--lang", "en", "evaluate", write(tmp_path, VIGNETTES[0]["case"])],
+                       capsys)
+    assert code == 0
+    assert "Case 1 (V01)" in out and "Lanreotide autogel" in out and "120 mg" in out
+    assert "Ki-67 1% is below 10%" in out
+    assert "verify against the published figure" in out
+
+
+def test_invalid_cases_exit_2_with_every_problem_and_nothing_on_stdout(tmp_path, capsys) -> None:
+    cases = [VIGNETTES[0]["case"], {"case_code": "B2", "ki67_percent": 101, "pace": "fast"}]
+    code, out, err = run(["evaluate", write(tmp_path, cases), "--json"], capsys)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("case 2 (B2): ki67_percent: 101 is out of range")
+    assert lines[1].startswith("case 2 (B2): pace:")
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, "no such file"), ("{not json", "is not valid JSON (line 1"),
+])
+def test_unreadable_input_is_one_sentence(tmp_path, capsys, content, message) -> None:
+    path = tmp_path / "x.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    code, out, err = run(["evaluate", str(path)], capsys)
+    assert code == 2 and out == "" and message in err and "Traceback" not in err
+
+
+def test_a_broken_pathway_file_is_refused_naming_file_and_node(tmp_path, capsys) -> None:
+    from gepnet_desktop.bundled import resource_path
+
+    doc = json.loads(resource_path("pathways", "kr-gepnet-2021.json").read_text("utf-8"))
+    next(n for n in doc["nodes"] if n["id"] == "behaviour")["colour"] = "red"
+    pw = write(tmp_path, doc, "broken.json")
+    code, out, err = run(["evaluate", write(tmp_path, VIGNETTES[0]["case"]), "--pathway", pw],
+                         capsys)
+    assert code == 2 and out == ""
+    assert err.strip() == f"{pw}: node 'behaviour': unknown key 'colour'"
+
+
+def test_the_installed_command_never_shows_a_traceback(tmp_path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"ki67_percent": "high"}', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "gepnet_desktop", "evaluate", str(bad)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("case 1: ki67_percent:") and "Traceback" not in proc.stderr

@@ -1,0 +1,82 @@
+"""A broken pathway file is refused with one sentence per problem naming the file and element."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from gepnet_desktop.bundled import resource_path
+from gepnet_desktop.pathway import PathwayError, build_pathway, load_pathway
+
+DOC = json.loads(resource_path("pathways", "kr-gepnet-2021.json").read_text(encoding="utf-8"))
+
+
+def problems(mutate) -> list[str]:
+    doc = copy.deepcopy(DOC)
+    mutate(doc)
+    with pytest.raises(PathwayError) as info:
+        build_pathway(doc, "broken.json")
+    assert all(p.startswith("broken.json: ") for p in info.value.problems)
+    return info.value.problems
+
+
+def node(doc: dict, nid: str) -> dict:
+    return next(n for n in doc["nodes"] if n["id"] == nid)
+
+
+def edge(doc: dict, a: str, b: str) -> dict:
+    return next(e for e in doc["edges"] if e["from"] == a and e["to"] == b)
+
+
+def test_the_bundled_file_loads_with_every_contract_node() -> None:
+    pathway = load_pathway(resource_path("pathways", "kr-gepnet-2021.json"))
+    assert pathway.id == "kr-gepnet-2021" and pathway.version
+    assert len(pathway.nodes) == 26
+    assert "verify against the published figure" in pathway.notice["en"]
+    for n in pathway.nodes.values():
+        assert n.label["en"] and n.label["ko"] and n.provenance in pathway.provenance_kinds
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda d: node(d, "grade").update(colour="red"), "node 'grade': unknown key 'colour'"),
+    (lambda d: d.update(extra=1), "unknown top-level key 'extra'"),
+    (lambda d: d["nodes"].append(copy.deepcopy(node(d, "nec"))), "node 'nec': duplicate node id"),
+    (lambda d: edge(d, "grade", "net_g3").update(to="nowhere"),
+     "edge grade->nowhere: refers to unknown node 'nowhere'"),
+    (lambda d: d["edges"].remove(edge(d, "differentiation", "nec")),
+     "node 'nec': unreachable from the start node"),
+    (lambda d: edge(d, "grade", "net_g3").update(when={"field": "ki68", "op": "eq", "value": 1}),
+     "edge grade->net_g3: condition names unknown case field 'ki68'"),
+    (lambda d: edge(d, "sstr_status", "sstr_positive").update(
+        when={"field": "sstr_status", "op": "eq", "value": "positiv"}),
+     "edge sstr_status->sstr_positive: value 'positiv' does not fit eq on sstr_status"),
+    (lambda d: edge(d, "grade", "net_g3").update(when={"field": "ki67_percent", "op": "lt",
+                                                          "value": "10"}),
+     "does not fit lt on ki67_percent"),
+    (lambda d: edge(d, "grade", "net_g3").update(when={"field": "pace", "op": "eval",
+                                                          "value": "x"}),
+     "unknown operator 'eval'"),
+    (lambda d: node(d, "ssa_first_line")["options"].append({"id": "aspirin"}),
+     "node 'ssa_first_line': option 'aspirin' is not in the options section"),
+    (lambda d: node(d, "ssa_first_line").update(citations=["nobody2020"]),
+     "node 'ssa_first_line': citation 'nobody2020' is not in references"),
+    (lambda d: node(d, "grade").update(kind="oval"), "node 'grade': kind 'oval'"),
+    (lambda d: d["options"]["everolimus"]["cautions"].append({"code": "pregnancy"}),
+     "option 'everolimus': caution"),
+    (lambda d: d.update(schema=2), "schema 2 is not supported"),
+])
+def test_each_problem_is_one_sentence_naming_the_element(mutate, expected: str) -> None:
+    found = problems(mutate)
+    assert any(expected in p for p in found), found
+
+
+def test_unreadable_and_invalid_json_files(tmp_path: Path) -> None:
+    with pytest.raises(PathwayError, match="cannot be read"):
+        load_pathway(tmp_path / "absent.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nodes: ", encoding="utf-8")
+    with pytest.raises(PathwayError, match=r"bad\.json: is not valid JSON"):
+        load_pathway(bad)
