@@ -30,6 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "else the user data dir)")
     parser.add_argument("--lang", choices=("en", "ko"), default=None,
                         help="language of explanations and labels (default: from the system)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation (example cases, a temporary database, the "
+                             "chart) and exit: 0 when all pass, 1 naming what failed")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
@@ -56,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
         paths.set_data_dir(args.data_dir)
     args.lang = args.lang or system_language()
     try:
+        if args.self_test:
+            from ..selftest import run_self_test
+
+            return run_self_test()
         if args.command is None:
             from ..ui.app import run_gui
 
