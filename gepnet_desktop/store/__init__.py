@@ -1,1 +1,28 @@
-"""The clinic's SQLite database (being built: see issue 3)."""
+"""The clinic's SQLite database: schema and migrations, the case repository with its audit
+trail, exchange files (JSON, CSV), backups and checks. No Qt and no pathway here: the
+recommendation stored for search comes from a callback given to `Store.open`."""
+
+from .audit import AuditEntry
+from .backup import auto_backup, backup_database, check_database, restore_database
+from .cases import SORT_COLUMNS, CaseQuery, CaseRow, Store
+from .errors import (
+    Cancelled,
+    ConflictError,
+    DatabaseBusy,
+    DuplicateCodeError,
+    ImportFailed,
+    NewerSchemaError,
+    NotADatabaseError,
+    NotFoundError,
+    RecordProblem,
+    StoreError,
+    ValidationFailed,
+)
+from .exchange import ImportReport, export_cases, import_cases
+from .migrations import SCHEMA_VERSION
+
+__all__ = ["SCHEMA_VERSION", "SORT_COLUMNS", "AuditEntry", "Cancelled", "CaseQuery", "CaseRow",
+           "ConflictError", "DatabaseBusy", "DuplicateCodeError", "ImportFailed", "ImportReport",
+           "NewerSchemaError", "NotADatabaseError", "NotFoundError", "RecordProblem", "Store",
+           "StoreError", "ValidationFailed", "auto_backup", "backup_database", "check_database",
+           "export_cases", "import_cases", "restore_database"]

@@ -1,0 +1,293 @@
+"""Backups (SQLite's online backup API), restore, rotating automatic backups, and the check.
+
+A backup is one self-contained file (rollback journal, not WAL) that `restore` and `Store.open`
+accept. Nothing here needs the program to be closed, except that a restore replaces what every
+open Store sees: close them first and open again after.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from ..case import validate_case
+from .cases import Store
+from .db import APPLICATION_ID, connect, pragma_int, probe, read_header
+from .errors import Cancelled, NewerSchemaError, NotADatabaseError, StoreError
+from .migrations import MIGRATIONS, SCHEMA_VERSION, migrate, newer_schema_message
+from .rows import CASE_SELECT, LINE_SELECT, row_to_case
+from .settings import backups_to_keep
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], bool]
+BACKUP_DIR = "backups"
+PAGES_PER_STEP = 256
+REQUIRED_TABLES = {1: {"cases", "lines", "audit", "store_state"}, 3: {"cases_fts"}}
+
+
+class _Stop(Exception):
+    """Raised inside SQLite's progress callback to abort a backup."""
+
+
+def _stamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    target = folder / f"{stem}{suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{n}{suffix}"
+    return target
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a missing file, a non-SQLite file, another program's file or a newer schema."""
+    header = probe(path)
+    if header is None:
+        raise NotADatabaseError(f"{path}: no database there (the file is missing or empty).")
+    if header.user_version > SCHEMA_VERSION:
+        raise NewerSchemaError(newer_schema_message(path, header.user_version))
+    if header.application_id != APPLICATION_ID:
+        raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it belongs to "
+                                "another program); choose the gepnet.db file or a backup of it.")
+
+
+@contextlib.contextmanager
+def _source(store_or_path: Store | str | Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
+    if isinstance(store_or_path, Store):
+        yield store_or_path.db.conn, store_or_path.path
+        return
+    path = Path(store_or_path).expanduser().resolve()
+    _check_ours(path)
+    db = connect(path)
+    try:
+        yield db.conn, path
+    finally:
+        db.close()
+
+
+def _copy(src: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
+    """Copy a live database into a new file `dest` (written beside it, then renamed)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}-", suffix=".partial")
+    os.close(fd)
+    tmp = Path(tmp_name)
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress is not None and progress(total - remaining, total) is False:
+            raise _Stop
+
+    try:
+        target = sqlite3.connect(tmp_name)
+        try:
+            src.backup(target, pages=PAGES_PER_STEP, progress=step)
+            target.execute("PRAGMA journal_mode = DELETE")
+            check = target.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            target.close()
+        if check != "ok":
+            raise StoreError(f"The backup written to {dest} failed its check ({check}); the "
+                             "disk may be failing. Try another destination.")
+        os.replace(tmp, dest)
+    except _Stop:
+        raise Cancelled("The backup was cancelled; no file was written.") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def backup_database(store_or_path: Store | str | Path, dest: str | Path,
+                    progress: Progress | None = None) -> Path:
+    """Write a consistent copy of the database to `dest`, even while the program is using it.
+
+    `progress(done_pages, total_pages)` may return False to cancel (no file is left).
+    """
+    dest = Path(dest).expanduser().resolve()
+    with _source(store_or_path) as (conn, path):
+        if dest == path:
+            raise StoreError(f"{dest} is the database itself; choose another file for the "
+                             "backup.")
+        if dest.is_dir():
+            raise StoreError(f"{dest} is a folder; give the name of the backup file to write.")
+        try:
+            _copy(conn, dest, progress)
+        except OSError as exc:
+            raise StoreError(f"{dest}: the backup could not be written "
+                             f"({exc.strerror or exc}); check the folder and free space.") \
+                from None
+    log.info("backup written (%s)", dest.name)
+    return dest
+
+
+def auto_backup(store: Store) -> Path | None:
+    """A rotating automatic backup in `backups/` beside the database; keeps the newest N
+    (setting `backups_to_keep`, default 10; 0 turns automatic backups off)."""
+    keep = backups_to_keep(store.path.parent)
+    if keep == 0:
+        return None
+    folder = store.path.parent / BACKUP_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = f"{store.path.stem}-auto-"
+    dest = backup_database(store, _free_name(folder, prefix + _stamp(), store.path.suffix))
+    old = sorted(p for p in folder.glob(f"{prefix}*{store.path.suffix}") if p.is_file())
+    for stale in old[:-keep]:
+        stale.unlink(missing_ok=True)
+    return dest
+
+
+def list_auto_backups(db_path: Path) -> list[Path]:
+    """The automatic backups of a database, oldest first."""
+    folder = db_path.parent / BACKUP_DIR
+    return sorted(folder.glob(f"{db_path.stem}-auto-*{db_path.suffix}"))
+
+
+def restore_database(db_path: str | Path, source: str | Path,
+                     progress: Progress | None = None) -> Path | None:
+    """Replace the database at `db_path` by the backup `source`; returns where the current
+    database was kept (None when there was none).
+
+    The source is verified first (SQLite, ours, not newer, integrity and foreign keys) on a
+    copy, brought to the current schema, and only then written over the database through the
+    backup API. Close every open Store on `db_path` first; open again afterwards.
+    """
+    db_path = Path(db_path).expanduser().resolve()
+    source = Path(source).expanduser().resolve()
+    if source == db_path:
+        raise StoreError(f"{source} is the database itself; choose a backup file to restore.")
+    _check_ours(source)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=db_path.parent, prefix=".restore-", suffix=".db")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        try:
+            shutil.copyfile(source, tmp)
+        except OSError as exc:
+            raise StoreError(f"{source}: cannot be read ({exc.strerror or exc}).") from None
+        problems = check_database(tmp, name=str(source))
+        if problems:
+            raise StoreError(f"{source} was not restored because it is damaged:\n" +
+                             "\n".join(f"  {p}" for p in problems))
+        candidate = connect(tmp)
+        try:
+            migrate(candidate, tmp, keep_copy=False)
+            aside = None
+            if read_header(db_path) is not None:
+                aside = _free_name(db_path.parent, f"{db_path.stem}.before-restore-{_stamp()}",
+                                   db_path.suffix)
+                backup_database(db_path, aside)
+            live = connect(db_path)
+            try:
+                candidate.conn.backup(live.conn, pages=PAGES_PER_STEP,
+                                      progress=_progress_adapter(progress))
+            except _Stop:
+                raise Cancelled("The restore was cancelled; the database was not changed.") \
+                    from None
+            finally:
+                live.close()
+        finally:
+            candidate.close()
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+            leftover.unlink(missing_ok=True)
+    log.info("database restored from a backup (%s); the previous one kept as %s", source.name,
+             aside.name if aside else "nothing")
+    return aside
+
+
+def _progress_adapter(progress: Progress | None) -> Callable[[int, int, int], None] | None:
+    if progress is None:
+        return None
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if progress(total - remaining, total) is False:
+            raise _Stop
+
+    return step
+
+
+def check_database(path: str | Path, *, name: str | None = None) -> list[str]:
+    """Problems found in the database file (an empty list: healthy).
+
+    Integrity check, foreign-key check, the full-text index, and every stored case validated
+    again. The file is not migrated or changed.
+    """
+    path = Path(path).expanduser().resolve()
+    label = name or str(path)
+    try:
+        _check_ours(path)
+    except StoreError as exc:
+        return [str(exc).replace(str(path), label)]
+    try:
+        db = connect(path)
+    except StoreError as exc:
+        return [str(exc)]
+    try:
+        return _problems(db, label)
+    except sqlite3.DatabaseError as exc:
+        return [f"{label}: the file is damaged and cannot be read ({exc})."]
+    finally:
+        db.close()
+
+
+def _problems(db: Database, label: str) -> list[str]:
+    problems: list[str] = []
+    integrity = [r[0] for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
+    if integrity != ["ok"]:
+        problems += [f"{label}: integrity check: {msg}" for msg in integrity]
+        return problems
+    for table, _rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+        problems.append(f"{label}: foreign-key check: a row of {table} refers to a missing row "
+                        f"of {parent}.")
+    version = pragma_int(db, "user_version")
+    tables = set(db.table_names())
+    for since, required in REQUIRED_TABLES.items():
+        if version >= since:
+            problems += [f"{label}: table {t} is missing (schema {version})."
+                         for t in sorted(required - tables)]
+    if problems:
+        return problems
+    if version >= 3:
+        try:
+            db.execute("INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"{label}: the search index does not match the cases ({exc}); "
+                            "restore a backup or import an export into a new database.")
+    if version == SCHEMA_VERSION:
+        problems += _record_problems(db, label)
+    return problems
+
+
+def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
+    """Stored cases that no longer pass validation, or whose stored grade is wrong."""
+    problems: list[str] = []
+    lines: dict[str, list[tuple]] = {}
+    for line in db.execute(f"SELECT {LINE_SELECT} FROM lines ORDER BY case_uuid, position"):
+        lines.setdefault(line[0], []).append(line)
+    for row in db.execute(f"SELECT {CASE_SELECT}, who_grade FROM cases ORDER BY case_code"):
+        case = row_to_case(row[:-1], lines.get(row[0], ()))
+        result = validate_case(case.to_dict(meta=True), require_code=True)
+        for problem in result.errors:
+            problems.append(f"{label}: case {case.case_code} ({case.uuid}): {problem}")
+        if row[-1] != case.who_grade:
+            problems.append(f"{label}: case {case.case_code} ({case.uuid}): stored who_grade "
+                            f"{row[-1]} differs from the derived {case.who_grade}.")
+        if len(problems) >= limit:
+            problems.append(f"{label}: (more problems not shown)")
+            break
+    return problems
+
+
+__all__ = ["BACKUP_DIR", "MIGRATIONS", "auto_backup", "backup_database", "check_database",
+           "list_auto_backups", "restore_database"]

@@ -1,0 +1,447 @@
+"""The repository of cases: create, update with optimistic locking, soft delete, search.
+
+One Store is one connection; open one per thread (the GUI thread and each worker). Several
+Stores may be open on the same file at once: SQLite's WAL and busy timeout arbitrate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid as uuidlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from ..case import Case, validate_case
+from . import audit
+from .audit import AuditEntry
+from .db import (
+    APPLICATION_ID,
+    connect,
+    enable_wal,
+    pragma_int,
+    probe,
+    read_transaction,
+    write_transaction,
+)
+from .errors import (
+    ConflictError,
+    DuplicateCodeError,
+    NewerSchemaError,
+    NotADatabaseError,
+    NotFoundError,
+    StoreError,
+    ValidationFailed,
+)
+from .migrations import SCHEMA_VERSION, migrate, newer_schema_message
+from .rows import (
+    CASE_SELECT,
+    FIELD_COLUMNS,
+    LINE_SELECT,
+    case_values,
+    content,
+    line_rows,
+    row_to_case,
+)
+
+log = logging.getLogger(__name__)
+
+Recommend = Callable[[Case], "str | None"]
+Progress = Callable[[int, int], bool]
+
+SORT_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+ROW_SELECT = ("uuid, case_code, primary_site, who_grade, recommendation_node, updated_at, "
+              "revision, deleted_at")
+MIN_FTS_CHARS = 3  # the trigram index finds substrings of 3 characters or more
+
+
+def now() -> str:
+    """The current time as stored: ISO 8601, UTC, milliseconds."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class CaseQuery:
+    """What to list; every given criterion must hold (AND)."""
+
+    text: str = ""  # part of the case_code, or text in the notes
+    site: str | None = None
+    grade: str | None = None  # a who_grade: G1, G2, G3, NEC, MiNEN
+    recommendation: str | None = None  # a pathway node id
+    include_deleted: bool = False
+    sort: str = "updated_at"  # one of SORT_COLUMNS
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list."""
+
+    uuid: str
+    case_code: str
+    primary_site: str | None
+    who_grade: str | None
+    recommendation_node: str | None
+    updated_at: str
+    revision: int
+    deleted_at: str | None
+
+
+class Store:
+    """The clinic's cases in one SQLite file."""
+
+    def __init__(self, db: Database, path: Path, *, recommend: Recommend | None,
+                 recommend_version: str | None, user: str) -> None:
+        self.db = db
+        self.path = path
+        self.recommend = recommend
+        self.recommend_version = recommend_version if recommend else None
+        self.user = user
+        self.migrated_copy: Path | None = None
+
+    # --- opening and closing ------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, recommend: Recommend | None = None,
+             user: str | None = None, recommend_version: str | None = None) -> Store:
+        """Open the database at `path`, creating it or migrating it to the current schema.
+
+        `recommend(case)` gives the pathway node stored for search (None: no recommendation,
+        e.g. the walk needs data); `recommend_version` names the pathway it comes from, so rows
+        computed by another version are refreshed by `refresh_derived`.
+        A file from a newer program raises NewerSchemaError and is left untouched.
+        """
+        path = Path(path).expanduser().resolve()
+        header = probe(path)
+        if header is not None:
+            if header.user_version > SCHEMA_VERSION:
+                raise NewerSchemaError(newer_schema_message(path, header.user_version))
+            if header.application_id not in (0, APPLICATION_ID) or (
+                    header.application_id == 0 and header.user_version != 0):
+                raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it belongs "
+                                        "to another program); choose the gepnet.db file.")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        db = connect(path)
+        try:
+            version = pragma_int(db, "user_version")
+            if version > SCHEMA_VERSION:
+                raise NewerSchemaError(newer_schema_message(path, version))
+            if version == 0 and db.table_names():
+                raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it holds "
+                                        "other tables); choose the gepnet.db file.")
+            enable_wal(db)
+            aside = migrate(db, path)
+        except BaseException:
+            db.close()
+            raise
+        store = cls(db, path, recommend=recommend, recommend_version=recommend_version,
+                    user=user or audit.os_user())
+        store.migrated_copy = aside
+        return store
+
+    def close(self) -> None:
+        """Close the connection (safe to call twice)."""
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return pragma_int(self.db, "user_version")
+
+    # --- writing --------------------------------------------------------------------------
+    def create(self, case: Case) -> Case:
+        """Save a new case; returns the stored copy with a new uuid, revision 1 and dates.
+
+        Raises ValidationFailed (nothing written) or DuplicateCodeError.
+        """
+        valid = self._validated(case)
+        new_uuid = str(uuidlib.uuid4())
+        stamp = now()
+        with write_transaction(self.db):
+            self._check_code_free(valid.case_code, None)
+            self._insert(valid, uuid=new_uuid, revision=1, created_at=stamp, updated_at=stamp)
+            audit.record(self.db, at=stamp, user=self.user, case_uuid=new_uuid,
+                         action="create", revision=1, changes=audit.diff(None, content(valid)))
+        log.info("case %s created", new_uuid)
+        return self._must_get(new_uuid)
+
+    def update(self, case: Case) -> Case:
+        """Save changes to a stored case; returns the new stored copy (revision + 1).
+
+        `case.revision` must be the stored revision, else ConflictError and nothing is written.
+        Saving a case without any change returns the stored copy as it is.
+        """
+        if not case.uuid:
+            raise NotFoundError("This case has not been saved yet, so it cannot be updated; "
+                                "create it instead.")
+        valid = self._validated(case)
+        with write_transaction(self.db):
+            stored, deleted_at = self._load_for_write(case.uuid, case.case_code)
+            if deleted_at is not None:
+                raise ConflictError(f"Case {stored.case_code} was deleted after you opened it; "
+                                    "nothing was saved. Restore it first, then save again.")
+            if case.revision != stored.revision:
+                raise ConflictError(self._conflict_message(stored, case.revision))
+            changes = audit.diff(content(stored), content(valid))
+            if not changes:
+                return stored
+            self._check_code_free(valid.case_code, case.uuid)
+            revision = (stored.revision or 0) + 1
+            stamp = now()
+            self._replace(valid, uuid=case.uuid, revision=revision, updated_at=stamp,
+                          lines_changed="lines" in changes)
+            audit.record(self.db, at=stamp, user=self.user, case_uuid=case.uuid,
+                         action="update", revision=revision, changes=changes)
+        log.info("case %s updated to revision %d", case.uuid, revision)
+        return self._must_get(case.uuid)
+
+    def delete(self, uuid: str) -> None:
+        """Soft delete: the case leaves the list but stays in the file (see restore)."""
+        self._set_deleted(uuid, deleted=True)
+
+    def restore(self, uuid: str) -> None:
+        """Bring a soft-deleted case back."""
+        self._set_deleted(uuid, deleted=False)
+
+    def refresh_derived(self, progress: Progress | None = None, batch: int = 1000) -> int:
+        """Recompute the stored recommendation of rows computed by another pathway version.
+
+        Runs in batches, each one transaction; returns the number of rows refreshed.
+        """
+        if self.recommend is None:
+            return 0
+        stale = [r[0] for r in self.db.execute(
+            "SELECT uuid FROM cases WHERE recommend_version IS NOT ? ORDER BY seq",
+            (self.recommend_version,)).fetchall()]
+        done = 0
+        for start in range(0, len(stale), batch):
+            chunk = stale[start:start + batch]
+            with write_transaction(self.db):
+                for case in self._load_many(chunk):
+                    node, version = self._derive(case)
+                    self.db.execute("UPDATE cases SET recommendation_node = ?, "
+                                    "recommend_version = ? WHERE uuid = ?",
+                                    (node, version, case.uuid))
+            done += len(chunk)
+            if progress is not None and progress(done, len(stale)) is False:
+                break
+        if done:
+            log.info("recommendation refreshed for %d cases", done)
+        return done
+
+    # --- reading --------------------------------------------------------------------------
+    def get(self, uuid: str, include_deleted: bool = False) -> Case | None:
+        """The stored case, or None (also None when deleted, unless include_deleted)."""
+        with read_transaction(self.db):
+            row = self.db.execute(f"SELECT {CASE_SELECT} FROM cases WHERE uuid = ?",
+                                  (uuid,)).fetchone()
+            if row is None or (row[4] is not None and not include_deleted):
+                return None
+            lines = self.db.execute(f"SELECT {LINE_SELECT} FROM lines WHERE case_uuid = ? "
+                                    "ORDER BY position", (uuid,)).fetchall()
+        return row_to_case(row, lines)
+
+    def get_by_code(self, case_code: str, include_deleted: bool = False) -> Case | None:
+        """The case with this code, or None."""
+        row = self.db.execute("SELECT uuid FROM cases WHERE case_code = ?",
+                              (case_code,)).fetchone()
+        return self.get(row[0], include_deleted) if row else None
+
+    def is_deleted(self, uuid: str) -> bool:
+        """Whether the case exists and is soft-deleted."""
+        row = self.db.execute("SELECT deleted_at FROM cases WHERE uuid = ?", (uuid,)).fetchone()
+        return bool(row and row[0] is not None)
+
+    def search(self, query: CaseQuery, offset: int = 0, limit: int = 200) -> list[CaseRow]:
+        """One page of the case list, sorted as the query says (ties broken by case code)."""
+        if limit <= 0:
+            return []
+        where, params = _where(query)
+        order = _order(query)
+        rows = self.db.execute(f"SELECT {ROW_SELECT} FROM cases {where} {order} "
+                               "LIMIT ? OFFSET ?", (*params, limit, max(0, offset))).fetchall()
+        return [CaseRow(*r) for r in rows]
+
+    def count(self, query: CaseQuery) -> int:
+        """How many cases the query matches."""
+        where, params = _where(query)
+        return int(self.db.execute(f"SELECT count(*) FROM cases {where}", params).fetchone()[0])
+
+    def history(self, uuid: str) -> list[AuditEntry]:
+        """Every recorded change of the case, oldest first."""
+        return audit.history(self.db, uuid)
+
+    def change_counter(self) -> int:
+        """A number that grows with every committed write, by any connection to the file."""
+        return int(self.db.execute("SELECT changes FROM store_state WHERE id = 1").fetchone()[0])
+
+    def stale_count(self) -> int:
+        """Rows whose stored recommendation comes from another pathway version (or none)."""
+        if self.recommend is None:
+            return 0
+        return int(self.db.execute("SELECT count(*) FROM cases WHERE recommend_version IS NOT ?",
+                                   (self.recommend_version,)).fetchone()[0])
+
+    def iter_cases(self, *, include_deleted: bool = False, batch: int = 500) -> Iterator[Case]:
+        """Every case ordered by case code, loaded in batches (wrap in read_transaction for a
+        consistent snapshot)."""
+        where = "" if include_deleted else "WHERE deleted_at IS NULL"
+        uuids = [r[0] for r in self.db.execute(
+            f"SELECT uuid FROM cases {where} ORDER BY case_code").fetchall()]
+        for start in range(0, len(uuids), batch):
+            yield from self._load_many(uuids[start:start + batch])
+
+    # --- internals (also used by exchange.py) -------------------------------------------------
+    def _validated(self, case: Case) -> Case:
+        result = validate_case(case.to_dict(), require_code=True)
+        if not result.ok or result.case is None:
+            raise ValidationFailed(result.errors, case.case_code)
+        return result.case
+
+    def _derive(self, case: Case) -> tuple[str | None, str | None]:
+        if self.recommend is None:
+            return None, None
+        try:
+            return self.recommend(case), self.recommend_version
+        except Exception:
+            log.exception("recommendation could not be computed for case %s", case.uuid)
+            return None, None
+
+    def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:
+        row = self.db.execute("SELECT uuid, deleted_at FROM cases WHERE case_code = ?",
+                              (code,)).fetchone()
+        if row and row[0] != own_uuid:
+            where = (" by a deleted case (restore that one, or choose another code)"
+                     if row[1] else " by another case; choose another code")
+            raise DuplicateCodeError(f"case_code: {code} is already used{where}.")
+
+    def _insert(self, case: Case, *, uuid: str, revision: int, created_at: str,
+                updated_at: str, deleted_at: str | None = None) -> None:
+        values = case_values(case)
+        node, version = self._derive(case)
+        seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases").fetchone()[0]
+        cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
+                "recommendation_node", "recommend_version"]
+        vals = [uuid, seq, revision, created_at, updated_at, deleted_at, *values.values(),
+                node, version]
+        self.db.execute(f"INSERT INTO cases ({', '.join(cols)}) "
+                        f"VALUES ({', '.join('?' * len(cols))})", vals)
+        self._write_lines(uuid, case, replace=False)
+
+    def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
+                 lines_changed: bool = True, created_at: str | None = None) -> None:
+        values = case_values(case)
+        node, version = self._derive(case)
+        values.update(recommendation_node=node, recommend_version=version, revision=revision,
+                      updated_at=updated_at)
+        if created_at is not None:
+            values["created_at"] = created_at
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE cases SET {sets} WHERE uuid = ?", [*values.values(), uuid])
+        if lines_changed:
+            self._write_lines(uuid, case, replace=True)
+
+    def _write_lines(self, uuid: str, case: Case, *, replace: bool) -> None:
+        if replace:
+            self.db.execute("DELETE FROM lines WHERE case_uuid = ?", (uuid,))
+        rows = line_rows(uuid, case.lines)
+        if rows:
+            self.db.conn.executemany(
+                f"INSERT INTO lines (case_uuid, position, {LINE_SELECT.split(', ', 1)[1]}) "
+                f"VALUES ({', '.join('?' * len(rows[0]))})", rows)
+
+    def _load_for_write(self, uuid: str, code: str | None) -> tuple[Case, str | None]:
+        row = self.db.execute(f"SELECT {CASE_SELECT} FROM cases WHERE uuid = ?",
+                              (uuid,)).fetchone()
+        if row is None:
+            name = f"Case {code}" if code else "This case"
+            raise NotFoundError(f"{name} is not in this database (it may have been opened from "
+                                "another database); nothing was saved.")
+        lines = self.db.execute(f"SELECT {LINE_SELECT} FROM lines WHERE case_uuid = ? "
+                                "ORDER BY position", (uuid,)).fetchall()
+        return row_to_case(row, lines), row[4]
+
+    def _load_many(self, uuids: Sequence[str]) -> list[Case]:
+        if not uuids:
+            return []
+        marks = ", ".join("?" * len(uuids))
+        rows = {r[0]: r for r in self.db.execute(
+            f"SELECT {CASE_SELECT} FROM cases WHERE uuid IN ({marks})", list(uuids))}
+        lines: dict[str, list[Any]] = {}
+        for line in self.db.execute(f"SELECT {LINE_SELECT} FROM lines WHERE case_uuid IN "
+                                    f"({marks}) ORDER BY case_uuid, position", list(uuids)):
+            lines.setdefault(line[0], []).append(line)
+        return [row_to_case(rows[u], lines.get(u, ())) for u in uuids if u in rows]
+
+    def _must_get(self, uuid: str) -> Case:
+        case = self.get(uuid, include_deleted=True)
+        if case is None:  # pragma: no cover - just written in this connection
+            raise NotFoundError("The case just saved could not be read back.")
+        return case
+
+    def _conflict_message(self, stored: Case, yours: int | None) -> str:
+        last = self.db.execute("SELECT os_user, at FROM audit WHERE case_uuid = ? "
+                               "ORDER BY id DESC LIMIT 1", (stored.uuid,)).fetchone()
+        who = f" by {last[0]} at {last[1]}" if last else ""
+        return (f"Case {stored.case_code} was changed{who} after you opened it (your copy is "
+                f"revision {yours}, the stored one is revision {stored.revision}); nothing was "
+                "saved. Reload the case and make your changes again.")
+
+    def _set_deleted(self, uuid: str, *, deleted: bool) -> None:
+        with write_transaction(self.db):
+            row = self.db.execute("SELECT deleted_at, revision FROM cases WHERE uuid = ?",
+                                  (uuid,)).fetchone()
+            if row is None:
+                raise NotFoundError("That case is not in this database.")
+            if (row[0] is not None) == deleted:
+                return
+            stamp = now()
+            new = stamp if deleted else None
+            self.db.execute("UPDATE cases SET deleted_at = ? WHERE uuid = ?", (new, uuid))
+            audit.record(self.db, at=stamp, user=self.user, case_uuid=uuid,
+                         action="delete" if deleted else "restore", revision=row[1],
+                         changes={"deleted_at": {"old": row[0], "new": new}})
+        log.info("case %s %s", uuid, "deleted" if deleted else "restored")
+
+
+def _where(query: CaseQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if not query.include_deleted:
+        clauses.append("deleted_at IS NULL")
+    for column, value in (("primary_site", query.site), ("who_grade", query.grade),
+                          ("recommendation_node", query.recommendation)):
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    text = (query.text or "").strip()
+    if len(text) >= MIN_FTS_CHARS:
+        clauses.append("seq IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
+        params.append('"' + text.replace('"', '""') + '"')
+    elif text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append("(case_code LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _order(query: CaseQuery) -> str:
+    if query.sort not in SORT_COLUMNS:
+        raise StoreError(f"sort: {query.sort!r} is not a column of the case list; allowed: "
+                         f"{', '.join(SORT_COLUMNS)}.")
+    direction = "DESC" if query.descending else "ASC"
+    if query.sort == "case_code":
+        return f"ORDER BY case_code {direction}"
+    return f"ORDER BY {query.sort} {direction}, case_code {direction}"
+
+
+__all__ = ["FIELD_COLUMNS", "SORT_COLUMNS", "CaseQuery", "CaseRow", "Store"]

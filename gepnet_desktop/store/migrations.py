@@ -1,0 +1,197 @@
+"""Numbered schema migrations, each in one transaction, the file copied aside first.
+
+The schema version is SQLite's `user_version`. Migrations are frozen once released: a later
+schema is a new migration, never an edit of an old one. A file whose version is above
+SCHEMA_VERSION was written by a newer program and is refused untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .db import APPLICATION_ID, pragma_int
+from .errors import NewerSchemaError
+
+log = logging.getLogger(__name__)
+
+# --- migration 1: the case record, its lines, the audit trail, the change counter -------------
+_M1 = (
+    """CREATE TABLE cases (
+        uuid TEXT PRIMARY KEY NOT NULL,
+        case_code TEXT NOT NULL UNIQUE,
+        sex TEXT,
+        birth_year INTEGER,
+        diagnosis_date TEXT,
+        notes TEXT,
+        primary_site TEXT,
+        differentiation TEXT,
+        nec_subtype TEXT,
+        ki67_percent REAL,
+        mitoses_per_2mm2 REAL,
+        functional_syndrome TEXT,
+        sstr_status TEXT,
+        sstr_heterogeneous INTEGER CHECK (sstr_heterogeneous IN (0, 1)),
+        hepatic_burden TEXT,
+        bulk_symptoms INTEGER CHECK (bulk_symptoms IN (0, 1)),
+        pace TEXT,
+        ecog INTEGER,
+        egfr_ml_min REAL,
+        comorbidities TEXT NOT NULL DEFAULT '[]',
+        who_grade TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        deleted_at TEXT
+    ) STRICT""",
+    """CREATE TABLE lines (
+        case_uuid TEXT NOT NULL REFERENCES cases(uuid) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 1),
+        regimen TEXT NOT NULL,
+        start_date TEXT,
+        end_date TEXT,
+        outcome TEXT NOT NULL,
+        best_response TEXT,
+        notes TEXT,
+        PRIMARY KEY (case_uuid, position)
+    ) STRICT""",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        os_user TEXT NOT NULL,
+        case_uuid TEXT NOT NULL REFERENCES cases(uuid),
+        action TEXT NOT NULL,
+        revision INTEGER,
+        changes TEXT NOT NULL
+    ) STRICT""",
+    "CREATE INDEX audit_case ON audit(case_uuid, id)",
+    """CREATE TABLE store_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        changes INTEGER NOT NULL
+    ) STRICT""",
+    "INSERT INTO store_state (id, changes) VALUES (1, 0)",
+    f"PRAGMA application_id = {APPLICATION_ID}",
+)
+
+# --- migration 2: the derived recommendation, and indexes for sorting and filtering ----------
+_M2 = (
+    "ALTER TABLE cases ADD COLUMN recommendation_node TEXT",
+    "ALTER TABLE cases ADD COLUMN recommend_version TEXT",
+    "CREATE INDEX cases_updated ON cases(updated_at, case_code)",
+    "CREATE INDEX cases_site ON cases(primary_site, case_code)",
+    "CREATE INDEX cases_grade ON cases(who_grade, case_code)",
+    "CREATE INDEX cases_recommendation ON cases(recommendation_node, case_code)",
+    "CREATE INDEX cases_deleted ON cases(deleted_at)",
+)
+
+# --- migration 3: full-text search (trigram: any substring of 3+ characters, Korean too) -----
+# The index is keyed by `seq`, a stable integer per case (a rowid may change on VACUUM).
+_M3 = (
+    "ALTER TABLE cases ADD COLUMN seq INTEGER",
+    "UPDATE cases SET seq = rowid",
+    "CREATE UNIQUE INDEX cases_seq ON cases(seq)",
+    """CREATE TRIGGER cases_seq_required BEFORE INSERT ON cases WHEN new.seq IS NULL
+       BEGIN SELECT RAISE(ABORT, 'cases.seq is required'); END""",
+    "CREATE VIRTUAL TABLE cases_fts USING fts5(case_code, notes, tokenize = 'trigram')",
+    "INSERT INTO cases_fts (rowid, case_code, notes) SELECT seq, case_code, notes FROM cases",
+    """CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN
+         INSERT INTO cases_fts (rowid, case_code, notes)
+         VALUES (new.seq, new.case_code, new.notes);
+       END""",
+    """CREATE TRIGGER cases_fts_update AFTER UPDATE OF seq, case_code, notes ON cases BEGIN
+         DELETE FROM cases_fts WHERE rowid = old.seq;
+         INSERT INTO cases_fts (rowid, case_code, notes)
+         VALUES (new.seq, new.case_code, new.notes);
+       END""",
+    """CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
+         DELETE FROM cases_fts WHERE rowid = old.seq;
+       END""",
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered step of the schema."""
+
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+    def apply(self, db: Database) -> None:
+        """Run the statements (the caller holds the transaction)."""
+        for sql in self.statements:
+            db.execute(sql)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "cases, lines, audit trail", _M1),
+    Migration(2, "derived recommendation and search indexes", _M2),
+    Migration(3, "full-text search of case codes and notes", _M3),
+)
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def newer_schema_message(path: Path, version: int) -> str:
+    return (f"{path} was written by a newer version of GEP-NET Pathway (database schema "
+            f"{version}; this version reads up to schema {SCHEMA_VERSION}). Open it with the "
+            "newer version, or restore a backup made by this version. The file was not changed.")
+
+
+def copy_aside(db: Database, path: Path, version: int) -> Path:
+    """A consistent copy of the database (online backup API) before migrating it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.schema{version}-{stamp}{path.suffix}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.stem}.schema{version}-{stamp}-{n}{path.suffix}")
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    return target
+
+
+def migrate(db: Database, path: Path, *, upto: int = SCHEMA_VERSION,
+            keep_copy: bool = True,
+            on_step: Callable[[Migration], None] | None = None) -> Path | None:
+    """Bring the database to schema `upto`; returns the copy made aside, if one was made.
+
+    Each migration runs in its own BEGIN IMMEDIATE transaction together with the new
+    user_version, and re-reads the version inside it, so two programs opening the same old file
+    at once migrate it only once. `keep_copy` false skips the copy (for a scratch file).
+    """
+    current = pragma_int(db, "user_version")
+    if current > SCHEMA_VERSION:
+        raise NewerSchemaError(newer_schema_message(path, current))
+    pending = [m for m in MIGRATIONS if current < m.version <= upto]
+    if not pending:
+        return None
+    aside = copy_aside(db, path, current) if current >= 1 and keep_copy else None
+    if aside:
+        log.info("database copied to %s before migrating from schema %d", aside.name, current)
+    for migration in pending:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if pragma_int(db, "user_version") < migration.version:
+                migration.apply(db)
+                db.execute(f"PRAGMA user_version = {migration.version}")
+                if migration.version > 1:
+                    db.execute("UPDATE store_state SET changes = changes + 1 WHERE id = 1")
+            db.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        if on_step:
+            on_step(migration)
+        log.info("database migrated to schema %d (%s)", migration.version, migration.name)
+    return aside

@@ -1,0 +1,64 @@
+"""Between Case objects and the rows of the `cases` and `lines` tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..case import CASE_FIELDS, LINE_FIELDS, Case, Line
+
+FIELD_COLUMNS: tuple[str, ...] = tuple(f.key for f in CASE_FIELDS)  # a column per case field
+LINE_COLUMNS: tuple[str, ...] = tuple(f.key for f in LINE_FIELDS)
+META_COLUMNS = ("uuid", "revision", "created_at", "updated_at", "deleted_at")
+CASE_SELECT = ", ".join(META_COLUMNS + FIELD_COLUMNS)
+LINE_SELECT = "case_uuid, " + ", ".join(LINE_COLUMNS)
+_KINDS = {f.key: f.kind for f in CASE_FIELDS}
+
+
+def case_values(case: Case) -> dict[str, Any]:
+    """The column values of a case's own fields (not uuid, revision, dates)."""
+    out: dict[str, Any] = {}
+    for key in FIELD_COLUMNS:
+        value = getattr(case, key)
+        kind = _KINDS[key]
+        if kind == "bool" and value is not None:
+            value = int(bool(value))
+        elif kind == "enum_list":
+            value = json.dumps(list(value or []), ensure_ascii=False)
+        elif kind == "number" and value is not None:
+            value = float(value)
+        out[key] = value
+    out["who_grade"] = case.who_grade
+    return out
+
+
+def line_rows(uuid: str, lines: Sequence[Line]) -> list[tuple[Any, ...]]:
+    """Rows of the lines table for one case, positions from 1 in list order."""
+    return [(uuid, i, *(getattr(line, k) for k in LINE_COLUMNS))
+            for i, line in enumerate(lines, start=1)]
+
+
+def row_to_case(row: Sequence[Any], lines: Iterable[Sequence[Any]] = ()) -> Case:
+    """A Case from a row selected with CASE_SELECT and its line rows (LINE_SELECT)."""
+    meta = dict(zip(META_COLUMNS, row[: len(META_COLUMNS)], strict=True))
+    values: dict[str, Any] = {}
+    for key, value in zip(FIELD_COLUMNS, row[len(META_COLUMNS):], strict=True):
+        kind = _KINDS[key]
+        if kind == "bool" and value is not None:
+            value = bool(value)
+        elif kind == "enum_list":
+            value = json.loads(value) if value else []
+        values[key] = value
+    case_lines = [Line(**dict(zip(LINE_COLUMNS, line[1:], strict=True))) for line in lines]
+    return Case(**values, lines=case_lines, uuid=meta["uuid"], revision=meta["revision"],
+                created_at=meta["created_at"], updated_at=meta["updated_at"])
+
+
+def content(case: Case) -> dict[str, Any]:
+    """What a case says, without the store's keys: equal contents mean the same record."""
+    data = case.to_dict()
+    for key, kind in _KINDS.items():
+        if kind == "number" and data[key] is not None:
+            data[key] = float(data[key])
+    return data
