@@ -1,0 +1,187 @@
+"""build.spec and packaging: what goes into the bundle and the wheel, checked without building.
+
+The spec is executed with stand-ins for PyInstaller's Analysis/EXE/COLLECT, fed a made-up list of
+collected files; the real build and the frozen self-test run in CI (.ci/run) and in
+benchmarks/bundle.py.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PyInstaller.depend import bindepend
+
+from gepnet_desktop import __version__
+from gepnet_desktop.cli import COMMAND_MODULES
+
+ROOT = Path(__file__).resolve().parents[1]
+QT = "PySide6/Qt"
+# dest -> (typecode, libraries it links to)
+COLLECTED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PySide6/QtWidgets.abi3.so": ("EXTENSION", ("libQt6Widgets.so.6",)),
+    f"{QT}/lib/libQt6Widgets.so.6": ("BINARY", ("libQt6Gui.so.6",)),
+    f"{QT}/lib/libQt6Gui.so.6": ("BINARY", ("libQt6Core.so.6", "libfontconfig.so.1")),
+    f"{QT}/lib/libQt6Core.so.6": ("BINARY", ()),
+    "libfontconfig.so.1": ("BINARY", ()),
+    "libpython3.11.so.1.0": ("BINARY", ()),
+    f"{QT}/plugins/platforms/libqxcb.so": ("BINARY", ("libQt6XcbQpa.so.6",)),
+    f"{QT}/plugins/platforms/libqoffscreen.so": ("BINARY", ("libQt6Gui.so.6",)),
+    f"{QT}/lib/libQt6XcbQpa.so.6": ("BINARY", ("libQt6Gui.so.6",)),
+    f"{QT}/plugins/platforms/libqwayland.so": ("BINARY", ("libQt6WaylandClient.so.6",
+                                                          "libwayland-client.so.0")),
+    f"{QT}/lib/libQt6WaylandClient.so.6": ("BINARY", ("libwayland-client.so.0",)),
+    "libwayland-client.so.0": ("BINARY", ()),
+    f"{QT}/plugins/platformthemes/libqgtk3.so": ("BINARY", ("libgtk-3.so.0",)),
+    "libgtk-3.so.0": ("BINARY", ()),
+    f"{QT}/plugins/tls/libqopensslbackend.so": ("BINARY", ()),
+    f"{QT}/plugins/networkinformation/libqnetworkmanager.so": ("BINARY", ()),
+    f"{QT}/plugins/imageformats/libqsvg.so": ("BINARY", ()),
+    f"{QT}/plugins/imageformats/libqjpeg.so": ("BINARY", ()),
+    f"{QT}/lib/libQt6Network.so.6": ("BINARY", ()),
+    f"{QT}/lib/libQt6Quick.so.6": ("BINARY", ()),
+}
+KEPT = {"PySide6/QtWidgets.abi3.so", f"{QT}/lib/libQt6Widgets.so.6", f"{QT}/lib/libQt6Gui.so.6",
+        f"{QT}/lib/libQt6Core.so.6", "libfontconfig.so.1", "libpython3.11.so.1.0",
+        f"{QT}/plugins/platforms/libqxcb.so", f"{QT}/plugins/platforms/libqoffscreen.so",
+        f"{QT}/lib/libQt6XcbQpa.so.6", f"{QT}/plugins/imageformats/libqsvg.so"}
+QT_DATAS = [f"{QT}/translations/qtbase_ko.qm", f"{QT}/translations/qtbase_de.qm",
+            f"{QT}/translations/qt_help_ko.qm"]
+
+
+class Recorder:
+    """Stands in for EXE, COLLECT, PYZ and BUNDLE: keeps what it was given."""
+
+    made: list[Recorder] = []  # noqa: RUF012
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.args, self.kwargs = args, kwargs
+        Recorder.made.append(self)
+
+
+class FakeAnalysis(Recorder):
+    def __init__(self, scripts: list[str], **kwargs: Any) -> None:
+        super().__init__(scripts, **kwargs)
+        self.scripts, self.pure = [], []
+        self.binaries = [(dest, f"/src/{dest}", kind) for dest, (kind, _) in COLLECTED.items()]
+        self.datas = [(dest, f"/src/{dest}", "DATA") for dest in QT_DATAS] + [
+            (str(Path(dest) / Path(src).name), src, "DATA") for src, dest in kwargs["datas"]]
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the parts of the checkout the spec reads, plus files that must stay out."""
+    root = tmp_path / "checkout"
+    shutil.copytree(ROOT / "resources", root / "resources")
+    (root / "gepnet_desktop").mkdir()
+    shutil.copy(ROOT / "gepnet_desktop" / "__init__.py", root / "gepnet_desktop" / "__init__.py")
+    shutil.copy(ROOT / "build.spec", root / "build.spec")
+    (root / "resources" / "screenshots").mkdir(exist_ok=True)
+    (root / "resources" / "screenshots" / "main-window.png").write_bytes(b"\x89PNG")
+    (root / "resources" / "icons" / "make_icon.py").write_text("print('hi')\n")
+    return root
+
+
+def run_spec(checkout: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+             bare: bool) -> dict[str, Any]:
+    monkeypatch.setenv("GEPNET_BUNDLE_BARE", "1" if bare else "0")
+    links = {f"/src/{dest}": [(lib, None) for lib in libs] for dest, (_, libs) in COLLECTED.items()}
+    monkeypatch.setattr(bindepend, "get_imports", lambda src, search_paths=None: links[src])
+    Recorder.made = []
+    namespace: dict[str, Any] = {
+        "SPECPATH": str(checkout), "workpath": str(tmp_path / ("work-bare" if bare else "work")),
+        "Analysis": FakeAnalysis, "PYZ": Recorder, "EXE": Recorder, "COLLECT": Recorder,
+        "BUNDLE": Recorder}
+    spec = checkout / "build.spec"
+    exec(compile(spec.read_text(encoding="utf-8"), str(spec), "exec"), namespace)
+    namespace["made"] = list(Recorder.made)
+    return namespace
+
+
+@pytest.fixture
+def app_spec(checkout, tmp_path, monkeypatch) -> dict[str, Any]:
+    return run_spec(checkout, tmp_path, monkeypatch, bare=False)
+
+
+@pytest.fixture
+def bare_spec(checkout, tmp_path, monkeypatch) -> dict[str, Any]:
+    return run_spec(checkout, tmp_path, monkeypatch, bare=True)
+
+
+def exes(ns: dict[str, Any]) -> list[Recorder]:
+    return [r for r in ns["made"] if "console" in r.kwargs]
+
+
+def test_only_the_qt_the_program_uses_is_kept(app_spec) -> None:
+    a = app_spec["a"]
+    assert {dest for dest, _, _ in a.binaries} == KEPT
+    qt_datas = {dest for dest, _, _ in a.datas if dest.startswith("PySide6")}
+    assert qt_datas == {f"{QT}/translations/qtbase_ko.qm"}
+
+
+def test_resources_go_in_without_screenshots_or_scripts(app_spec, checkout: Path) -> None:
+    dests = {dest for dest, _, _ in app_spec["a"].datas if dest.startswith("resources")}
+    assert "resources/pathways/kr-gepnet-2021.json" in dests
+    assert {"resources/examples/cases.json", "resources/examples/expected.json",
+            "resources/examples/demo-cases.json", "resources/icons/gepnet-desktop.png"} <= dests
+    assert not [d for d in dests if "screenshots" in d or d.endswith(".py")]
+    shipped = {str(p.relative_to(checkout)) for p in (checkout / "resources").rglob("*")
+               if p.is_file() and "screenshots" not in p.parts and p.suffix != ".py"}
+    assert dests == shipped
+
+
+def test_every_command_and_the_network_stack(app_spec) -> None:
+    analysis = next(r for r in app_spec["made"] if isinstance(r, FakeAnalysis))
+    hidden = set(analysis.kwargs["hiddenimports"])
+    for name in COMMAND_MODULES:
+        assert f"gepnet_desktop.cli.{name}" in hidden
+    assert {"gepnet_desktop.selftest", "gepnet_desktop.demo", "gepnet_desktop.ui.app"} <= hidden
+    excludes = set(analysis.kwargs["excludes"])
+    assert {"PySide6.QtNetwork", "ssl", "_ssl", "PySide6.QtQml", "tkinter"} <= excludes
+    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg",
+                "PySide6.QtPrintSupport", "sqlite3", "json"} & excludes
+
+
+def test_the_launcher_and_the_executable(app_spec, tmp_path: Path) -> None:
+    launcher = Path(next(r for r in app_spec["made"] if isinstance(r, FakeAnalysis)).args[0][0])
+    assert launcher.parent == tmp_path / "work" / "launcher"
+    assert launcher.stem != "gepnet_desktop"  # would shadow the package
+    assert "from gepnet_desktop.cli import main" in launcher.read_text(encoding="utf-8")
+    [exe] = exes(app_spec)
+    assert exe.kwargs["name"] == "gepnet-desktop" and exe.kwargs["console"] is True
+    assert exe.kwargs["strip"] is True
+    assert exe.kwargs["icon"].endswith("resources/icons/gepnet-desktop.png")
+    collect = next(r for r in app_spec["made"] if "name" in r.kwargs and "console" not in
+                   r.kwargs)
+    assert collect.kwargs["name"] == "gepnet-desktop"
+    assert app_spec["VERSION"] == __version__
+
+
+def test_the_bare_window_is_built_with_the_same_options(app_spec, bare_spec) -> None:
+    [app_exe], [bare_exe] = exes(app_spec), exes(bare_spec)
+    differ = {"name", "icon"}
+    assert {k: v for k, v in bare_exe.kwargs.items() if k not in differ} == \
+        {k: v for k, v in app_exe.kwargs.items() if k not in differ}
+    assert bare_exe.kwargs["name"] == "bare-window"
+    app_a = next(r for r in app_spec["made"] if isinstance(r, FakeAnalysis))
+    bare_a = next(r for r in bare_spec["made"] if isinstance(r, FakeAnalysis))
+    assert bare_a.kwargs["excludes"] == app_a.kwargs["excludes"]
+    assert bare_a.kwargs["datas"] == [] and bare_a.kwargs["hiddenimports"] == []
+    assert {d for d, _, _ in bare_spec["a"].binaries} == {d for d, _, _ in app_spec["a"].binaries}
+    assert "QMainWindow" in Path(bare_a.args[0][0]).read_text(encoding="utf-8")
+
+
+def test_the_wheel_lists_every_package_and_ships_resources() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    on_disk = {".".join(p.parent.relative_to(ROOT).parts)
+               for p in (ROOT / "gepnet_desktop").rglob("__init__.py")}
+    listed = set(setuptools["packages"])
+    assert on_disk - listed == set(), "add these packages to pyproject.toml [tool.setuptools]"
+    assert listed - on_disk == {"gepnet_desktop.resources"}
+    assert setuptools["package-dir"]["gepnet_desktop.resources"] == "resources"
+    assert setuptools["package-data"]["gepnet_desktop.resources"] == ["**/*"]
+    assert "screenshots/*" in setuptools["exclude-package-data"]["gepnet_desktop.resources"]
