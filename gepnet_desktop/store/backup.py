@@ -252,12 +252,11 @@ def _problems(db: Database, label: str) -> list[str]:
                         f"of {parent}.")
     version = pragma_int(db, "user_version")
     tables = set(db.table_names())
-    for since, required in REQUIRED_TABLES.items():
-        if version >= since:
-            problems += [f"{label}: table {t} is missing (schema {version})."
-                         for t in sorted(required - tables)]
-    if problems:
-        return problems
+    missing = [f"{label}: table {t} is missing (schema {version})."
+               for since, required in REQUIRED_TABLES.items() if version >= since
+               for t in sorted(required - tables)]
+    if missing:
+        return problems + missing
     if version >= 3:
         try:
             db.execute("INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 1)")

@@ -21,6 +21,7 @@ from . import audit
 from .audit import AuditEntry
 from .db import (
     APPLICATION_ID,
+    BUSY_TIMEOUT_S,
     connect,
     enable_wal,
     pragma_int,
@@ -106,13 +107,15 @@ class Store:
     # --- opening and closing ------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path, *, recommend: Recommend | None = None,
-             user: str | None = None, recommend_version: str | None = None) -> Store:
+             user: str | None = None, recommend_version: str | None = None,
+             busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
         """Open the database at `path`, creating it or migrating it to the current schema.
 
         `recommend(case)` gives the pathway node stored for search (None: no recommendation,
         e.g. the walk needs data); `recommend_version` names the pathway it comes from, so rows
         computed by another version are refreshed by `refresh_derived`.
         A file from a newer program raises NewerSchemaError and is left untouched.
+        `busy_timeout` (seconds) is how long a write waits for another writer to finish.
         """
         path = Path(path).expanduser().resolve()
         header = probe(path)
@@ -125,7 +128,7 @@ class Store:
                                         "to another program); choose the gepnet.db file.")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect(path)
+        db = connect(path, busy_timeout)
         try:
             version = pragma_int(db, "user_version")
             if version > SCHEMA_VERSION:
@@ -184,6 +187,11 @@ class Store:
             raise NotFoundError("This case has not been saved yet, so it cannot be updated; "
                                 "create it instead.")
         valid = self._validated(case)
+        with read_transaction(self.db):
+            stored, deleted_at = self._load_for_write(case.uuid, case.case_code)
+        if deleted_at is None and case.revision == stored.revision and \
+                content(stored) == content(valid):
+            return stored  # nothing to write
         with write_transaction(self.db):
             stored, deleted_at = self._load_for_write(case.uuid, case.case_code)
             if deleted_at is not None:

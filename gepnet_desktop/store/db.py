@@ -74,21 +74,21 @@ def probe(path: Path) -> Header | None:
     return Header(int(version), int(app_id), wal=True)
 
 
-def connect(path: Path) -> Database:
+def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:
     """A connection with the house pragmas (foreign keys, busy timeout, synchronous=FULL).
 
     Autocommit mode: every transaction is explicit. WAL is switched on by `enable_wal` once the
     file is known to be ours, so a refused file is never modified.
     """
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None,
+        conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None,
                                check_same_thread=False)
     except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path}: cannot be opened ({exc}); check that the folder "
                                 "exists and that you may write to it.") from None
     try:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
         conn.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as exc:
         conn.close()

@@ -1,0 +1,187 @@
+"""Backups, restore, rotating automatic backups and the database check, on real files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gepnet_desktop.store import (
+    SCHEMA_VERSION,
+    Cancelled,
+    CaseQuery,
+    NewerSchemaError,
+    NotADatabaseError,
+    Store,
+    StoreError,
+    auto_backup,
+    backup_database,
+    check_database,
+    restore_database,
+)
+from gepnet_desktop.store.backup import list_auto_backups
+from gepnet_desktop.store.settings import save_setting
+
+from .helpers import make_case, open_store, random_cases
+from .test_migrations import schema_1_file
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = open_store(tmp_path / "data" / "gepnet.db")
+    for case in random_cases(50):
+        s.create(case)
+    yield s
+    s.close()
+
+
+def codes(path: Path) -> list[str]:
+    with Store.open(path) as s:
+        return [r.case_code for r in s.search(CaseQuery(sort="case_code"), 0, 10_000)]
+
+
+def test_backup_while_the_database_is_open_is_complete(tmp_path: Path, store: Store) -> None:
+    other = open_store(store.path)
+    other.create(make_case("LATE-1"))  # committed by another connection, still in the WAL
+    dest = backup_database(store, tmp_path / "usb" / "backup.db")
+    assert dest.exists() and not Path(f"{dest}-wal").exists()
+    assert check_database(dest) == []
+    with sqlite3.connect(dest) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert codes(dest) == codes(store.path)
+    assert "LATE-1" in codes(dest)
+    other.close()
+
+
+def test_backup_from_a_path_and_refusals(tmp_path: Path, store: Store) -> None:
+    dest = backup_database(store.path, tmp_path / "b.db")
+    assert len(codes(dest)) == 50
+    with pytest.raises(StoreError, match="the database itself"):
+        backup_database(store, store.path)
+    with pytest.raises(StoreError, match="is a folder"):
+        backup_database(store, tmp_path)
+    with pytest.raises(NotADatabaseError, match="no database there"):
+        backup_database(tmp_path / "missing.db", tmp_path / "c.db")
+
+
+def test_cancelled_backup_leaves_no_file(tmp_path: Path, store: Store) -> None:
+    for case in random_cases(400, prefix="X"):
+        store.create(case)
+    folder = tmp_path / "dest"
+    folder.mkdir()
+    with pytest.raises(Cancelled):
+        backup_database(store, folder / "b.db", progress=lambda done, total: False)
+    assert list(folder.iterdir()) == []
+    seen: list[tuple[int, int]] = []
+    backup_database(store, folder / "b.db", progress=lambda d, t: seen.append((d, t)) or True)
+    assert seen[-1][0] == seen[-1][1] > 0
+
+
+def test_restore_replaces_the_database_and_keeps_the_old_one(tmp_path: Path,
+                                                             store: Store) -> None:
+    backup = backup_database(store, tmp_path / "backup.db")
+    before = codes(store.path)
+    store.create(make_case("AFTER-BACKUP"))
+    store.close()
+    aside = restore_database(store.path, backup)
+    assert codes(store.path) == before
+    assert aside is not None and aside.parent == store.path.parent
+    assert "AFTER-BACKUP" in codes(aside)
+    assert check_database(store.path) == []
+
+
+def test_restore_into_an_empty_data_dir(tmp_path: Path, store: Store) -> None:
+    backup = backup_database(store, tmp_path / "backup.db")
+    target = tmp_path / "new" / "gepnet.db"
+    assert restore_database(target, backup) is None
+    assert len(codes(target)) == 50
+
+
+def test_restore_of_an_old_schema_backup_migrates_it(tmp_path: Path, store: Store) -> None:
+    old = tmp_path / "old.db"
+    schema_1_file(old)
+    store.close()
+    restore_database(store.path, old)
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert codes(store.path) == ["OLD-1"]
+    with sqlite3.connect(old) as conn:  # the source is never changed
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_restore_verifies_the_file_first(tmp_path: Path, store: Store) -> None:
+    store.close()
+    before = codes(store.path)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"x" * 4096)
+    with pytest.raises(NotADatabaseError):
+        restore_database(store.path, junk)
+    newer = backup_database(store.path, tmp_path / "newer.db")
+    with sqlite3.connect(newer) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(NewerSchemaError):
+        restore_database(store.path, newer)
+    damaged = backup_database(store.path, tmp_path / "damaged.db")
+    with sqlite3.connect(damaged) as conn:  # a line whose case is gone
+        conn.execute("INSERT INTO lines (case_uuid, position, regimen, outcome) "
+                     "VALUES ('ghost', 1, 'everolimus', 'ongoing')")
+    with pytest.raises(StoreError, match="damaged") as info:
+        restore_database(store.path, damaged)
+    assert "foreign-key check" in str(info.value)
+    assert codes(store.path) == before
+    leftovers = [p.name for p in store.path.parent.iterdir() if p.name.startswith(".restore")]
+    assert leftovers == []
+
+
+def test_auto_backup_rotates_keeping_the_setting(store: Store) -> None:
+    made = [auto_backup(store) for _ in range(12)]
+    kept = list_auto_backups(store.path)
+    assert len(kept) == 10 and kept == sorted(made)[-10:]
+    save_setting(store.path.parent, "backups_to_keep", 3)
+    auto_backup(store)
+    assert len(list_auto_backups(store.path)) == 3
+    assert check_database(list_auto_backups(store.path)[-1]) == []
+    save_setting(store.path.parent, "backups_to_keep", 0)
+    assert auto_backup(store) is None
+    save_setting(store.path.parent, "backups_to_keep", "many")  # ignored: back to 10
+    auto_backup(store)
+    assert len(list_auto_backups(store.path)) == 4
+
+
+def test_check_reports_a_healthy_database(store: Store) -> None:
+    assert check_database(store.path) == []
+
+
+def test_check_finds_broken_links_and_records(tmp_path: Path, store: Store) -> None:
+    case = store.search(CaseQuery())[0]
+    store.close()
+    with sqlite3.connect(store.path) as conn:
+        conn.execute("INSERT INTO lines (case_uuid, position, regimen, outcome) "
+                     "VALUES ('ghost', 1, 'everolimus', 'ongoing')")
+        conn.execute("UPDATE cases SET ki67_percent = 150 WHERE uuid = ?", (case.uuid,))
+    problems = check_database(store.path)
+    assert any("foreign-key check" in p and "lines" in p for p in problems)
+    assert any(case.case_code in p and "ki67_percent" in p for p in problems)
+
+
+def test_check_finds_a_corrupted_file(tmp_path: Path, store: Store) -> None:
+    store.close()
+    copy = backup_database(store.path, tmp_path / "copy.db")
+    data = bytearray(copy.read_bytes())
+    for offset in range(4096 * 2, len(data), 4096):  # scribble over every page but the first
+        data[offset + 10: offset + 200] = b"\xff" * 190
+    copy.write_bytes(bytes(data))
+    problems = check_database(copy)
+    assert problems and all(str(copy) in p for p in problems)
+
+
+def test_check_of_missing_and_foreign_files(tmp_path: Path) -> None:
+    assert "no database there" in check_database(tmp_path / "none.db")[0]
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    assert "another program" in check_database(other)[0]
+    old = tmp_path / "old.db"
+    schema_1_file(old)
+    assert check_database(old) == []  # an older schema is healthy; it migrates when opened

@@ -1,0 +1,143 @@
+"""Numbered migrations: the path from schema 1, the copy aside, refusing newer files."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gepnet_desktop.store import (
+    SCHEMA_VERSION,
+    CaseQuery,
+    NewerSchemaError,
+    NotADatabaseError,
+    Store,
+)
+from gepnet_desktop.store.db import connect
+from gepnet_desktop.store.migrations import MIGRATIONS, Migration, migrate
+
+from .helpers import first_letter, open_store
+
+
+def schema_1_file(path: Path) -> None:
+    """A database as the first release wrote it, with one case and one line in it."""
+    db = connect(path)
+    migrate(db, path, upto=1)
+    db.execute("BEGIN")
+    db.execute("INSERT INTO cases (uuid, case_code, primary_site, differentiation, "
+               "ki67_percent, notes, comorbidities, who_grade, created_at, updated_at, revision) "
+               "VALUES ('u-1', 'OLD-1', 'pancreas', 'well', 12.5, 'seen before the upgrade', "
+               "'[\"heart_failure\"]', 'G2', '2024-01-02T03:04:05.000+00:00', "
+               "'2024-01-02T03:04:05.000+00:00', 3)")
+    db.execute("INSERT INTO lines (case_uuid, position, regimen, outcome) "
+               "VALUES ('u-1', 1, 'lanreotide', 'progression')")
+    db.execute("INSERT INTO audit (at, os_user, case_uuid, action, revision, changes) "
+               "VALUES ('2024-01-02T03:04:05.000+00:00', 'old', 'u-1', 'create', 1, '{}')")
+    db.execute("COMMIT")
+    db.close()
+
+
+def test_migration_numbers_are_consecutive() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+    assert SCHEMA_VERSION >= 2
+
+
+def test_a_schema_1_database_is_migrated_and_its_case_survives(tmp_path: Path) -> None:
+    path = tmp_path / "gepnet.db"
+    schema_1_file(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+
+    store = open_store(path)
+    assert store.schema_version == SCHEMA_VERSION
+    case = store.get("u-1")
+    assert case is not None
+    assert (case.case_code, case.ki67_percent, case.revision) == ("OLD-1", 12.5, 3)
+    assert case.comorbidities == ["heart_failure"]
+    assert [(line.regimen, line.outcome) for line in case.lines] == [("lanreotide",
+                                                                     "progression")]
+    # the new schema works: derived recommendation refreshed, full-text search, updates
+    assert store.stale_count() == 1
+    assert store.refresh_derived() == 1
+    assert store.search(CaseQuery(recommendation="node_pancreas"))[0].uuid == "u-1"
+    assert [r.uuid for r in store.search(CaseQuery(text="upgrade"))] == ["u-1"]
+    case.notes = "after the upgrade"
+    saved = store.update(case)
+    assert saved.revision == 4
+    assert [e.action for e in store.history("u-1")] == ["create", "update"]
+
+    # the file was copied aside, untouched, before migrating
+    copy = store.migrated_copy
+    assert copy is not None and copy.exists()
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("SELECT case_code FROM cases").fetchall() == [("OLD-1",)]
+    store.close()
+
+
+def test_a_new_database_needs_no_copy(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "g.db")
+    assert store.migrated_copy is None
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".db") == ["g.db"]
+    store.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    open_store(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = (digest(path), path.stat().st_mtime_ns)
+    with pytest.raises(NewerSchemaError) as info:
+        Store.open(path, recommend=first_letter)
+    message = str(info.value)
+    assert "newer version" in message and str(path) in message and "not changed" in message
+    assert (digest(path), path.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.db"]
+
+
+def test_a_newer_database_in_wal_mode_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    store = open_store(path)
+    store.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")  # still in the WAL file
+    with pytest.raises(NewerSchemaError):
+        Store.open(path)
+    store.close()
+
+
+def test_files_of_other_programs_are_refused(tmp_path: Path) -> None:
+    text = tmp_path / "notes.db"
+    text.write_text("not a database at all, but long enough to have a header " * 3)
+    with pytest.raises(NotADatabaseError, match="not an SQLite file"):
+        Store.open(text)
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    with pytest.raises(NotADatabaseError, match=r"another program|other tables"):
+        Store.open(other)
+    with sqlite3.connect(other) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("t",)]
+
+
+def test_a_failing_migration_leaves_the_previous_schema(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "gepnet.db"
+    schema_1_file(path)
+    broken = Migration(2, "broken", ("ALTER TABLE cases ADD COLUMN extra TEXT",
+                                     "THIS IS NOT SQL"))
+    from gepnet_desktop.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", (MIGRATIONS[0], broken))
+    db = connect(path)
+    with pytest.raises(sqlite3.OperationalError):
+        migrations.migrate(db, path, upto=2)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "extra" not in {r[1] for r in db.execute("PRAGMA table_info(cases)")}
+    db.close()
