@@ -128,7 +128,7 @@ class CaseForm(QWidget):
         super().__init__(parent)
         self.lang = lang
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.dirtyChanged.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._undo_keys = UndoKeyFilter(self.undo_stack, self)
         self._editors: dict[str, FieldEditor] = {}
         self._labels: dict[str, QLabel] = {}
@@ -299,6 +299,9 @@ class CaseForm(QWidget):
         caption.setToolTip(_t("grade_tip", self.lang))
         self._grade_caption = caption
         form.addRow(caption, self.grade_label)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.dirtyChanged.emit(not clean)
 
     # -- edits ------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
