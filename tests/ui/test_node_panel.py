@@ -1,0 +1,199 @@
+"""The Pathway page: clicking a box fills the panel; missing fields are links to the form."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from gepnet_desktop.case import validate_case
+from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.ui.chart.items import RECOMMENDATION, STOP
+from gepnet_desktop.ui.pathway_page import PathwayPage
+from tests.conftest import load_vignettes
+
+PATHWAY = default_pathway()
+VIGNETTES = {v["id"]: v for v in load_vignettes()}
+
+
+def ev_of(vid: str, lang: str = "en"):
+    return evaluate(validate_case(VIGNETTES[vid]["case"]).case, PATHWAY, lang=lang)
+
+
+@pytest.fixture
+def page(qtbot):
+    p = PathwayPage(PATHWAY, "en")
+    qtbot.addWidget(p)
+    p.resize(1400, 900)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def click_node(qtbot, page: PathwayPage, node_id: str) -> None:
+    item = page.scene.node_item(node_id)
+    page.view.ensureVisible(item.sceneBoundingRect())
+    pos = page.view.mapFromScene(item.scene_box().center())
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def click_link(qtbot, browser, href: str) -> None:
+    """Click the anchor `href` in a QTextBrowser where it is drawn."""
+    doc = browser.document()
+    block = doc.begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            if frag.charFormat().anchorHref() == href:
+                cursor = QTextCursor(doc)
+                cursor.setPosition(frag.position() + max(1, frag.length() // 2))
+                browser.ensureCursorVisible()
+                browser.setTextCursor(cursor)
+                browser.ensureCursorVisible()
+                rect = browser.cursorRect(cursor)
+                qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton,
+                                 pos=QPoint(rect.center().x() - 2, rect.center().y()))
+                return
+            it += 1
+        block = block.next()
+    raise AssertionError(f"no link {href!r} in the panel")
+
+
+def test_clicking_a_box_fills_the_panel_with_its_question_and_why(qtbot, page):
+    page.set_evaluation(ev_of("V01"))
+    with qtbot.waitSignal(page.nodeSelected) as sig:
+        click_node(qtbot, page, "behaviour")
+    assert sig.args == ["behaviour"]
+    words = page.panel.plain_text()
+    node = PATHWAY.nodes["behaviour"]
+    assert text(node.label, "en") in words
+    assert text(node.question, "en") in words
+    why = next(e.text for e in ev_of("V01").explanations if e.node == "behaviour")
+    assert why in words
+    assert "On this patient's path" in words
+    assert page.scene.node_item("behaviour").selected_mark
+
+
+def test_recommendation_panel_lists_options_doses_cautions_access_and_citations(qtbot, page):
+    ev = ev_of("S10")  # pancreatic NET, aggressive: cautions on every option
+    page.set_evaluation(ev)
+    click_node(qtbot, page, ev.recommendation_node)
+    words = page.panel.plain_text()
+    assert "The recommendation for this patient" in words
+    for opt in ev.options:
+        info = PATHWAY.options[opt.id]
+        assert text(info.name, "en") in words
+        assert text(info.dose, "en") in words
+        for code in opt.cautions:
+            assert text(PATHWAY.cautions[code], "en") in words
+        assert f"as of {info.access_kr['as_of']}" in words
+        assert text(info.access_kr["text"], "en") in words
+    for key in PATHWAY.nodes[ev.recommendation_node].citations:
+        assert PATHWAY.references[key] in words
+
+
+def test_a_box_off_the_path_says_so(qtbot, page):
+    page.set_evaluation(ev_of("V01"))
+    click_node(qtbot, page, "nec_first_line")
+    words = page.panel.plain_text()
+    assert "Off this patient's path" in words
+    assert "Options at this step (as published)" in words
+    assert text(PATHWAY.options["platinum_etoposide"].dose, "en") in words
+
+
+def test_stop_for_missing_data_marks_the_node_and_links_each_missing_field(qtbot, page):
+    ev = ev_of("S08")  # stops at the site question
+    page.set_evaluation(ev)
+    assert page.scene.node_item("site_active_first_line").state == STOP
+    buttons = page.missing_buttons()
+    assert [b.objectName() for b in buttons] == ["missing:primary_site"]
+    assert buttons[0].text() == "Primary site"
+    with qtbot.waitSignal(page.missingFieldActivated) as sig:
+        qtbot.mouseClick(buttons[0], Qt.MouseButton.LeftButton)
+    assert sig.args == ["primary_site"]
+    click_node(qtbot, page, "site_active_first_line")
+    assert "The walk stopped here for missing data" in page.panel.plain_text()
+    with qtbot.waitSignal(page.missingFieldActivated) as sig:
+        click_link(qtbot, page.panel.browser, "field:primary_site")
+    assert sig.args == ["primary_site"]
+
+
+def test_warnings_symptom_control_and_current_regimen_are_shown(qtbot, page):
+    ev = ev_of("V28")  # carcinoid syndrome, on lanreotide
+    page.set_evaluation(ev)
+    click_node(qtbot, page, "ssa_first_line")
+    words = page.panel.plain_text()
+    assert "Symptom control" in words
+    assert text(PATHWAY.options["telotristat"].name, "en") in words
+    assert "Current regimen: Lanreotide" in words
+    page.set_evaluation(ev_of("V03"))
+    assert page.warnings_label.isVisibleTo(page)
+    assert text(PATHWAY.warnings["unknown:pace"], "en") in page.warnings_label.text()
+
+
+def test_exhausted_treatment_explains_why_the_path_went_on(qtbot, page):
+    page.set_evaluation(ev_of("V24"))
+    click_node(qtbot, page, "pnet_after_progression")
+    words = page.panel.plain_text()
+    assert "Every option here has failed" in words
+    assert page.scene.node_item("later_lines").state == RECOMMENDATION
+
+
+def test_no_evaluation_shows_the_note_and_no_path(qtbot, page):
+    page.set_evaluation(ev_of("V01"))
+    page.select_node("grade")
+    note = "Fix the errors in the form to update the chart"
+    page.set_evaluation(None, note)
+    assert page.scene.highlighted_node_ids() == []
+    assert note in page.status_label.text()
+    assert note in page.panel.plain_text()
+    assert page.missing_buttons() == []
+    assert not page.warnings_label.isVisibleTo(page)
+
+
+def test_overview_links_select_the_boxes_of_the_path(qtbot, page):
+    page.set_evaluation(ev_of("V04"))
+    page.select_node(None)
+    assert "Recommendation" in page.panel.plain_text()
+    with qtbot.waitSignal(page.nodeSelected) as sig:
+        click_link(qtbot, page.panel.browser, "node:sstr_positive")
+    assert sig.args == ["sstr_positive"]
+    assert page.scene.selected_node() == "sstr_positive"
+
+
+def test_banner_is_permanent_and_in_the_page_language(qtbot):
+    page = PathwayPage(PATHWAY, "ko")
+    qtbot.addWidget(page)
+    page.show()
+    assert PATHWAY.notice["ko"] in page.banner.text()
+    page.set_evaluation(ev_of("V01", "ko"))
+    page.select_node("ssa_first_line")
+    assert PATHWAY.nodes["ssa_first_line"].label["ko"] in page.panel.plain_text()
+    assert "이 환자에 대한 권고" in page.panel.plain_text()
+    page.set_language("en")
+    assert PATHWAY.notice["en"] in page.banner.text()
+    assert page.banner.isVisible()
+
+
+def test_newer_evidence_toggle_adds_notes_but_keeps_the_path(qtbot, page):
+    ev = ev_of("V20")  # pancreatic NET after progression
+    page.set_evaluation(ev)
+    lit = page.scene.highlighted_node_ids()
+    page.select_node("pnet_after_progression")
+    assert "CABINET" not in page.panel.plain_text()
+    page.newer_box.click()
+    assert page.scene.newer_evidence_visible()
+    words = page.panel.plain_text()
+    assert "CABINET" in words and "does not change the recommendation" in words
+    assert page.scene.highlighted_node_ids() == lit
+    assert page.evaluation() is ev and ev.recommendation_node == "pnet_after_progression"
+
+
+def test_zoom_buttons_and_shortcuts_work_from_the_page(qtbot, page):
+    start = page.view.zoom()
+    qtbot.mouseClick(page.zoom_in_button, Qt.MouseButton.LeftButton)
+    assert page.view.zoom() == pytest.approx(start * 1.2)
+    assert page.zoom_label.text() == f"{round(page.view.zoom() * 100)}%"
+    qtbot.mouseClick(page.fit_button, Qt.MouseButton.LeftButton)
+    assert page.view.is_fitted()

@@ -1,0 +1,109 @@
+"""The tumour-board report: case, evaluation, chart, citations, banner; HTML and PDF files."""
+
+from __future__ import annotations
+
+import base64
+import re
+from html import unescape
+
+import pytest
+from PySide6.QtGui import QImage
+
+from gepnet_desktop import __version__
+from gepnet_desktop.case import validate_case
+from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.ui.chart import ExportError
+from gepnet_desktop.ui.report import build_report_html, report_document, write_report
+from tests.conftest import load_vignettes
+
+PATHWAY = default_pathway()
+VIGNETTES = {v["id"]: v for v in load_vignettes()}
+TINY = "chart.png"  # skip rendering the chart where a test does not look at it
+
+
+def case_ev(vid: str, lang: str = "en", **changes):
+    raw = dict(VIGNETTES[vid]["case"], **changes)
+    case = validate_case(raw).case
+    return case, evaluate(case, PATHWAY, lang=lang)
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_report_holds_case_lines_options_doses_cautions_banner_and_citations(qapp):
+    case, ev = case_ev("S09", notes="Seen by Dr Kim on Tuesday")
+    html = build_report_html(case, ev, PATHWAY, "en", image_src=TINY)
+    words = plain(html)
+    assert PATHWAY.notice["en"] in words
+    assert "S09" in words
+    assert "Platinum + etoposide" in words and "Progression" in words  # the lines table
+    assert text(PATHWAY.nodes[ev.recommendation_node].label, "en") in words
+    for opt in ev.options:
+        info = PATHWAY.options[opt.id]
+        assert text(info.name, "en") in words and text(info.dose, "en") in words
+        for code in opt.cautions:
+            assert text(PATHWAY.cautions[code], "en") in words
+    for e in ev.explanations:
+        assert e.text in words
+    for key in PATHWAY.options["folfiri"].citations:
+        assert PATHWAY.references[key] in words
+    assert f"{PATHWAY.id} {PATHWAY.version}" in words and __version__ in words
+    assert re.search(r"Printed: \d{4}-\d{2}-\d{2} \d{2}:\d{2}", words)
+    assert "Seen by Dr Kim" not in words  # free-text notes stay out of the report
+
+
+def test_report_of_a_stopped_walk_lists_the_missing_data(qapp):
+    case, ev = case_ev("S07")
+    words = plain(build_report_html(case, ev, PATHWAY, "en", image_src=TINY))
+    assert "Data needed to go on" in words and "Differentiation" in words
+    assert "No option: the walk stopped for missing data." in words
+    assert "field:" not in build_report_html(case, ev, PATHWAY, "en", image_src=TINY)
+
+
+def test_report_shows_warnings_symptom_control_and_current_regimen(qapp):
+    case, ev = case_ev("V28", pace=None)
+    words = plain(build_report_html(case, ev, PATHWAY, "en", image_src=TINY))
+    assert text(PATHWAY.warnings["unknown:pace"], "en") in words
+    assert "Symptom control" in words and "Telotristat" in words
+    assert "Current regimen: Lanreotide" in words
+
+
+def test_korean_report_is_in_korean(qapp):
+    case, ev = case_ev("V01", "ko")
+    words = plain(build_report_html(case, ev, PATHWAY, "ko", image_src=TINY))
+    assert PATHWAY.notice["ko"] in words
+    assert "종양 협진 요약" in words
+    assert text(PATHWAY.options["lanreotide"].name, "ko") in words
+
+
+def test_html_report_is_one_file_with_the_chart_embedded(qapp, tmp_path):
+    case, ev = case_ev("V04")
+    out = write_report(case, ev, PATHWAY, tmp_path / "board.html", "en")
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<meta charset='utf-8'>" in html
+    match = re.search(r"src='data:image/png;base64,([A-Za-z0-9+/=]+)'", html)
+    assert match
+    image = QImage()
+    assert image.loadFromData(base64.b64decode(match.group(1)), "PNG")
+    assert image.width() > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["board.html"]
+
+
+def test_pdf_report_is_a_pdf_with_the_chart(qapp, tmp_path):
+    case, ev = case_ev("V04")
+    out = write_report(case, ev, PATHWAY, tmp_path / "board.pdf", "en")
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+    assert b"/Subtype /Image" in data or b"/Subtype/Image" in data
+    doc = report_document(case, ev, PATHWAY, "en")
+    assert PATHWAY.notice["en"] in doc.toPlainText()
+
+
+@pytest.mark.parametrize("name", ["board.docx", "nowhere/board.pdf"])
+def test_bad_report_target_is_refused_and_nothing_is_written(qapp, tmp_path, name):
+    case, ev = case_ev("V01")
+    with pytest.raises(ExportError) as err:
+        write_report(case, ev, PATHWAY, tmp_path / name, "en")
+    assert name.split("/")[-1] in str(err.value)
+    assert list(tmp_path.iterdir()) == []
