@@ -263,10 +263,13 @@ class CaseForm(QWidget):
             unit = QLabel(spec.unit, cell)
             unit.setStyleSheet("color: #555;")
             row.addWidget(unit)
-        if not isinstance(editor, (NotesField, ChecklistField)) and spec.kind != "text":
-            row.addStretch(1)
-        elif isinstance(editor, NotesField) or spec.kind == "text":
+        if isinstance(editor, NotesField):
             editor.setSizePolicy(QSizePolicy.Policy.Expanding, editor.sizePolicy().verticalPolicy())
+        else:
+            if spec.kind == "text":  # a code: room for its 40 characters, not the whole width
+                editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance("M" * 12))
+                editor.setMaximumWidth(editor.fontMetrics().horizontalAdvance("0" * 34))
+            row.addStretch(1)
         cell_layout.addLayout(row)
         message = QLabel(cell)
         message.setObjectName(f"message_{spec.key}")

@@ -318,6 +318,8 @@ class _DateTextValidator(QValidator):
     """Digits and dashes only; dashes are put in as the user types (20230514 -> 2023-05-14)."""
 
     def validate(self, text: str, pos: int) -> object:
+        text = text.replace("/", "-").replace(".", "-").strip()  # 2023/05/14, 2023.05.14
+        pos = min(pos, len(text))
         if not re.fullmatch(r"[\d-]*", text):
             return QValidator.State.Invalid
         digits = text.replace("-", "")

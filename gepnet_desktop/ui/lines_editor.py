@@ -454,6 +454,7 @@ class LinesEditor(QWidget):
         self.model.rowsMoved.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self.model.modelReset.connect(self._fit_height)
+        self.table.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit_height())
         self._fit_height()
         self._update_buttons()
 
@@ -476,8 +477,9 @@ class LinesEditor(QWidget):
         header = self.table.horizontalHeader().sizeHint().height()
         row_height = self.table.verticalHeader().defaultSectionSize()
         frame = self.table.frameWidth() * 2
-        scroll = self.table.horizontalScrollBar().sizeHint().height()
-        self.table.setFixedHeight(header + rows * row_height + frame + scroll // 3)
+        bar = self.table.horizontalScrollBar()
+        scroll = bar.sizeHint().height() if bar.maximum() > 0 else 0
+        self.table.setFixedHeight(header + rows * row_height + frame + scroll + 2)
         self.empty_label.setVisible(self.model.rowCount() == 0)
 
     def _update_buttons(self) -> None:

@@ -185,6 +185,16 @@ def test_a_bad_date_and_a_future_date_are_named(qtbot, form: CaseForm) -> None:
     assert "is in the future" in form.message_text("diagnosis_date")
 
 
+@pytest.mark.parametrize(("typed", "shown"), [
+    ("20230514", "2023-05-14"), ("2023-05-14", "2023-05-14"), ("2023/05/14", "2023-05-14"),
+    ("2023.5", "2023-5"), ("2023-", "2023-"), ("2023051499", "2023-05-14"), ("2023x", "2023"),
+])
+def test_a_date_is_typed_as_digits_and_shown_with_dashes(qtbot, form, typed, shown) -> None:
+    type_into(qtbot, form, "diagnosis_date", typed)
+    assert form.editor("diagnosis_date").text() == shown
+    assert form.data()["diagnosis_date"] == shown
+
+
 def test_the_calendar_sets_the_date(qtbot, form: CaseForm) -> None:
     editor = form.editor("diagnosis_date")
     form.focus_field("diagnosis_date")
