@@ -14,7 +14,7 @@ import sys
 from .. import APP_NAME, __version__, paths
 from .errors import CliError
 
-COMMAND_MODULES = ("evaluate_cmd", "chart_cmds")
+COMMAND_MODULES = ("evaluate_cmd", "chart_cmds", "store_cmds")
 log = logging.getLogger(__name__)
 
 

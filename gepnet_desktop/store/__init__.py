@@ -3,7 +3,14 @@ trail, exchange files (JSON, CSV), backups and checks. No Qt and no pathway here
 recommendation stored for search comes from a callback given to `Store.open`."""
 
 from .audit import AuditEntry
-from .backup import auto_backup, backup_database, check_database, restore_database
+from .backup import (
+    auto_backup,
+    backup_database,
+    check_database,
+    database_summary,
+    list_auto_backups,
+    restore_database,
+)
 from .cases import SORT_COLUMNS, CaseQuery, CaseRow, Store
 from .errors import (
     Cancelled,
@@ -21,8 +28,31 @@ from .errors import (
 from .exchange import ImportReport, export_cases, import_cases
 from .migrations import SCHEMA_VERSION
 
-__all__ = ["SCHEMA_VERSION", "SORT_COLUMNS", "AuditEntry", "Cancelled", "CaseQuery", "CaseRow",
-           "ConflictError", "DatabaseBusy", "DuplicateCodeError", "ImportFailed", "ImportReport",
-           "NewerSchemaError", "NotADatabaseError", "NotFoundError", "RecordProblem", "Store",
-           "StoreError", "ValidationFailed", "auto_backup", "backup_database", "check_database",
-           "export_cases", "import_cases", "restore_database"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SORT_COLUMNS",
+    "AuditEntry",
+    "Cancelled",
+    "CaseQuery",
+    "CaseRow",
+    "ConflictError",
+    "DatabaseBusy",
+    "DuplicateCodeError",
+    "ImportFailed",
+    "ImportReport",
+    "NewerSchemaError",
+    "NotADatabaseError",
+    "NotFoundError",
+    "RecordProblem",
+    "Store",
+    "StoreError",
+    "ValidationFailed",
+    "auto_backup",
+    "backup_database",
+    "check_database",
+    "database_summary",
+    "export_cases",
+    "import_cases",
+    "list_auto_backups",
+    "restore_database",
+]

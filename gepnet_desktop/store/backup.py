@@ -241,6 +241,20 @@ def check_database(path: str | Path, *, name: str | None = None) -> list[str]:
         db.close()
 
 
+def database_summary(path: str | Path) -> dict[str, int]:
+    """Counts of a checked database without migrating it: schema, cases, deleted, audit rows."""
+    path = Path(path).expanduser().resolve()
+    _check_ours(path)
+    db = connect(path)
+    try:
+        cases, deleted = db.execute("SELECT count(*), count(deleted_at) FROM cases").fetchone()
+        audit_rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+        return {"schema": pragma_int(db, "user_version"), "cases": cases, "deleted": deleted,
+                "audit": audit_rows}
+    finally:
+        db.close()
+
+
 def _problems(db: Database, label: str) -> list[str]:
     problems: list[str] = []
     integrity = [r[0] for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
@@ -289,4 +303,4 @@ def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
 
 
 __all__ = ["BACKUP_DIR", "MIGRATIONS", "auto_backup", "backup_database", "check_database",
-           "list_auto_backups", "restore_database"]
+           "database_summary", "list_auto_backups", "restore_database"]

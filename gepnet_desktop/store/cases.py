@@ -264,6 +264,12 @@ class Store:
                               (case_code,)).fetchone()
         return self.get(row[0], include_deleted) if row else None
 
+    def row(self, uuid: str) -> CaseRow | None:
+        """The case's line of the case list (deleted or not), or None."""
+        found = self.db.execute(f"SELECT {ROW_SELECT} FROM cases WHERE uuid = ?",
+                                (uuid,)).fetchone()
+        return CaseRow(*found) if found else None
+
     def is_deleted(self, uuid: str) -> bool:
         """Whether the case exists and is soft-deleted."""
         row = self.db.execute("SELECT deleted_at FROM cases WHERE uuid = ?", (uuid,)).fetchone()

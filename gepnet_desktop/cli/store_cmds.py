@@ -1,0 +1,236 @@
+"""The database from the command line: `cases list|show|history`, `import`, `export`,
+`backup`, `restore`, `check`. Exit codes: 0 done, 1 a finding (check problems, import
+conflicts), 2 bad input; never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from .. import paths
+from ..case import CASE_FIELDS, FIELDS_BY_KEY, LINE_FIELDS
+from ..case.fields import SECTIONS, WHO_GRADES, label, value_label
+from ..store import (
+    SORT_COLUMNS,
+    CaseQuery,
+    Store,
+    StoreError,
+    backup_database,
+    check_database,
+    database_summary,
+    export_cases,
+    import_cases,
+    restore_database,
+)
+from .errors import CliError
+from .io import print_json
+
+PAGE = 1000
+
+
+def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """A StoreError becomes the user's sentence and exit code 2."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except StoreError as exc:
+            raise CliError(str(exc), 2) from None
+
+    return run
+
+
+def _open(args: argparse.Namespace) -> Store:
+    from ..clinic import open_clinic
+
+    return open_clinic()
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    cases = sub.add_parser("cases", help="list, show and trace the cases in the database",
+                           description="The cases in the database of the data dir.")
+    csub = cases.add_subparsers(dest="cases_command", metavar="ACTION", required=True)
+    lst = csub.add_parser("list", help="list the cases (newest change first)")
+    lst.add_argument("--json", action="store_true", help="print JSON rows")
+    lst.add_argument("--search", metavar="TEXT", default="",
+                     help="part of the case code, or text in the notes")
+    lst.add_argument("--site", choices=FIELDS_BY_KEY["primary_site"].values, help="primary site")
+    lst.add_argument("--grade", choices=WHO_GRADES, help="WHO grade")
+    lst.add_argument("--recommendation", metavar="NODE", help="pathway node id of the "
+                     "current recommendation")
+    lst.add_argument("--deleted", action="store_true", help="include deleted cases")
+    lst.add_argument("--sort", choices=SORT_COLUMNS, default="updated_at")
+    lst.add_argument("--ascending", action="store_true")
+    lst.set_defaults(func=_store_errors(run_list))
+    show = csub.add_parser("show", help="show one case by its code")
+    show.add_argument("code", metavar="CODE")
+    show.add_argument("--json", action="store_true", help="print the case object")
+    show.set_defaults(func=_store_errors(run_show))
+    hist = csub.add_parser("history", help="who changed a case, when and what (audit trail)")
+    hist.add_argument("code", metavar="CODE")
+    hist.add_argument("--json", action="store_true")
+    hist.set_defaults(func=_store_errors(run_history))
+
+    imp = sub.add_parser("import", help="import cases from a JSON or CSV file (all or nothing)",
+                         description="Import a JSON or CSV export. Any invalid record: nothing "
+                                     "is written, every problem is listed, exit code 2. "
+                                     "Conflicts (same revision, different content) are "
+                                     "listed and not applied; exit code 1.")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--format", choices=("json", "csv"), help="default: from the suffix")
+    imp.set_defaults(func=_store_errors(run_import))
+    exp = sub.add_parser("export", help="export every case to a JSON or CSV file")
+    exp.add_argument("file", metavar="FILE")
+    exp.add_argument("--format", choices=("json", "csv"),
+                     help="default: csv for a .csv file, else json")
+    exp.set_defaults(func=_store_errors(run_export))
+    bak = sub.add_parser("backup", help="write a consistent copy of the database to FILE")
+    bak.add_argument("file", metavar="FILE")
+    bak.set_defaults(func=_store_errors(run_backup))
+    res = sub.add_parser("restore", help="replace the database by a backup (verified first; "
+                                         "the current database is kept aside)")
+    res.add_argument("file", metavar="FILE")
+    res.set_defaults(func=_store_errors(run_restore))
+    chk = sub.add_parser("check", help="integrity and foreign-key check of the database: "
+                                       "exit 0 healthy, 1 with the problems")
+    chk.set_defaults(func=_store_errors(run_check))
+
+
+def run_list(args: argparse.Namespace) -> int:
+    query = CaseQuery(text=args.search, site=args.site, grade=args.grade,
+                      recommendation=args.recommendation, include_deleted=args.deleted,
+                      sort=args.sort, descending=not args.ascending)
+    with _open(args) as store:
+        rows = []
+        while batch := store.search(query, len(rows), PAGE):
+            rows += batch
+    if args.json:
+        print_json([asdict(r) for r in rows])
+        return 0
+    head = ("code", "site", "grade", "recommendation", "updated")
+    table = [head] + [(r.case_code + (" (deleted)" if r.deleted_at else ""),
+                       r.primary_site or "-", r.who_grade or "-", r.recommendation_node or "-",
+                       r.updated_at[:10]) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
+    for row in table:
+        sys.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths,
+                                                                    strict=True)).rstrip()
+                         + "\n")
+    sys.stdout.write(f"{len(rows)} case{'s' if len(rows) != 1 else ''}\n")
+    return 0
+
+
+def _find(store: Store, code: str):
+    case = store.get_by_code(code, include_deleted=True)
+    if case is None:
+        raise CliError(f"No case with the code {code!r} in {store.path}; `cases list` shows "
+                       "the codes.", 2)
+    return case
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from ..pathway import default_pathway, text
+
+    with _open(args) as store:
+        case = _find(store, args.code)
+        row = store.row(case.uuid or "")
+    deleted = bool(row and row.deleted_at)
+    node = row.recommendation_node if row else None
+    if args.json:
+        print_json(case.to_dict(meta=True) | {"recommendation_node": node,
+                                               "deleted": deleted})
+        return 0
+    lang = args.lang
+    out = [f"Case {case.case_code}" + ("  [deleted]" if deleted else ""),
+           f"  uuid {case.uuid}, revision {case.revision}, created {case.created_at}, "
+           f"updated {case.updated_at}",
+           f"  WHO grade: {case.who_grade or value_label('who_grade', None, lang)}"]
+    section = None
+    for spec in CASE_FIELDS:
+        if spec.section != section:
+            section = spec.section
+            out.append(label(SECTIONS[section], lang))
+        value = getattr(case, spec.key)
+        shown = ", ".join(value_label(spec.key, v, lang) for v in value) if \
+            isinstance(value, list) else value_label(spec.key, value, lang)
+        out.append(f"  {label(spec.label, lang)}: {shown or '-'}")
+    out.append("Lines of therapy" if lang != "ko" else "치료 라인")
+    for i, line in enumerate(case.lines, start=1):
+        parts = [f"{label(s.label, lang)}: {value_label(s.key, getattr(line, s.key), lang)}"
+                 for s in LINE_FIELDS[1:] if getattr(line, s.key) is not None]
+        out.append(f"  {i}. {value_label('regimen', line.regimen, lang)}; " + "; ".join(parts))
+    if not case.lines:
+        out.append("  -")
+    pathway = default_pathway()
+    rec = text(pathway.nodes[node].label, lang) if node in pathway.nodes else None
+    out.append(f"Recommendation: {rec} ({node})" if rec else
+               "Recommendation: none yet (the pathway needs more data; see `evaluate`)")
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def run_history(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        case = _find(store, args.code)
+        entries = store.history(case.uuid or "")
+    if args.json:
+        print_json([asdict(e) for e in entries])
+        return 0
+    for e in entries:
+        fields = ", ".join(e.changes) or "-"
+        sys.stdout.write(f"{e.at}  {e.user}  {e.action}  revision {e.revision}: {fields}\n")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        report = import_cases(store, args.file, fmt=args.format)
+    sys.stdout.write(report.summary() + "\n")
+    return 1 if report.conflicts else 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        n = export_cases(store, args.file, fmt=args.format)
+    sys.stdout.write(f"{n} case{'s' if n != 1 else ''} written to {args.file}\n")
+    return 0
+
+
+def _existing_database() -> Any:
+    path = paths.database_path()
+    if not path.exists():
+        raise CliError(f"There is no database in {path.parent} yet, so there is nothing to back "
+                       "up; it is created when the program first opens.", 2)
+    return path
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    dest = backup_database(_existing_database(), args.file)
+    sys.stdout.write(f"Backup written to {dest}\n")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    target = paths.database_path()
+    aside = restore_database(target, args.file)
+    kept = f"; the previous database is kept as {aside}" if aside else ""
+    sys.stdout.write(f"Database {target} restored from {args.file}{kept}.\n")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    path = paths.database_path()
+    problems = check_database(path)
+    if problems:
+        raise CliError(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                       "found:\n" + "\n".join(f"  {p}" for p in problems) +
+                       "\nRestore a recent backup (`restore FILE`) or ask your IT support.", 1)
+    n = database_summary(path)["cases"]
+    sys.stdout.write(f"{path}: healthy ({n} case{'s' if n != 1 else ''}, integrity and "
+                     "foreign-key checks passed).\n")
+    return 0
