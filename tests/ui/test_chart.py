@@ -226,3 +226,24 @@ def test_keyboard_steps_through_the_boxes_in_reading_order(qtbot, scene):
     assert seen == ["entry", "differentiation", "entry"]
     assert scene.node_item("entry").selected_mark
     assert not scene.node_item("differentiation").selected_mark
+
+
+def test_overlapping_boxes_in_the_data_are_reported_once_in_the_log(qapp, caplog):
+    import json
+
+    from gepnet_desktop.bundled import resource_path
+    from gepnet_desktop.pathway import build_pathway
+
+    doc = json.loads(resource_path("pathways", "kr-gepnet-2021.json").read_text("utf-8"))
+    doc["version"] = "0.0.0-overlap-test"
+    for node in doc["nodes"]:
+        if node["id"] == "nec_second_line":
+            node["layout"] = {"x": 40, "y": 420}  # onto nec_first_line
+    pathway = build_pathway(doc)
+    with caplog.at_level("WARNING", logger="gepnet_desktop.ui.chart.scene"):
+        first = PathwayScene(pathway, "en")
+        PathwayScene(pathway, "en")
+    assert ("nec_first_line", "nec_second_line") in first.overlapping_boxes() or \
+        ("nec_second_line", "nec_first_line") in first.overlapping_boxes()
+    hits = [r for r in caplog.records if "nec_second_line" in r.getMessage()]
+    assert len(hits) == 1 and "overlap" in hits[0].getMessage()

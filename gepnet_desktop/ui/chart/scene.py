@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
@@ -10,6 +12,8 @@ from ...pathway import Evaluation, Pathway, text
 from .items import DIMMED, PATH, PLAIN, RECOMMENDATION, STOP, EdgeItem, LegendItem, NodeItem
 
 MARGIN = 40.0
+log = logging.getLogger(__name__)
+_LAYOUT_CHECKED: set[tuple[str, str]] = set()
 
 
 def newer_titles(pathway: Pathway, lang: str) -> dict[str, list[str]]:
@@ -53,6 +57,7 @@ class PathwayScene(QGraphicsScene):
         self._place_legend()
         self._apply_newer()
         self.setSceneRect(self.chart_rect())
+        self._warn_about_layout()
 
     # building
     def _provenance_label(self, kind: str) -> str:
@@ -96,6 +101,21 @@ class PathwayScene(QGraphicsScene):
                for i in self._nodes.values()):
             spot.moveTop(nodes.bottom() + 40)
         self.legend.setPos(spot.topLeft())
+
+    def overlapping_boxes(self) -> list[tuple[str, str]]:
+        """Pairs of boxes whose layout in the data file overlaps (a data error to fix there)."""
+        items = list(self._nodes.values())
+        return [(a.node_id, b.node_id) for i, a in enumerate(items) for b in items[i + 1:]
+                if a.scene_box().intersects(b.scene_box())]
+
+    def _warn_about_layout(self) -> None:
+        key = (self.pathway.id, self.pathway.version)
+        if key in _LAYOUT_CHECKED:
+            return
+        _LAYOUT_CHECKED.add(key)
+        for a, b in self.overlapping_boxes():
+            log.warning("pathway %s %s: the boxes %s and %s overlap; fix their layout in the "
+                        "data file", self.pathway.id, self.pathway.version, a, b)
 
     def chart_rect(self) -> QRectF:
         """Everything drawn, with a margin."""
