@@ -1,0 +1,235 @@
+"""The lazy case list model and its filter bar, over a real database file."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from gepnet_desktop.case import validate_case
+from gepnet_desktop.case.fields import FIELDS_BY_KEY, label
+from gepnet_desktop.case.sample import random_case_dict
+from gepnet_desktop.clinic import open_clinic
+from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.store import CaseQuery, import_cases
+from gepnet_desktop.ui.case_list import COLUMNS, CaseFilterBar, CaseListModel
+
+N_CASES = 180
+PAGE = 25
+
+
+class CountingStore:
+    """A real store that records the (offset, limit) of every search."""
+
+    def __init__(self, store, log: list[tuple[int, int]]) -> None:
+        self._store = store
+        self._log = log
+
+    def search(self, query, offset=0, limit=200):
+        self._log.append((offset, limit))
+        return self._store.search(query, offset, limit)
+
+    def __getattr__(self, name):
+        return getattr(self._store, name)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    """A database of N_CASES random valid cases, and what each case should show in the list."""
+    folder = tmp_path_factory.mktemp("caselist")
+    rng = random.Random(4)
+    cases = [random_case_dict(rng, code=f"C{i:04d}") for i in range(N_CASES)]
+    cases[7]["notes"] = "liver lesions seen on MRI"
+    source = folder / "cases.json"
+    source.write_text(json.dumps(cases), encoding="utf-8")
+    db_path = folder / "gepnet.db"
+    store = open_clinic(db_path)
+    try:
+        import_cases(store, source)
+    finally:
+        store.close()
+    pathway = default_pathway()
+    expected = []
+    for data in cases:
+        case = validate_case(data).case
+        ev = evaluate(case, pathway)
+        expected.append({"case_code": data["case_code"], "primary_site": data["primary_site"],
+                         "who_grade": case.who_grade, "notes": data.get("notes") or "",
+                         "recommendation_node": ev.recommendation_node})
+    return db_path, expected
+
+
+@pytest.fixture
+def make_model(qtbot, dataset):
+    """A model over the dataset's file, with a log of the searches it made."""
+    models = []
+
+    def make(page_size: int = PAGE):
+        searches: list[tuple[int, int]] = []
+        model = CaseListModel(lambda: CountingStore(open_clinic(dataset[0]), searches),
+                              default_pathway(), "en", page_size=page_size)
+        model.searches = searches
+        models.append(model)
+        return model
+
+    yield make
+    for model in models:
+        model.shutdown()
+
+
+def load(qtbot, model, query: CaseQuery | None = None) -> None:
+    with qtbot.waitSignal(model.queryFinished, timeout=5000):
+        if query is None:
+            model.refresh()
+        else:
+            model.set_query(query)
+
+
+def all_codes(qtbot, model) -> list[str]:
+    """Every row's code, fetching pages as a scrolling view would."""
+    codes = []
+    for row in range(model.rowCount()):
+        if model.case_uuid(row) is None:
+            qtbot.waitUntil(lambda r=row: model.case_uuid(r) is not None, timeout=5000)
+        codes.append(model.index(row, 0).data())
+    return codes
+
+
+def test_opens_with_the_count_and_only_the_first_page(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model)
+    assert model.rowCount() == N_CASES
+    assert model.columnCount() == len(COLUMNS)
+    assert model.searches == [(0, PAGE)]
+    assert model.index(0, 0).data() != "…"
+    assert model.index(PAGE + 3, 0).data() == "…"  # not fetched yet: a placeholder
+    qtbot.waitUntil(lambda: model.case_uuid(PAGE + 3) is not None, timeout=5000)
+    assert model.searches == [(0, PAGE), (PAGE, PAGE)]
+    assert all(limit == PAGE for _offset, limit in model.searches)
+
+
+def test_rows_are_sorted_by_the_chosen_column(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model)
+    with qtbot.waitSignal(model.queryFinished, timeout=5000):
+        model.sort(COLUMNS.index("case_code"), Qt.SortOrder.AscendingOrder)
+    codes = [c["case_code"] for c in dataset[1]]
+    assert all_codes(qtbot, model) == sorted(codes)
+    with qtbot.waitSignal(model.queryFinished, timeout=5000):
+        model.sort(COLUMNS.index("case_code"), Qt.SortOrder.DescendingOrder)
+    assert all_codes(qtbot, model) == sorted(codes, reverse=True)
+
+
+def test_only_a_few_pages_are_kept(qtbot, make_model, dataset):
+    model = make_model(page_size=10)
+    model.max_pages = 4
+    load(qtbot, model)
+    all_codes(qtbot, model)
+    assert len(model._pages) <= 4
+    assert model.index(0, 0).data() == "…"  # evicted, fetched again on demand
+    qtbot.waitUntil(lambda: model.case_uuid(0) is not None, timeout=5000)
+
+
+def test_columns_show_labels_from_fields_and_pathway(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model, CaseQuery(sort="case_code", descending=False))
+    pathway = default_pathway()
+    by_code = {c["case_code"]: c for c in dataset[1]}
+    for row in range(PAGE):
+        code = model.index(row, 0).data()
+        want = by_code[code]
+        site = want["primary_site"]
+        site_label = label(FIELDS_BY_KEY["primary_site"].value_labels[site], "en") if site else ""
+        assert model.index(row, 1).data() == site_label
+        assert model.index(row, 2).data() == (want["who_grade"] or "")
+        node = want["recommendation_node"]
+        assert model.index(row, 3).data() == (text(pathway.nodes[node].label) if node else "")
+        assert model.index(row, 4).data()[:2] == "20"
+
+
+def test_model_passes_the_model_tester(qtbot, qtmodeltester, make_model):
+    model = make_model()
+    load(qtbot, model)
+    qtmodeltester.check(model, force_py=True)
+    load(qtbot, model, CaseQuery(sort="who_grade", descending=False))
+    qtmodeltester.check(model, force_py=True)
+
+
+@pytest.mark.parametrize("field, value", [("site", "pancreas"), ("grade", "G2"),
+                                          ("grade", "NEC"), ("text", "C01")])
+def test_filters_give_exactly_the_matching_cases(qtbot, make_model, dataset, field, value):
+    model = make_model()
+    load(qtbot, model, CaseQuery(**{field: value}, sort="case_code", descending=False))
+    key = {"site": "primary_site", "grade": "who_grade"}.get(field)
+    if key:
+        want = sorted(c["case_code"] for c in dataset[1] if c[key] == value)
+    else:
+        want = sorted(c["case_code"] for c in dataset[1] if value in c["case_code"])
+    assert want, "the dataset should hold matching cases"
+    assert model.total() == len(want)
+    assert all_codes(qtbot, model) == want
+
+
+def test_recommendation_filter(qtbot, make_model, dataset):
+    counts: dict[str, int] = {}
+    for c in dataset[1]:
+        if c["recommendation_node"]:
+            counts[c["recommendation_node"]] = counts.get(c["recommendation_node"], 0) + 1
+    node = max(counts, key=counts.get)
+    model = make_model()
+    load(qtbot, model, CaseQuery(recommendation=node))
+    assert model.total() == counts[node]
+    label_text = text(default_pathway().nodes[node].label)
+    assert {model.index(r, 3).data() for r in range(min(PAGE, model.total()))} == {label_text}
+
+
+def test_notes_are_searched(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model, CaseQuery(text="lesions"))
+    assert model.total() == 1
+    assert model.index(0, 0).data() == "C0007"
+
+
+def test_a_replaced_query_never_shows_stale_rows(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model)
+    model.set_query(CaseQuery(site="pancreas"))
+    with qtbot.waitSignal(model.queryFinished, timeout=5000) as blocker:
+        model.set_query(CaseQuery(site="rectum"))
+    assert blocker.signal_triggered
+    want = sum(1 for c in dataset[1] if c["primary_site"] == "rectum")
+    assert model.total() == want
+    qtbot.wait(50)  # let any late result of the first query arrive; it must be dropped
+    assert model.total() == want
+
+
+def test_filter_bar_debounces_typing_and_applies_combos_at_once(qtbot):
+    bar = CaseFilterBar(default_pathway(), "en", debounce_ms=100)
+    qtbot.addWidget(bar)
+    received = []
+    bar.queryChanged.connect(received.append)
+    qtbot.keyClicks(bar.search, "C00")
+    assert received == []  # typing waits for a pause
+    qtbot.waitUntil(lambda: len(received) == 1, timeout=2000)
+    assert received[0]["text"] == "C00"
+    bar.set_filter(bar.site, "pancreas")
+    assert received[-1]["site"] == "pancreas"
+    bar.set_filter(bar.grade, "G3")
+    assert received[-1] == {"text": "C00", "site": "pancreas", "grade": "G3",
+                            "recommendation": None}
+    bar.set_filter(bar.site, None)
+    assert received[-1]["site"] is None
+
+
+def test_filter_combos_use_labels_from_fields_and_pathway():
+    bar = CaseFilterBar(default_pathway(), "ko")
+    sites = [bar.site.itemText(i) for i in range(bar.site.count())]
+    assert "췌장" in sites
+    nodes = {bar.node.itemData(i): bar.node.itemText(i) for i in range(1, bar.node.count())}
+    pathway = default_pathway()
+    assert nodes["ssa_first_line"] == text(pathway.nodes["ssa_first_line"].label, "ko")
+    assert set(nodes) <= set(pathway.nodes)
+    bar.deleteLater()
