@@ -202,14 +202,19 @@ def write_report(case: Case, ev: Evaluation, pathway: Pathway, path: str | os.Pa
 
 
 def print_report(case: Case, ev: Evaluation, pathway: Pathway, parent: QWidget | None = None,
-                 lang: str = "en") -> bool:
-    """Ask for a printer (QPrintDialog) and print the report; False when cancelled."""
+                 lang: str = "en", *, printer=None, ask: bool = True) -> bool:
+    """Print the report; with `ask`, the print dialog first (False when cancelled).
+
+    `printer` is a QPrinter to use (a new high-resolution one by default).
+    """
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if printer is None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(f"{tr('report.title', lang)} {case.case_code or ''}".strip())
-    dialog = QPrintDialog(printer, parent)
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
-        return False
+    if ask:
+        dialog = QPrintDialog(printer, parent)
+        if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+            return False
     report_document(case, ev, pathway, lang).print_(printer)
     return True

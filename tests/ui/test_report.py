@@ -107,3 +107,43 @@ def test_bad_report_target_is_refused_and_nothing_is_written(qapp, tmp_path, nam
         write_report(case, ev, PATHWAY, tmp_path / name, "en")
     assert name.split("/")[-1] in str(err.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_print_report_prints_to_the_chosen_printer(qapp, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from gepnet_desktop.ui.report import print_report
+
+    case, ev = case_ev("V04")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert print_report(case, ev, PATHWAY, lang="en", printer=printer, ask=False)
+    assert (tmp_path / "printed.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_cancelling_the_print_dialog_prints_nothing(qtbot, tmp_path):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtWidgets import QApplication
+
+    from gepnet_desktop.ui.report import print_report
+
+    case, ev = case_ev("V04")
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "never.pdf"))
+    seen = []
+    tries = iter(range(250))
+
+    def cancel() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, QPrintDialog):
+            seen.append(dialog)
+            dialog.reject()
+        elif next(tries, None) is not None:  # the dialog is not up yet: look again soon
+            QTimer.singleShot(20, cancel)
+
+    QTimer.singleShot(0, cancel)
+    assert print_report(case, ev, PATHWAY, lang="en", printer=printer) is False
+    assert seen and not (tmp_path / "never.pdf").exists()
