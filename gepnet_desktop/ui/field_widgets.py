@@ -14,7 +14,7 @@ import html
 import re
 from typing import Any
 
-from PySide6.QtCore import QDate, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -386,6 +386,8 @@ class DateField(QLineEdit):
         calendar.setGridVisible(False)
         calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         calendar.setMaximumDate(QDate.currentDate())
+        if self._lang == "ko":
+            calendar.setLocale(QLocale(QLocale.Language.Korean))
         shown = QDate.fromString(self.value() or "", "yyyy-MM-dd")
         calendar.setSelectedDate(shown if shown.isValid() else QDate.currentDate())
         action = QWidgetAction(menu)

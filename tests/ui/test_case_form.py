@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from gepnet_desktop.case import CASE_FIELDS, Case, Line, validate_case
@@ -427,6 +427,10 @@ def test_the_korean_form_uses_the_korean_labels(qtbot) -> None:
     assert form.editor("sex").itemText(1) == "여성"
     assert form.editor("diagnosis_date").placeholderText() == "기록 없음"
     assert isinstance(form.editor("ki67_percent"), NumberField)
+    form.show()
+    calendar = form.editor("diagnosis_date").open_calendar()
+    assert calendar.locale().language() == QLocale.Language.Korean
+    calendar.window().close()
 
 
 def test_the_wheel_over_an_unfocused_combo_does_not_change_it(qtbot, form: CaseForm) -> None:
@@ -452,3 +456,26 @@ def test_lines_problems_appear_on_their_row(qtbot, form: CaseForm) -> None:
     assert model.cell_problems(2, 3) and not model.cell_problems(1, 3)
     assert "a second line is ongoing" in model.data(model.index(2, 3), Qt.ItemDataRole.ToolTipRole)
     assert "Line 3 · Outcome" in form.lines_editor.problems_label.text()
+
+
+def test_ctrl_z_undoes_once_under_a_window_undo_action(qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    form = CaseForm("en")
+    window.setCentralWidget(form)
+    undo = form.undo_stack.createUndoAction(window)
+    undo.setShortcut(QKeySequence.StandardKey.Undo)
+    window.addAction(undo)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    choose(qtbot, form, "sex", "Male")
+    type_into(qtbot, form, "birth_year", "1950")
+    qtbot.keyClick(form.editor("birth_year"), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert form.data()["birth_year"] is None and form.data()["sex"] == "M"
+    form.focus_field("sex")
+    qtbot.keyClick(form.editor("sex"), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert form.data()["sex"] is None
