@@ -479,3 +479,17 @@ def test_ctrl_z_undoes_once_under_a_window_undo_action(qtbot) -> None:
     form.focus_field("sex")
     qtbot.keyClick(form.editor("sex"), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert form.data()["sex"] is None
+
+
+def test_a_draft_with_values_outside_the_sets_is_shown_and_named(qtbot, form: CaseForm) -> None:
+    form.set_data({"case_code": "Old-1", "sex": "X", "ki67_percent": "abc",
+                   "sstr_heterogeneous": "yes", "lines": [{"regimen": "interferon"}]})
+    data = form.data()
+    assert (data["sex"], data["ki67_percent"], data["sstr_heterogeneous"]) == ("X", "abc", "yes")
+    fields = {p.field for p in form.validation().errors}
+    assert {"sex", "ki67_percent", "sstr_heterogeneous", "lines[1].regimen",
+            "lines[1].outcome"} <= fields
+    assert '"X" is not a recognised value' in form.message_text("sex")
+    assert '"abc" is not a number' in form.message_text("ki67_percent")
+    choose(qtbot, form, "sex", "Female")
+    assert not form.problems_for("sex")
