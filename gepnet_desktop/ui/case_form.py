@@ -243,8 +243,8 @@ class CaseForm(QWidget):
         field_label.setBuddy(editor)
         field_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         anchor = editor.boxes[0] if isinstance(editor, ChecklistField) else editor
-        if not isinstance(editor, NotesField):
-            field_label.setMinimumHeight(anchor.sizeHint().height())
+        if not isinstance(editor, NotesField):  # level with the editor, not the message
+            field_label.setFixedHeight(anchor.sizeHint().height())
         help_text = label(spec.help, self.lang) if spec.help else ""
         if help_text:
             field_label.setToolTip(help_text)
