@@ -74,6 +74,7 @@ class PathwayPage(QWidget):
         self.zoom_out_button = QToolButton(self)
         self.zoom_in_button = QToolButton(self)
         self.fit_button = QToolButton(self)
+        self.path_button = QToolButton(self)
         self.actual_button = QToolButton(self)
         self.zoom_label = QLabel(self)
         self.zoom_label.setMinimumWidth(44)
@@ -82,7 +83,7 @@ class PathwayPage(QWidget):
         tools = QHBoxLayout()
         tools.setContentsMargins(0, 0, 0, 0)
         for w in (self.zoom_out_button, self.zoom_in_button, self.zoom_label, self.fit_button,
-                  self.actual_button):
+                  self.path_button, self.actual_button):
             tools.addWidget(w)
         tools.addSpacing(16)
         tools.addWidget(self.newer_box)
@@ -131,10 +132,12 @@ class PathwayPage(QWidget):
                                            "Ctrl+=")
         self.zoom_out_action = self._action(self.view.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self.fit_action = self._action(self.view.fit_to_window, "Ctrl+0")
+        self.path_action = self._action(self.view.fit_to_path, "Ctrl+9")
         self.actual_action = self._action(self.view.actual_size, "Ctrl+1")
         self.zoom_in_button.setDefaultAction(self.zoom_in_action)
         self.zoom_out_button.setDefaultAction(self.zoom_out_action)
         self.fit_button.setDefaultAction(self.fit_action)
+        self.path_button.setDefaultAction(self.path_action)
         self.actual_button.setDefaultAction(self.actual_action)
 
     def _action(self, slot, *keys) -> QAction:
@@ -163,6 +166,8 @@ class PathwayPage(QWidget):
         self.zoom_out_action.setToolTip(f"{tr('zoom_out', lang)} (Ctrl+-)")
         self.fit_action.setText(tr("fit", lang))
         self.fit_action.setToolTip(f"{tr('fit', lang)} (Ctrl+0)")
+        self.path_action.setText(tr("fit_path", lang))
+        self.path_action.setToolTip(f"{tr('fit_path', lang)} (Ctrl+9)")
         self.actual_action.setText(tr("actual", lang))
         self.actual_action.setToolTip(f"{tr('actual', lang)} (Ctrl+1)")
         self.newer_box.setText(tr("newer", lang))
@@ -176,9 +181,12 @@ class PathwayPage(QWidget):
 
     def set_evaluation(self, ev: Evaluation | None, note: str = "") -> None:
         """Show `ev`'s path; None (with a note such as "Fix the errors…") shows no path."""
+        moved = (ev.path if ev else []) != (self._ev.path if self._ev else [])
         self._ev = ev
         self._note = note
         self.scene.set_evaluation(ev)
+        if moved and self.view.is_fitted_to_path():
+            self.view.refit()
         self.panel.show_node(self.scene.selected_node(), ev, note=note)
         self._show_status()
 

@@ -197,3 +197,28 @@ def test_zoom_buttons_and_shortcuts_work_from_the_page(qtbot, page):
     assert page.zoom_label.text() == f"{round(page.view.zoom() * 100)}%"
     qtbot.mouseClick(page.fit_button, Qt.MouseButton.LeftButton)
     assert page.view.is_fitted()
+
+
+def test_zoom_to_path_shows_the_whole_path_and_follows_it(qtbot, page):
+    page.set_evaluation(ev_of("V01"))
+    page.view.fit_to_window()
+    whole = page.view.zoom()
+    qtbot.keyClick(page.view, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert page.view.is_fitted_to_path() and page.view.zoom() > whole
+
+    def shown(node_id: str) -> bool:
+        visible = page.view.mapToScene(page.view.viewport().rect()).boundingRect()
+        return visible.contains(page.scene.node_item(node_id).scene_box())
+
+    assert all(shown(n) for n in ev_of("V01").path)
+    page.set_evaluation(ev_of("V10"))  # another track: the view follows
+    assert all(shown(n) for n in ev_of("V10").path)
+    bar = page.view.verticalScrollBar()
+    before = bar.value()
+    bar.setValue(before + 40 if before + 40 <= bar.maximum() else before - 40)  # the user pans
+    kept = bar.value()
+    assert kept != before  # an edit that keeps the path keeps the view where the user put it
+    page.set_evaluation(ev_of("V10"))
+    assert bar.value() == kept
+    page.view.zoom_in()
+    assert not page.view.is_fitted_to_path()

@@ -12,6 +12,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.newer": "Newer evidence (after the paper)",
         "tag.rec": "Recommendation", "tag.stop": "Data needed", "tag.newer": "Newer evidence",
         "zoom_in": "Zoom in", "zoom_out": "Zoom out", "fit": "Fit to window",
+        "fit_path": "Zoom to path",
         "actual": "100%", "newer": "Show newer evidence", "export": "Export chart…",
         "export.title": "Export chart", "export.filter": "SVG image (*.svg);;PNG image (*.png);;"
                                                          "PDF document (*.pdf)",
@@ -52,7 +53,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "legend.stop": "자료 필요", "legend.provenance": "각 상자의 출처",
         "legend.newer": "최신 근거 (논문 이후)",
         "tag.rec": "권고", "tag.stop": "자료 필요", "tag.newer": "최신 근거",
-        "zoom_in": "확대", "zoom_out": "축소", "fit": "창에 맞춤", "actual": "100%",
+        "zoom_in": "확대", "zoom_out": "축소", "fit": "창에 맞춤",
+        "fit_path": "경로 확대", "actual": "100%",
         "newer": "최신 근거 표시", "export": "차트 내보내기…",
         "export.title": "차트 내보내기", "export.filter": "SVG 이미지 (*.svg);;PNG 이미지 (*.png);;"
                                                         "PDF 문서 (*.pdf)",

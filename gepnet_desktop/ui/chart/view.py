@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
@@ -29,6 +29,7 @@ class PathwayView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName("Pathway chart")
         self._fit_mode = True
+        self._fit_path = True  # fitted to the patient's path (the whole chart when none)
 
     def pathway_scene(self) -> PathwayScene:
         return self.scene()  # type: ignore[return-value]
@@ -41,7 +42,7 @@ class PathwayView(QGraphicsView):
     def set_zoom(self, factor: float) -> None:
         """Scale to `factor` (clamped to 10%-400%), keeping the view's centre."""
         factor = min(max(factor, MIN_ZOOM), MAX_ZOOM)
-        self._fit_mode = False
+        self._fit_mode = self._fit_path = False
         anchor = self.transformationAnchor()
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.scale(factor / self.zoom(), factor / self.zoom())
@@ -59,25 +60,54 @@ class PathwayView(QGraphicsView):
 
     def fit_to_window(self) -> None:
         """Show the whole chart; it stays fitted as the window resizes, until the user zooms."""
-        self._fit_mode = True
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-        self.zoomChanged.emit(self.zoom())
+        self._fit_mode, self._fit_path = True, False
+        self._refit()
+
+    def fit_to_path(self) -> None:
+        """Show the boxes of the patient's path as large as fits (at most 100%); it follows the
+        path as the case changes, until the user zooms. The whole chart when there is no path."""
+        self._fit_mode, self._fit_path = True, True
+        self._refit()
 
     def is_fitted(self) -> bool:
         return self._fit_mode
 
+    def is_fitted_to_path(self) -> bool:
+        return self._fit_mode and self._fit_path
+
+    def path_rect(self) -> QRectF:
+        """The scene rectangle around the highlighted boxes (empty when none)."""
+        scene = self.pathway_scene()
+        rect = QRectF()
+        for nid in scene.highlighted_node_ids():
+            rect = rect.united(scene.node_item(nid).sceneBoundingRect())
+        return rect.adjusted(-30, -30, 30, 30) if not rect.isEmpty() else rect
+
+    def refit(self) -> None:
+        """Fit again if the view is in a fitted mode (after the path or the window changed)."""
+        if self._fit_mode:
+            self._refit()
+
+    def _refit(self) -> None:
+        target = self.path_rect() if self._fit_path else QRectF()
+        if target.isEmpty():
+            target = self.sceneRect()
+        self.fitInView(target, Qt.AspectRatioMode.KeepAspectRatio)
+        if self._fit_path and self.zoom() > 1.0:
+            self.scale(1.0 / self.zoom(), 1.0 / self.zoom())
+            self.centerOn(target.center())
+        self.zoomChanged.emit(self.zoom())
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._fit_mode:
-            self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-            self.zoomChanged.emit(self.zoom())
+        self.refit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120
             if steps:
                 factor = min(max(self.zoom() * STEP ** steps, MIN_ZOOM), MAX_ZOOM)
-                self._fit_mode = False
+                self._fit_mode = self._fit_path = False
                 self.scale(factor / self.zoom(), factor / self.zoom())
                 self.zoomChanged.emit(self.zoom())
             event.accept()
@@ -110,6 +140,8 @@ class PathwayView(QGraphicsView):
             self.zoom_out()
         elif ctrl and key == Qt.Key.Key_0:
             self.fit_to_window()
+        elif ctrl and key == Qt.Key.Key_9:
+            self.fit_to_path()
         elif ctrl and key == Qt.Key.Key_1:
             self.actual_size()
         elif not ctrl and key == Qt.Key.Key_N:
