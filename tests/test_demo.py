@@ -12,7 +12,7 @@ import pytest
 from gepnet_desktop import demo
 from gepnet_desktop.bundled import resources_dir
 from gepnet_desktop.clinic import open_clinic
-from gepnet_desktop.pathway import evaluate
+from gepnet_desktop.pathway import default_pathway, evaluate
 from gepnet_desktop.store import Cancelled, CaseQuery, Store
 
 
@@ -73,6 +73,7 @@ def test_a_cancelled_load_writes_nothing(store: Store) -> None:
 
 def test_a_broken_demo_file_is_named_and_nothing_is_written(store: Store, tmp_path: Path,
                                                            monkeypatch) -> None:
+    default_pathway()  # cached from the real file, so no later test meets the copy's path
     root = tmp_path / "bundle"
     shutil.copytree(resources_dir(), root / "resources")
     monkeypatch.setattr(sys, "_MEIPASS", str(root), raising=False)

@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage
 from gepnet_desktop import selftest
 from gepnet_desktop.bundled import resources_dir
 from gepnet_desktop.cli import main
-from gepnet_desktop.pathway import CONTRACT_KEYS
+from gepnet_desktop.pathway import CONTRACT_KEYS, default_pathway
 from tests.conftest import load_vignettes
 
 CHECK_NAMES = ["resources", "pathway", "example cases", "database", "chart", "network"]
@@ -23,6 +23,7 @@ CHECK_NAMES = ["resources", "pathway", "example cases", "database", "chart", "ne
 @pytest.fixture
 def bundle_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of resources/ laid out like the frozen bundle (sys._MEIPASS/resources)."""
+    default_pathway()  # cached from the real file, so no later test meets the copy's path
     root = tmp_path / "bundle"
     shutil.copytree(resources_dir(), root / "resources")
     monkeypatch.setattr(sys, "_MEIPASS", str(root), raising=False)
