@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
+    args.lang_given = args.lang is not None  # the window prefers it to its saved choice
     args.lang = args.lang or system_language()
     try:
         if args.self_test:

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     Slot,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..case.fields import FIELDS_BY_KEY, WHO_GRADES, label
 from ..pathway import Pathway, text
@@ -278,7 +278,9 @@ class CaseListModel(QAbstractTableModel):
     def _display(self, item: CaseRow, column: str) -> str:
         value = getattr(item, column)
         if value is None:
-            return ""
+            # the store keeps no recommendation while the walk stops for missing data
+            return tr("list.no_recommendation", self.lang) if column == "recommendation_node" \
+                else ""
         if column == "primary_site":
             spec = FIELDS_BY_KEY["primary_site"]
             labels = spec.value_labels.get(value)
@@ -359,12 +361,16 @@ class CaseFilterBar(QWidget):
         self.search.returnPressed.connect(self._emit_now)
         for combo in (self.site, self.grade, self.node):
             combo.currentIndexChanged.connect(self._emit_now)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.search, 3)
-        row.addWidget(self.site, 2)
-        row.addWidget(self.grade, 1)
-        row.addWidget(self.node, 3)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(4)
+        rows.addWidget(self.search)
+        combos = QHBoxLayout()
+        combos.setContentsMargins(0, 0, 0, 0)
+        combos.addWidget(self.site, 3)
+        combos.addWidget(self.grade, 2)
+        combos.addWidget(self.node, 4)
+        rows.addLayout(combos)
 
     def _combo(self, everything: str, tip: str, items: list[tuple[str, str]]) -> QComboBox:
         combo = QComboBox(self)

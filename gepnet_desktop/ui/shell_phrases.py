@@ -44,8 +44,8 @@ PHRASES: dict[str, tuple[str, str]] = {
     "act.focus_list": ("Case &list", "증례 목록(&L)"),
     "act.about": ("&About GEP-NET Pathway", "GEP-NET Pathway 정보(&A)"),
     "act.data_folder": ("Show &data folder", "데이터 폴더 열기(&D)"),
-    "lang.en": ("English", "English"),
-    "lang.ko": ("한국어", "한국어"),
+    "lang.en": ("&English", "&English"),
+    "lang.ko": ("한국어(&K)", "한국어(&K)"),
     # layout
     "tab.form": ("Case", "증례"),
     "tab.pathway": ("Pathway", "치료 경로"),
@@ -64,6 +64,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "list.all_grades": ("All grades", "모든 등급"),
     "list.all_nodes": ("All recommendations", "모든 권고"),
     "list.needs_data": ("Needs data: {label}", "자료 필요: {label}"),
+    "list.no_recommendation": ("(needs data)", "(자료 필요)"),
     "list.loading": ("…", "…"),
     "list.filter_site": ("Filter by primary site", "원발 부위로 거르기"),
     "list.filter_grade": ("Filter by WHO grade", "WHO 등급으로 거르기"),
@@ -71,6 +72,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "list.name": ("Cases", "증례"),
     # status bar
     "status.count": ("{n:,} cases", "증례 {n:,}건"),
+    "status.count_one": ("1 case", "증례 1건"),
     "status.count_loading": ("Counting cases…", "증례 수 세는 중…"),
     "status.data_dir": ("Data: {path}", "데이터: {path}"),
     "status.last_backup": ("Last backup: {when}", "마지막 백업: {when}"),

@@ -16,6 +16,7 @@ from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.store import CaseQuery, import_cases
 from gepnet_desktop.ui.case_list import COLUMNS, CaseFilterBar, CaseListModel
+from gepnet_desktop.ui.shell_phrases import tr
 
 N_CASES = 180
 PAGE = 25
@@ -146,7 +147,8 @@ def test_columns_show_labels_from_fields_and_pathway(qtbot, make_model, dataset)
         assert model.index(row, 1).data() == site_label
         assert model.index(row, 2).data() == (want["who_grade"] or "")
         node = want["recommendation_node"]
-        assert model.index(row, 3).data() == (text(pathway.nodes[node].label) if node else "")
+        assert model.index(row, 3).data() == (text(pathway.nodes[node].label) if node
+                                              else tr("list.no_recommendation"))
         assert model.index(row, 4).data()[:2] == "20"
 
 

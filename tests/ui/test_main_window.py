@@ -1,0 +1,618 @@
+"""The main window on real widgets and a real database file: saving, refusing, prompts, drafts,
+duplicate and delete with undo, the live pathway, file tasks, settings and the error dialog."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from gepnet_desktop import paths
+from gepnet_desktop.case import validate_case
+from gepnet_desktop.clinic import open_clinic
+from gepnet_desktop.pathway import evaluate
+from gepnet_desktop.store import CaseQuery
+from gepnet_desktop.ui import dialogs
+from gepnet_desktop.ui.app import choose_language
+from gepnet_desktop.ui.drafts import DraftStore, default_folder
+from gepnet_desktop.ui.error_dialog import ExceptionHandler
+from gepnet_desktop.ui.field_widgets import EnumCombo
+from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.settings import AppSettings
+from tests.conftest import load_vignettes
+
+
+class ScriptedPrompts:
+    """Answers the window's questions from a script and records what was asked."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, list] = {}
+        self.calls: list[tuple] = []
+
+    def _answer(self, kind: str, default):
+        queue = self.answers.get(kind) or []
+        return queue.pop(0) if queue else default
+
+    def unsaved(self, parent, case):
+        self.calls.append(("unsaved", case))
+        return self._answer("unsaved", dialogs.DISCARD)
+
+    def restore_draft(self, parent, case, others):
+        self.calls.append(("restore_draft", case, others))
+        return self._answer("restore_draft", True)
+
+    def conflict(self, parent, case):
+        self.calls.append(("conflict", case))
+        return self._answer("conflict", dialogs.CANCEL)
+
+    def confirm(self, parent, title, text):
+        self.calls.append(("confirm", title, text))
+        return self._answer("confirm", True)
+
+    def error(self, parent, title, text):
+        self.calls.append(("error", title, text))
+
+    def info(self, parent, title, text):
+        self.calls.append(("info", title, text))
+
+    def kinds(self) -> list[str]:
+        return [c[0] for c in self.calls]
+
+
+@pytest.fixture
+def open_window(qtbot):
+    """Make main windows on the test's data dir; closed (and stores closed) at the end."""
+    made: list[tuple[MainWindow, object]] = []
+
+    def make(lang: str = "en", db_path: Path | None = None) -> MainWindow:
+        store = open_clinic(db_path or paths.database_path())
+        window = MainWindow(store, lang=lang, prompts=ScriptedPrompts())
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
+        made.append((window, store))
+        return window
+
+    yield make
+    for window, store in made:
+        window.prompts.answers["unsaved"] = [dialogs.DISCARD]
+        window.close()
+        window.shutdown()
+        window.store.close()
+        store.close()
+        window.deleteLater()
+
+
+def stored(*cases: dict) -> list:
+    """Put cases in the data dir's database; returns the stored copies."""
+    store = open_clinic(paths.database_path())
+    try:
+        return [store.create(validate_case(c, require_code=True).case) for c in cases]
+    finally:
+        store.close()
+
+
+def type_into(qtbot, window: MainWindow, key: str, text: str) -> None:
+    window.form.focus_field(key)
+    qtbot.keyClicks(window.form.editor(key), text)
+
+
+def choose(window: MainWindow, key: str, value) -> None:
+    combo = window.form.editor(key)
+    assert isinstance(combo, EnumCombo)
+    window.form.focus_field(key)
+    target = combo.findData(value)
+    assert target >= 0
+    combo.setCurrentIndex(target)
+
+
+def select_row_of(qtbot, window: MainWindow, uuid: str) -> None:
+    qtbot.waitUntil(lambda: window.list_model.row_of(uuid) is not None, timeout=5000)
+    row = window.list_model.row_of(uuid)
+    window.list_view.setCurrentIndex(window.list_model.index(row, 0))
+
+
+def refreshed(qtbot, window: MainWindow) -> None:
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        window.list_model.refresh()
+
+
+V01 = next(v for v in load_vignettes() if v["id"] == "V01")
+
+
+# -- layout --------------------------------------------------------------------------------------
+def test_menus_toolbar_status_bar_and_keyboard(open_window):
+    window = open_window()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["&File", "&Edit", "&Case", "&View", "&Help"]
+    for name, action in window.actions.items():
+        reachable = not action.shortcut().isEmpty() or "&" in action.text()
+        assert reachable, f"{name} has neither a shortcut nor a mnemonic"
+    shortcuts = [a.shortcut().toString() for a in window.actions.values()
+                 if not a.shortcut().isEmpty()]
+    assert len(shortcuts) == len(set(shortcuts)), "two actions share a shortcut"
+    assert window.toolbar.actions()
+    assert window.count_label.text() == "0 cases"
+    assert str(paths.data_dir()) in window.dir_label.text()
+    assert window.backup_label.text() == "Last backup: none yet"
+    assert 700 <= window.minimumWidth() <= 960 and 450 <= window.minimumHeight() <= 540
+    assert window.right.currentWidget() is window.placeholder
+    assert not window.actions["save"].isEnabled()
+
+
+def test_the_korean_window_has_korean_menus(open_window):
+    window = open_window("ko")
+    assert window.menuBar().actions()[0].text() == "파일(&F)"
+    assert window.tabs.tabText(1) == "치료 경로"
+
+
+# -- saving --------------------------------------------------------------------------------------
+def test_a_new_case_is_saved_and_the_dirty_marker_follows(qtbot, open_window):
+    window = open_window()
+    window.actions["new"].trigger()
+    assert window.right.currentWidget() is window.tabs
+    assert not window.isWindowModified()
+    type_into(qtbot, window, "case_code", "MW-1")
+    choose(window, "primary_site", "pancreas")
+    type_into(qtbot, window, "ki67_percent", "7")
+    assert window.isWindowModified() and "[*]" in window.windowTitle()
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        window.actions["save"].trigger()
+    assert not window.isWindowModified()
+    assert window.windowTitle().startswith("MW-1")
+    store = window.store
+    case = store.get_by_code("MW-1")
+    assert case is not None and case.primary_site == "pancreas" and case.ki67_percent == 7
+    assert window.list_model.total() == 1
+    assert window.count_label.text() == "1 case"
+    assert window.list_view.currentIndex().row() == window.list_model.row_of(case.uuid)
+
+
+def test_an_invalid_ki67_blocks_saving_with_a_message_naming_the_field(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "case_code", "MW-2")
+    type_into(qtbot, window, "ki67_percent", "150")
+    assert window.save() is False
+    kind, _title, message = window.prompts.calls[-1]
+    assert kind == "error"
+    assert message.startswith("The case was not saved. Ki-67: 150 is out of range")
+    assert "0 to 100" in message
+    assert window.statusBar().currentMessage() == message
+    assert window.form.editor("ki67_percent").hasFocus()
+    assert window.store.count(CaseQuery()) == 0
+    assert window.isWindowModified()
+
+
+def test_a_missing_case_code_is_named(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "ki67_percent", "5")
+    assert window.save() is False
+    assert "Case code: is required" in window.prompts.calls[-1][2]
+
+
+def test_a_code_used_by_another_case_is_refused(qtbot, open_window):
+    stored({"case_code": "DUP-1"})
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "case_code", "DUP-1")
+    assert window.save() is False
+    assert "DUP-1" in window.prompts.calls[-1][2]
+    assert window.store.count(CaseQuery()) == 1
+
+
+def test_undo_and_redo_actions_drive_the_form(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "ki67_percent", "12")
+    window.actions["undo"].trigger()
+    assert window.form.data()["ki67_percent"] is None
+    assert not window.isWindowModified()
+    window.actions["redo"].trigger()
+    assert window.form.data()["ki67_percent"] == 12
+    assert window.isWindowModified()
+
+
+# -- leaving with unsaved changes ----------------------------------------------------------------
+def test_leaving_a_changed_case_asks_save_discard_or_cancel(qtbot, open_window):
+    a, b = stored({"case_code": "A-1", "ki67_percent": 3}, {"case_code": "B-1"})
+    window = open_window()
+    select_row_of(qtbot, window, a.uuid)
+    assert window.form.data()["case_code"] == "A-1"
+    type_into(qtbot, window, "notes", "first edit")
+
+    window.prompts.answers["unsaved"] = [dialogs.CANCEL]
+    select_row_of(qtbot, window, b.uuid)
+    assert window.prompts.calls[-1] == ("unsaved", "A-1")
+    assert window.form.data()["case_code"] == "A-1"
+    assert window.form.data()["notes"] == "first edit"
+    qtbot.waitUntil(lambda: window.list_view.currentIndex().row()
+                    == window.list_model.row_of(a.uuid), timeout=2000)
+
+    window.prompts.answers["unsaved"] = [dialogs.DISCARD]
+    select_row_of(qtbot, window, b.uuid)
+    assert window.form.data()["case_code"] == "B-1"
+    assert window.store.get(a.uuid).notes is None
+
+    type_into(qtbot, window, "notes", "second edit")
+    window.prompts.answers["unsaved"] = [dialogs.SAVE]
+    assert window.open_case(a.uuid)
+    assert window.store.get(b.uuid).notes == "second edit"
+    assert window.form.data()["case_code"] == "A-1"
+    assert window.prompts.kinds().count("unsaved") == 3
+
+
+def test_a_failed_save_keeps_the_case_open(qtbot, open_window):
+    a, b = stored({"case_code": "A-2"}, {"case_code": "B-2"})
+    window = open_window()
+    window.open_case(a.uuid)
+    type_into(qtbot, window, "ki67_percent", "900")
+    window.prompts.answers["unsaved"] = [dialogs.SAVE]
+    assert not window.open_case(b.uuid)
+    assert window.form.data()["case_code"] == "A-2"
+    assert window.prompts.kinds()[-1] == "error"
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "case_code", "CL-1")
+    window.prompts.answers["unsaved"] = [dialogs.CANCEL]
+    assert not window.close()
+    assert window.isVisible()
+    window.prompts.answers["unsaved"] = [dialogs.SAVE]
+    assert window.close()
+    assert not window.isVisible()
+    assert window.store.get_by_code("CL-1") is not None
+    assert DraftStore(default_folder()).load_all() == []
+
+
+# -- duplicate, delete ---------------------------------------------------------------------------
+def test_duplicate_makes_a_new_case_whose_code_must_change(qtbot, open_window):
+    (a,) = stored({**V01["case"], "case_code": "ORIG"})
+    window = open_window()
+    window.open_case(a.uuid)
+    window.actions["duplicate"].trigger()
+    data = window.form.data()
+    assert data["case_code"] == "ORIG-copy" and data["uuid"] is None
+    assert data["ki67_percent"] == V01["case"]["ki67_percent"]
+    assert window.isWindowModified()
+    assert window.form.editor("case_code").hasFocus()
+    assert window.save() is False
+    assert "Case code: change the code of the copy" in window.prompts.calls[-1][2]
+    editor = window.form.editor("case_code")
+    editor.selectAll()
+    qtbot.keyClicks(editor, "ORIG-2")
+    assert window.save()
+    copy = window.store.get_by_code("ORIG-2")
+    assert copy.uuid != a.uuid and copy.revision == 1
+    assert copy.to_dict() == {**a.to_dict(), "case_code": "ORIG-2"}
+
+
+def test_delete_and_undo_delete(qtbot, open_window):
+    a, _b = stored({"case_code": "DEL-1"}, {"case_code": "KEEP-1"})
+    window = open_window()
+    window.open_case(a.uuid)
+    window.form.focus_field("case_code")
+    qtbot.keyClick(window.form.editor("case_code"), Qt.Key.Key_Delete)  # a character, not the case
+    assert window.store.get(a.uuid) is not None
+    window.revert_case()
+    window.focus_list()
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        qtbot.keyClick(window.list_view, Qt.Key.Key_Delete)
+    assert window.store.get(a.uuid) is None
+    assert window.list_model.total() == 1
+    assert window.right.currentWidget() is window.placeholder
+    assert window.actions["undo_delete"].isEnabled()
+    assert window.undo_delete_button.isVisible()
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        window.undo_delete_button.click()
+    assert window.store.get(a.uuid) is not None
+    assert window.list_model.total() == 2
+    assert window.form.data()["case_code"] == "DEL-1"
+    assert not window.actions["undo_delete"].isEnabled()
+    assert [e.action for e in window.store.history(a.uuid)][-2:] == ["delete", "restore"]
+
+
+def test_a_case_changed_elsewhere_is_a_conflict(qtbot, open_window):
+    (a,) = stored({"case_code": "CF-1", "ki67_percent": 2})
+    window = open_window()
+    window.open_case(a.uuid)
+    other = open_clinic(paths.database_path())
+    try:
+        other.update(validate_case({**a.to_dict(meta=True), "ki67_percent": 4}).case)
+    finally:
+        other.close()
+    type_into(qtbot, window, "notes", "mine")
+    window.prompts.answers["conflict"] = [dialogs.CANCEL]
+    assert not window.save()
+    assert window.isWindowModified()
+    window.prompts.answers["conflict"] = [dialogs.OVERWRITE]
+    assert window.save()
+    saved = window.store.get(a.uuid)
+    assert saved.revision == 3 and saved.notes == "mine" and saved.ki67_percent == 2
+
+    other = open_clinic(paths.database_path())
+    try:
+        other.update(validate_case({**saved.to_dict(meta=True), "ki67_percent": 9}).case)
+    finally:
+        other.close()
+    type_into(qtbot, window, "notes", " again")
+    window.prompts.answers["conflict"] = [dialogs.RELOAD]
+    assert not window.save()
+    assert window.form.data()["ki67_percent"] == 9 and not window.isWindowModified()
+
+
+def test_next_and_previous_case(qtbot, open_window):
+    stored({"case_code": "N-1"}, {"case_code": "N-2"}, {"case_code": "N-3"})
+    window = open_window()
+    window.step_case(1)
+    first = window.form.data()["case_code"]
+    window.actions["next"].trigger()
+    second = window.form.data()["case_code"]
+    window.actions["previous"].trigger()
+    assert window.form.data()["case_code"] == first != second
+
+
+# -- the live pathway ----------------------------------------------------------------------------
+def test_the_pathway_follows_the_form_before_saving(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    window.form.set_data({**V01["case"], "case_code": None})
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None
+                    and window.page.evaluation().recommendation_node is not None, timeout=2000)
+    ev = window.page.evaluation()
+    assert ev.path == V01["expected"]["path"]
+    assert ev.recommendation_node == V01["expected"]["recommendation_node"]
+    assert window.page.scene.highlighted_node_ids() == ev.path
+
+    type_into(qtbot, window, "ki67_percent", "0")  # "10": Ki-67 10% is no longer indolent
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None
+                    and window.page.evaluation().path != ev.path, timeout=2000)
+    want = evaluate(validate_case(window.form.data()).case)
+    assert window.page.evaluation().path == want.path
+
+    type_into(qtbot, window, "ki67_percent", "00")  # "1000": out of range
+    qtbot.waitUntil(lambda: window.page.evaluation() is None, timeout=2000)
+    assert "Ki-67" in window.page.status_label.text()
+    assert window.page.scene.highlighted_node_ids() == []
+    assert window.store.count(CaseQuery()) == 0  # nothing was saved on the way
+
+
+def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    choose(window, "differentiation", "well")
+    type_into(qtbot, window, "ki67_percent", "4")
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None
+                    and "sstr_status" in window.page.evaluation().missing, timeout=2000)
+    window.actions["show_pathway"].trigger()
+    assert window.tabs.currentWidget() is window.page
+    buttons = window.page.missing_buttons()
+    assert [b.objectName() for b in buttons] == ["missing:sstr_status"]
+    buttons[0].click()
+    assert window.tabs.currentWidget() is window.form
+    qtbot.waitUntil(window.form.editor("sstr_status").hasFocus, timeout=2000)
+
+
+# -- drafts --------------------------------------------------------------------------------------
+def test_a_draft_is_offered_and_restored_after_a_crash(qtbot, open_window):
+    crashed = open_window()
+    crashed.new_case()
+    type_into(qtbot, crashed, "case_code", "CR-1")
+    type_into(qtbot, crashed, "ki67_percent", "8")
+    drafts = DraftStore(default_folder())
+    qtbot.waitUntil(lambda: bool(drafts.load_all())
+                    and drafts.load_all()[0][1]["ki67_percent"] == 8, timeout=3000)
+    # The crash: the process dies; nothing of the window runs again.
+    crashed.list_model.shutdown()
+    crashed.hide()
+    crashed.form.changed.disconnect()
+    crashed.form.dirtyChanged.disconnect()
+
+    window = open_window()
+    assert window.offer_drafts()
+    assert window.prompts.calls[-1] == ("restore_draft", "CR-1", 0)
+    data = window.form.data()
+    assert data["case_code"] == "CR-1" and data["ki67_percent"] == 8
+    assert window.isWindowModified()
+    assert window.save()
+    assert window.store.get_by_code("CR-1").ki67_percent == 8
+    assert drafts.load_all() == []
+
+
+def test_a_draft_of_a_stored_case_comes_back_on_that_case(qtbot, open_window):
+    (a,) = stored({"case_code": "DR-1", "ki67_percent": 2})
+    drafts = DraftStore(default_folder())
+    drafts.save(a.uuid, {**a.to_dict(meta=True), "ki67_percent": 3})
+    drafts.save("new", {"case_code": "DR-NEW", "lines": []})
+    window = open_window()
+    window.prompts.answers["restore_draft"] = [False, True]
+    assert window.offer_drafts()
+    assert [c[1] for c in window.prompts.calls] == ["DR-NEW", "DR-1"]
+    assert window.form.data()["uuid"] == a.uuid
+    assert window.form.data()["ki67_percent"] == 3
+    assert [k for k, _ in drafts.load_all()] == [a.uuid]  # the refused one is gone
+
+
+def test_declining_every_draft_removes_them(open_window):
+    drafts = DraftStore(default_folder())
+    drafts.save("new", {"case_code": "X", "lines": []})
+    window = open_window()
+    window.prompts.answers["restore_draft"] = [False]
+    assert not window.offer_drafts()
+    assert drafts.load_all() == []
+    assert window.right.currentWidget() is window.placeholder
+
+
+# -- file menu -----------------------------------------------------------------------------------
+def finish(qtbot, window: MainWindow, task) -> str:
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as blocker:
+        pass
+    return blocker.args[1]
+
+
+def test_export_import_backup_and_restore(qtbot, open_window, tmp_path):
+    stored({"case_code": "EX-1"}, {"case_code": "EX-2"})
+    window = open_window()
+    out = tmp_path / "cases.json"
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.export_to(out)
+    assert done.args == ["task.export", "succeeded"]
+    assert sorted(c["case_code"] for c in json.loads(out.read_text())) == ["EX-1", "EX-2"]
+
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps([{"case_code": "IM-1"}, {"case_code": "IM-2"}]))
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.import_from(new)
+    assert done.args == ["task.import", "succeeded"]
+    assert window.prompts.calls[-1][0] == "info" and "2 added" in window.prompts.calls[-1][2]
+    qtbot.waitUntil(lambda: window.list_model.total() == 4, timeout=5000)
+
+    backup = tmp_path / "backup.db"
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.backup_to(backup)
+    assert done.args == ["task.backup", "succeeded"]
+    assert backup.is_file() and window.backup_label.text().startswith("Last backup: 20")
+
+    window.open_case(window.store.get_by_code("IM-1").uuid)
+    window.delete_case()
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.restore_from(backup)
+    assert done.args == ["task.restore", "succeeded"]
+    assert window.store.get_by_code("IM-1") is not None
+    qtbot.waitUntil(lambda: window.list_model.total() == 4, timeout=5000)
+
+
+def test_a_bad_import_names_the_record_and_writes_nothing(qtbot, open_window, tmp_path):
+    window = open_window()
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([{"case_code": "OK-1"}, {"case_code": "BAD", "ki67_percent": 900}]))
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.import_from(bad)
+    assert done.args == ["task.import", "failed"]
+    kind, title, message = window.prompts.calls[-1]
+    assert kind == "error" and title == "Import failed"
+    assert "BAD" in message and "ki67_percent" in message
+    assert window.store.count(CaseQuery()) == 0
+
+
+def test_open_another_database(qtbot, open_window, tmp_path):
+    stored({"case_code": "HERE-1"})
+    window = open_window()
+    assert window.list_model.total() == 1
+    other = tmp_path / "elsewhere" / "other.db"
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert window.open_database(other)
+    assert window.list_model.total() == 0
+    assert str(other.parent) in window.dir_label.text()
+    assert window.about_info()["database"] == str(other.resolve())
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("not a database at all, just text " * 10)
+    assert not window.open_database(not_db)
+    assert window.prompts.calls[-1][0] == "error" and "notes.db" in window.prompts.calls[-1][2]
+    assert window.store.path == other.resolve()
+
+
+def test_export_chart_and_report_of_the_open_case(qtbot, open_window, tmp_path):
+    (a,) = stored({**V01["case"], "case_code": "RP-1"})
+    window = open_window()
+    window.open_case(a.uuid)
+    assert window.export_chart_to(tmp_path / "chart.svg")
+    assert "<svg" in (tmp_path / "chart.svg").read_text(encoding="utf-8")
+    assert window.export_report_to(tmp_path / "report.html")
+    assert "RP-1" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert window.export_report_to(tmp_path / "report.pdf")
+    assert (tmp_path / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_automatic_backup_on_start(qtbot, open_window):
+    stored({"case_code": "AB-1"})
+    window = open_window()
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.auto_backup()
+    assert done.args == ["auto-backup", "succeeded"]
+    backups = list((paths.data_dir() / "backups").glob("*.db"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as conn:
+        assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
+    assert window.backup_label.text().startswith("Last backup: 20")
+
+
+# -- help, settings ------------------------------------------------------------------------------
+def test_about_shows_version_pathway_data_dir_and_log_file(open_window):
+    window = open_window()
+    dialog = window.show_about()
+    values = {k: v.text() for k, v in dialog.values.items()}
+    assert values["version"] == "0.1.0"
+    assert values["pathway"] == f"{window.pathway.id} {window.pathway.version}"
+    assert values["data_dir"] == str(paths.data_dir())
+    assert values["log_file"] == str(paths.log_file())
+    dialog.close()
+
+
+def test_geometry_and_splitter_sizes_are_remembered(qtbot, open_window):
+    window = open_window()
+    window.resize(790, 650)  # within the offscreen screen (800 x 800)
+    window.splitter.setSizes([333, 700])
+    sizes = window.splitter.sizes()
+    window.close()
+    again = open_window()
+    assert (again.size().width(), again.size().height()) == (790, 650)
+    assert again.splitter.sizes() == sizes
+
+
+def test_the_language_choice_is_kept_for_the_next_start(open_window):
+    window = open_window()
+    window.actions["lang_ko"].trigger()
+    assert AppSettings().language == "ko"
+    assert window.statusBar().currentMessage() == "언어는 다음 시작 때 바뀝니다."
+
+    class Args:
+        lang = "en"
+        lang_given = False
+
+    assert choose_language(Args(), AppSettings().language) == "ko"
+    Args.lang_given = True
+    assert choose_language(Args(), AppSettings().language) == "en"
+
+
+# -- errors --------------------------------------------------------------------------------------
+@pytest.mark.qt_no_exception_capture
+def test_an_uncaught_exception_shows_the_dialog_and_keeps_the_case(qtbot, open_window, caplog):
+    window = open_window()
+    handler = ExceptionHandler(rescue=window.rescue, parent=lambda: window)
+    handler.install()
+    try:
+        window.new_case()
+        type_into(qtbot, window, "case_code", "EXC-1")
+
+        secret = "SECRET-CODE-42"  # stands for a value the user typed
+
+        def broken() -> None:
+            raise RuntimeError(f"boom with {secret}")
+
+        with caplog.at_level(logging.ERROR, logger="gepnet_desktop"):
+            QTimer.singleShot(0, broken)
+            qtbot.waitUntil(lambda: handler.dialog is not None and handler.dialog.isVisible(),
+                            timeout=3000)
+    finally:
+        handler.uninstall()
+    dialog = handler.dialog
+    assert "RuntimeError: boom with SECRET-CODE-42" in dialog.details.toPlainText()
+    assert dialog.log_label.text() == str(paths.log_file())
+    dialog.copy_button.click()
+    copied = QApplication.clipboard().text()
+    assert "RuntimeError" in copied and str(paths.log_file()) in copied
+    assert "RuntimeError" in caplog.text and "SECRET-CODE-42" not in caplog.text
+    drafts = DraftStore(default_folder()).load_all()
+    assert [d["case_code"] for _k, d in drafts] == ["EXC-1"]
+    assert window.isVisible() and window.form.data()["case_code"] == "EXC-1"
+    assert window.save()
+    dialog.close()
