@@ -3,7 +3,8 @@ wheel or the frozen bundle.
 
 It evaluates the bundled example cases (resources/examples) against their expected results,
 writes and reads a case in a database in a temporary folder (never the clinic's), renders the
-chart offscreen in English and Korean, and checks that no network connection was attempted.
+chart offscreen in English and Korean, opens the main window offscreen on that temporary
+database, and checks that no network connection was attempted.
 It prints one line per check and returns 0, or 1 naming what failed.
 """
 
@@ -202,6 +203,45 @@ def check_chart() -> str:
     return f"chart of case {case.case_code} rendered offscreen ({', '.join(sizes)} pixels)"
 
 
+def check_window() -> str:
+    """The main window opens offscreen on a temporary database and shows a case's path."""
+    app = ensure_qt_application()
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from .clinic import open_clinic
+    from .ui.drafts import DraftStore
+    from .ui.main_window import MainWindow
+    from .ui.settings import AppSettings
+
+    case, want = next((c, w) for c, w in load_examples() if w["status"] == "recommendation")
+    with tempfile.TemporaryDirectory(prefix="gepnet-selftest-") as tmp:
+        folder = Path(tmp)
+        store = open_clinic(folder / "selftest.db")
+        window = None
+        try:
+            saved = store.create(case)
+            window = MainWindow(store, lang="en", settings=AppSettings(folder / "settings.ini"),
+                                drafts=DraftStore(folder / "drafts"))
+            if not window.open_case(saved.uuid or ""):
+                raise CheckFailed("the main window could not open the case it was given")
+            window.update_pathway()
+            lit = window.page.scene.highlighted_node_ids()
+            shot = window.grab()
+        finally:
+            if window is not None:
+                window.close()
+                window.deleteLater()
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+                app.processEvents()
+            store.close()
+    if lit != want["path"]:
+        raise CheckFailed(f"the window's chart lit {lit}, expected {want['path']}")
+    if shot.isNull():
+        raise CheckFailed("the main window could not be drawn")
+    return (f"main window opened case {case.case_code} on a temporary database and lit its path "
+            f"({len(lit)} boxes, {shot.width()}x{shot.height()} pixels)")
+
+
 def check_no_network(seen: list[str]) -> str:
     """No Python code tried the network during the checks; the bundle holds no network stack."""
     if seen:
@@ -220,6 +260,7 @@ CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("example cases", check_examples),
     ("database", check_database),
     ("chart", check_chart),
+    ("main window", check_window),
 )
 
 

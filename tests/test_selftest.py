@@ -17,7 +17,8 @@ from gepnet_desktop.cli import main
 from gepnet_desktop.pathway import CONTRACT_KEYS, default_pathway
 from tests.conftest import load_vignettes
 
-CHECK_NAMES = ["resources", "pathway", "example cases", "database", "chart", "network"]
+CHECK_NAMES = ["resources", "pathway", "example cases", "database", "chart", "main window",
+               "network"]
 
 
 @pytest.fixture
