@@ -41,7 +41,7 @@ class Task(QObject):
     `finished()`; all are delivered on the GUI thread.
     """
 
-    progressed = Signal(int, int)
+    progressed = Signal(object, object)  # done, total (Python ints: no 32-bit limit)
     succeeded = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -117,7 +117,7 @@ def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
     runs again; they are queued).
     """
     task = Task(name, job, parent)
-    dialog = QProgressDialog(label, cancel_text, 0, 0, parent)
+    dialog = QProgressDialog(label, cancel_text, 0, 0, parent)  # busy until a total is known
     dialog.setWindowTitle(name)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(min_duration_ms)
@@ -126,9 +126,9 @@ def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
     dialog.setValue(0)
 
     def show_progress(done: int, total: int) -> None:
-        if total > 0:
-            dialog.setMaximum(total)
-            dialog.setValue(min(done, total))
+        if total > 0:  # in thousandths: any total fits the dialog's int range
+            dialog.setMaximum(1000)
+            dialog.setValue(min(1000, done * 1000 // total))
 
     task.progressed.connect(show_progress)
     dialog.canceled.connect(task.cancel)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from gepnet_desktop import paths
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
-from gepnet_desktop.store import CaseQuery
+from gepnet_desktop.store import Cancelled, CaseQuery, StoreError
 from gepnet_desktop.ui import dialogs
 from gepnet_desktop.ui.app import choose_language
 from gepnet_desktop.ui.drafts import DraftStore, default_folder
@@ -24,6 +24,7 @@ from gepnet_desktop.ui.error_dialog import ExceptionHandler
 from gepnet_desktop.ui.field_widgets import EnumCombo
 from gepnet_desktop.ui.main_window import MainWindow
 from gepnet_desktop.ui.settings import AppSettings
+from gepnet_desktop.ui.tasks import run_with_progress
 from tests.conftest import load_vignettes
 
 
@@ -543,6 +544,44 @@ def test_automatic_backup_on_start(qtbot, open_window):
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     assert window.backup_label.text().startswith("Last backup: 20")
+
+
+def test_long_work_reports_progress_and_can_be_cancelled(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    seen: list[tuple[int, int]] = []
+
+    def job(progress):
+        done = 0
+        while progress(done, 10**12):  # until the user cancels
+            done += 1
+        raise Cancelled("The export was cancelled; no file was written.")
+
+    task = run_with_progress(host, "Export", "Export: working…", job, min_duration_ms=0)
+    task.progressed.connect(lambda d, t: seen.append((d, t)))
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+        assert task.dialog.maximum() == 1000 and task.is_running()
+        qtbot.waitUntil(task.dialog.isVisible, timeout=5000)
+        with qtbot.waitSignal(task.cancelled, timeout=5000):
+            qtbot.mouseClick(task.dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    finally:
+        task.cancel()
+        task.wait()
+    assert task.outcome == "cancelled"
+
+    def broken(_progress):
+        raise StoreError("cases.json: cannot be written (disk full).")
+
+    failing = run_with_progress(host, "Export", "Export: working…", broken)
+    with qtbot.waitSignal(failing.failed, timeout=5000) as blocker:
+        pass
+    assert str(blocker.args[0]) == "cases.json: cannot be written (disk full)."
+
+    finishing = run_with_progress(host, "Export", "Export: working…", lambda p: p(1, 1) and 7)
+    with qtbot.waitSignal(finishing.succeeded, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [7]
 
 
 # -- help, settings ------------------------------------------------------------------------------
