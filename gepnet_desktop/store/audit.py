@@ -52,7 +52,8 @@ def record(db: Database, *, at: str, user: str, case_uuid: str, action: str,
     """Write one audit row (inside the caller's transaction)."""
     db.execute("INSERT INTO audit (at, os_user, case_uuid, action, revision, changes) "
                "VALUES (?, ?, ?, ?, ?, ?)",
-               (at, user, case_uuid, action, revision, json.dumps(changes, ensure_ascii=False)))
+               (at, user, case_uuid, action, revision,
+                json.dumps(changes, ensure_ascii=False, separators=(",", ":"))))
 
 
 def history(db: Database, case_uuid: str) -> list[AuditEntry]:

@@ -32,15 +32,18 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int], bool]
 BACKUP_DIR = "backups"
 PAGES_PER_STEP = 256
-REQUIRED_TABLES = {1: {"cases", "lines", "audit", "store_state"}, 3: {"cases_fts"}}
+_BASE_TABLES = frozenset({"cases", "lines", "audit", "store_state"})
+REQUIRED_TABLES = {1: _BASE_TABLES, 2: _BASE_TABLES, 3: _BASE_TABLES | {"cases_fts"},
+                   4: _BASE_TABLES | {"case_text", "case_text_fts"}}  # per schema version
 
 
 class _Stop(Exception):
     """Raised inside SQLite's progress callback to abort a backup."""
 
 
-def _stamp() -> str:
-    return dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+def _stamp(precise: bool = False) -> str:
+    """Local time for file names; `precise` adds microseconds so names sort in time order."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S" + ("-%f" if precise else ""))
 
 
 def _free_name(folder: Path, stem: str, suffix: str) -> Path:
@@ -139,7 +142,8 @@ def auto_backup(store: Store) -> Path | None:
     folder = store.path.parent / BACKUP_DIR
     folder.mkdir(parents=True, exist_ok=True)
     prefix = f"{store.path.stem}-auto-"
-    dest = backup_database(store, _free_name(folder, prefix + _stamp(), store.path.suffix))
+    dest = backup_database(store, _free_name(folder, prefix + _stamp(precise=True),
+                                             store.path.suffix))
     old = sorted(p for p in folder.glob(f"{prefix}*{store.path.suffix}") if p.is_file())
     for stale in old[:-keep]:
         stale.unlink(missing_ok=True)
@@ -267,18 +271,29 @@ def _problems(db: Database, label: str) -> list[str]:
     version = pragma_int(db, "user_version")
     tables = set(db.table_names())
     missing = [f"{label}: table {t} is missing (schema {version})."
-               for since, required in REQUIRED_TABLES.items() if version >= since
-               for t in sorted(required - tables)]
+               for t in sorted(REQUIRED_TABLES.get(version, set()) - tables)]
     if missing:
         return problems + missing
-    if version >= 3:
-        try:
-            db.execute("INSERT INTO cases_fts (cases_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"{label}: the search index does not match the cases ({exc}); "
-                            "restore a backup or import an export into a new database.")
-    if version == SCHEMA_VERSION:
-        problems += _record_problems(db, label)
+    if version >= 4:
+        problems += _search_index_problems(db, label)
+    problems += _record_problems(db, label)  # the case columns are the same since schema 1
+    return problems
+
+
+def _search_index_problems(db: Database, label: str) -> list[str]:
+    """The search text must mirror the cases, and the trigram index the search text."""
+    advice = "restore a backup, or import an export into a new database"
+    stale = db.execute("SELECT count(*) FROM cases c LEFT JOIN case_text t ON t.seq = c.seq "
+                       "WHERE t.seq IS NULL OR t.case_code IS NOT c.case_code "
+                       "OR t.notes IS NOT c.notes").fetchone()[0]
+    problems = [f"{label}: the search text of {stale} cases does not match the cases; "
+                f"{advice}."] if stale else []
+    try:
+        db.execute("INSERT INTO case_text_fts (case_text_fts, rank) "
+                   "VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"{label}: the search index does not match the cases ({exc}); "
+                        f"{advice}.")
     return problems
 
 

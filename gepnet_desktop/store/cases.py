@@ -58,6 +58,10 @@ SORT_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node",
 ROW_SELECT = ("uuid, case_code, primary_site, who_grade, recommendation_node, updated_at, "
               "revision, deleted_at")
 MIN_FTS_CHARS = 3  # the trigram index finds substrings of 3 characters or more
+# A text search either walks the sort column's index testing each case against the matches, or
+# starts from the matches and sorts them; walking one case costs about WALK_FACTOR times as much
+# as taking and sorting one match (measured by benchmarks/store.py at 100,000 cases).
+WALK_FACTOR = 0.15
 
 
 def now() -> str:
@@ -279,8 +283,17 @@ class Store:
         """One page of the case list, sorted as the query says (ties broken by case code)."""
         if limit <= 0:
             return []
-        where, params = _where(query)
         order = _order(query)
+        walk = False
+        text = (query.text or "").strip()
+        if text:
+            sub, sub_params = _text_matches(text)
+            matches = self.db.execute(f"SELECT count(*) FROM ({sub})", sub_params).fetchone()[0]
+            if matches == 0:
+                return []
+            cases = self.db.execute("SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0]
+            walk = matches * matches > WALK_FACTOR * (offset + limit) * cases
+        where, params = _where(query, for_page=True, walk_sort_index=walk)
         rows = self.db.execute(f"SELECT {ROW_SELECT} FROM cases {where} {order} "
                                "LIMIT ? OFFSET ?", (*params, limit, max(0, offset))).fetchall()
         return [CaseRow(*r) for r in rows]
@@ -427,24 +440,42 @@ class Store:
         log.info("case %s %s", uuid, "deleted" if deleted else "restored")
 
 
-def _where(query: CaseQuery) -> tuple[str, list[Any]]:
+def _text_matches(text: str) -> tuple[str, list[Any]]:
+    """A subquery of the `seq` of cases whose code or notes contain `text` (any case).
+
+    3 characters or more: the trigram index. Shorter: a scan of the narrow case_text table.
+    """
+    if len(text) >= MIN_FTS_CHARS:
+        return ("SELECT rowid FROM case_text_fts WHERE case_text_fts MATCH ?",
+                ['"' + text.replace('"', '""') + '"'])
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return ("SELECT seq FROM case_text WHERE case_code LIKE ? ESCAPE '\\' "
+            "OR notes LIKE ? ESCAPE '\\'", [pattern, pattern])
+
+
+def _where(query: CaseQuery, *, for_page: bool = False,
+           walk_sort_index: bool = False) -> tuple[str, list[Any]]:
+    """The WHERE clause of a query.
+
+    For a page, the deleted_at index is kept out of the plan (the unary +), so SQLite walks the
+    sort column's index and stops after one page. With a text search, `walk_sort_index` keeps
+    walking that index (testing each case against the matches: best when matches are many);
+    otherwise the plan starts from the matches and sorts them (best when they are few).
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if not query.include_deleted:
-        clauses.append("deleted_at IS NULL")
+        clauses.append("+deleted_at IS NULL" if for_page else "deleted_at IS NULL")
     for column, value in (("primary_site", query.site), ("who_grade", query.grade),
                           ("recommendation_node", query.recommendation)):
         if value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
     text = (query.text or "").strip()
-    if len(text) >= MIN_FTS_CHARS:
-        clauses.append("seq IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH ?)")
-        params.append('"' + text.replace('"', '""') + '"')
-    elif text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        clauses.append("(case_code LIKE ? ESCAPE '\\' OR notes LIKE ? ESCAPE '\\')")
-        params += [pattern, pattern]
+    if text:
+        sub, sub_params = _text_matches(text)
+        clauses.append(f"{'+' if walk_sort_index else ''}seq IN ({sub})")
+        params += sub_params
     return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 

@@ -114,6 +114,43 @@ _M3 = (
        END""",
 )
 
+# --- migration 4: search text in a narrow table of its own (scanned for 1-2 character searches,
+# indexed by trigrams for longer ones), and an index covering the case list's columns --------
+_M4 = (
+    "DROP TRIGGER cases_fts_insert",
+    "DROP TRIGGER cases_fts_update",
+    "DROP TRIGGER cases_fts_delete",
+    "DROP TABLE cases_fts",
+    """CREATE TABLE case_text (
+        seq INTEGER PRIMARY KEY REFERENCES cases(seq) ON DELETE CASCADE,
+        case_code TEXT NOT NULL,
+        notes TEXT
+    ) STRICT""",
+    "INSERT INTO case_text (seq, case_code, notes) SELECT seq, case_code, notes FROM cases",
+    """CREATE VIRTUAL TABLE case_text_fts USING fts5(case_code, notes, content = 'case_text',
+        content_rowid = 'seq', tokenize = 'trigram')""",
+    "INSERT INTO case_text_fts (case_text_fts) VALUES ('rebuild')",
+    """CREATE TRIGGER case_text_insert AFTER INSERT ON cases BEGIN
+         INSERT INTO case_text (seq, case_code, notes)
+         VALUES (new.seq, new.case_code, new.notes);
+       END""",
+    """CREATE TRIGGER case_text_update AFTER UPDATE OF seq, case_code, notes ON cases BEGIN
+         DELETE FROM case_text WHERE seq = old.seq;
+         INSERT INTO case_text (seq, case_code, notes)
+         VALUES (new.seq, new.case_code, new.notes);
+       END""",
+    """CREATE TRIGGER case_text_fts_insert AFTER INSERT ON case_text BEGIN
+         INSERT INTO case_text_fts (rowid, case_code, notes)
+         VALUES (new.seq, new.case_code, new.notes);
+       END""",
+    """CREATE TRIGGER case_text_fts_delete AFTER DELETE ON case_text BEGIN
+         INSERT INTO case_text_fts (case_text_fts, rowid, case_code, notes)
+         VALUES ('delete', old.seq, old.case_code, old.notes);
+       END""",
+    """CREATE INDEX cases_search ON cases(seq, deleted_at, updated_at, case_code, primary_site,
+        who_grade, recommendation_node, uuid, revision)""",
+)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -133,6 +170,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "cases, lines, audit trail", _M1),
     Migration(2, "derived recommendation and search indexes", _M2),
     Migration(3, "full-text search of case codes and notes", _M3),
+    Migration(4, "search text table, trigram index over it, covering search index", _M4),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

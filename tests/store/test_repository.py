@@ -297,3 +297,28 @@ def test_stores_in_two_threads_share_the_file(tmp_path: Path) -> None:
     assert errors == []
     assert main.count(CaseQuery()) == 80
     main.close()
+
+
+@pytest.mark.parametrize("factor", [0.0, 1e9])  # always walk the sort index / always sort
+def test_both_text_search_plans_give_the_same_pages(store: Store, factor: float,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from gepnet_desktop.store import cases as cases_module
+
+    monkeypatch.setattr(cases_module, "WALK_FACTOR", factor)
+    made = []
+    for i, case in enumerate(random_cases(90)):
+        case.notes = "common words" if i % 3 else "rare words, common too"
+        made.append(store.create(case))
+    store.delete(made[5].uuid)
+    expect = sorted(((c.primary_site or "", c.case_code) for c in made[:5] + made[6:]),
+                    reverse=True)
+    query = CaseQuery(text="common", sort="primary_site")
+    pages = [store.search(query, offset, 20) for offset in range(0, 100, 20)]
+    assert [((r.primary_site or ""), r.case_code) for page in pages for r in page] == expect
+    assert store.count(query) == 89
+    rare = store.search(CaseQuery(text="rare", sort="case_code", descending=False), 0, 200)
+    assert [r.case_code for r in rare] == [c.case_code for i, c in enumerate(made)
+                                           if i % 3 == 0 and i != 5]
+    short = store.search(CaseQuery(text="on", sort="case_code", descending=False), 10, 5)
+    assert [r.case_code for r in short] == [c.case_code for i, c in enumerate(made)
+                                            if i != 5][10:15]
