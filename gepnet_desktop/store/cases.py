@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import uuid as uuidlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -142,6 +143,11 @@ class Store:
                                         "other tables); choose the gepnet.db file.")
             enable_wal(db)
             aside = migrate(db, path)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            raise StoreError(f"{path} could not be opened ({exc}). Nothing was changed: an "
+                             "upgrade that fails is undone. Run `gepnet-desktop check`, or "
+                             "restore a backup.") from exc
         except BaseException:
             db.close()
             raise

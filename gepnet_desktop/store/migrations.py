@@ -193,8 +193,11 @@ def copy_aside(db: Database, path: Path, version: int) -> Path:
     try:
         db.conn.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
+    except BaseException:
         dest.close()
+        target.unlink(missing_ok=True)
+        raise
+    dest.close()
     return target
 
 

@@ -141,3 +141,16 @@ def test_a_failing_migration_leaves_the_previous_schema(tmp_path: Path,
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1
     assert "extra" not in {r[1] for r in db.execute("PRAGMA table_info(cases)")}
     db.close()
+
+
+def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    from gepnet_desktop.store import StoreError
+
+    path = tmp_path / "gepnet.db"
+    schema_1_file(path)
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\xee" * (len(data) - 4096)  # every page after the header is garbage
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="could not be opened"):
+        Store.open(path)
+    assert path.read_bytes() == bytes(data)
