@@ -141,8 +141,8 @@ class Store:
             if version == 0 and db.table_names():
                 raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it holds "
                                         "other tables); choose the gepnet.db file.")
-            enable_wal(db)
             aside = migrate(db, path)
+            enable_wal(db)
         except sqlite3.DatabaseError as exc:
             db.close()
             raise StoreError(f"{path} could not be opened ({exc}). Nothing was changed: an "
