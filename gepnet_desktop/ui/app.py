@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .. import APP_NAME, __version__, paths
 from ..bundled import resource_path
@@ -45,14 +46,31 @@ def choose_language(args: argparse.Namespace, saved: str | None) -> str:
     return saved
 
 
-def build_window(args: argparse.Namespace):  # -> MainWindow | None
-    """Open the database in the data dir and make the main window (not shown yet).
+class _AfterFirstPaint(QObject):
+    """Calls `callback` once, just after the window's first paint (or after `fallback_ms`)."""
 
-    Returns None, after telling the user why in a message box, when the database cannot be
-    opened (a newer schema, not a database, a folder that cannot be written).
-    """
-    from ..clinic import open_clinic
-    from ..store import StoreError
+    def __init__(self, window: QWidget, callback: Callable[[], None],
+                 fallback_ms: int = 1000) -> None:
+        super().__init__(window)
+        self._callback = callback
+        self._done = False
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._done:
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._callback()
+
+
+def build_window(args: argparse.Namespace):  # -> MainWindow
+    """The main window on the data dir's database, not shown yet and not started: show it,
+    then call `window.finish_start()` (run_gui does this after the first paint)."""
     from .error_dialog import ExceptionHandler
     from .main_window import MainWindow
     from .settings import AppSettings
@@ -63,37 +81,42 @@ def build_window(args: argparse.Namespace):  # -> MainWindow | None
     lang = choose_language(args, settings.language)
     handler = ExceptionHandler(lang=lang)
     handler.install()
-    try:
-        store = open_clinic(paths.database_path())
-    except (StoreError, OSError) as exc:
-        log.error("cannot open the database: %s", type(exc).__name__)
-        QMessageBox.critical(None, APP_NAME, str(exc))
-        handler.uninstall()
-        return None
-    window = MainWindow(store, lang=lang, settings=settings)
+    window = MainWindow(db_path=paths.database_path(), lang=lang, settings=settings)
     handler.rescue = window.rescue
     handler.parent = lambda: window
     window.exception_handler = handler
-    log.info("window ready (schema %s)", getattr(store, "schema_version", "?"))
     return window
 
 
-def start_session(window) -> None:  # window: MainWindow
-    """After the window is shown: offer drafts left by a crash, then the automatic backup."""
+def start_session(window) -> bool:  # window: MainWindow
+    """After the first paint: open the database and build the editor, then offer drafts left
+    by a crash and start the automatic backup. False when the database cannot be opened."""
+    if not window.finish_start():
+        return False
+    log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
     window.offer_drafts()
     window.auto_backup()
+    return True
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    """Open the main window and run the event loop; returns the exit code."""
+    """Open the main window and run the event loop; returns the exit code (2 when the
+    database cannot be opened: the user was told why)."""
     app = application()
     window = build_window(args)
-    if window is None:
-        return 2
+    failed: list[bool] = []
+
+    def start() -> None:
+        if not start_session(window):
+            failed.append(True)
+            window.close()
+            app.exit(2)
+
+    _AfterFirstPaint(window, start)
     window.show()
-    QTimer.singleShot(0, lambda: start_session(window))
     code = app.exec()
     window.shutdown()
-    window.store.close()
+    if window.store is not None:
+        window.store.close()
     window.exception_handler.uninstall()
-    return int(code)
+    return 2 if failed else int(code)

@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -30,8 +30,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QW
 
 from ..case.fields import FIELDS_BY_KEY, WHO_GRADES, label
 from ..pathway import Pathway, text
-from ..store import CaseQuery, CaseRow
 from .shell_phrases import tr
+
+if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first shown
+    from ..store import CaseQuery, CaseRow
 
 log = logging.getLogger(__name__)
 
@@ -99,14 +101,16 @@ class CaseListModel(QAbstractTableModel):
     _reopen = Signal(object)
 
     def __init__(self, open_store: StoreOpener, pathway: Pathway, lang: str = "en", *,
-                 page_size: int = 200, max_pages: int = 30,
+                 page_size: int = 200, max_pages: int = 30, active: bool = True,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pathway = pathway
         self.lang = lang
         self.page_size = page_size
         self.max_pages = max_pages
-        self._query = CaseQuery()
+        self._query: CaseQuery | None = None  # made on first use: importing the store is slow
+        self._initial_sort = ("updated_at", True)
+        self._active = active  # inactive: queries wait for start() (the database opens later)
         self._generation = 0
         self._count = 0
         self._known = False
@@ -130,6 +134,11 @@ class CaseListModel(QAbstractTableModel):
     # -- queries -----------------------------------------------------------------------------
     def query(self) -> CaseQuery:
         """The current query (filters and sort)."""
+        if self._query is None:
+            from ..store import CaseQuery
+
+            sort, descending = self._initial_sort
+            self._query = CaseQuery(sort=sort, descending=descending)
         return self._query
 
     def set_query(self, query: CaseQuery) -> None:
@@ -137,12 +146,19 @@ class CaseListModel(QAbstractTableModel):
         self._query = query
         self.refresh()
 
+    def start(self) -> None:
+        """Begin querying (a model made with active=False waits for this)."""
+        self._active = True
+        self.refresh()
+
     def refresh(self) -> None:
         """Run the current query again (after a save, a delete, an import)."""
+        if not self._active:
+            return
         self._generation += 1
         self._fetcher.latest = self._generation
         self._pending = {0}
-        self._request.emit(self._generation, self._query, 0, self.page_size, True)
+        self._request.emit(self._generation, self.query(), 0, self.page_size, True)
 
     def is_loaded(self) -> bool:
         """True once the current query's count and first page have arrived."""
@@ -210,7 +226,7 @@ class CaseListModel(QAbstractTableModel):
         if rows is None:
             if page not in self._pending:
                 self._pending.add(page)
-                self._request.emit(self._generation, self._query, page * self.page_size,
+                self._request.emit(self._generation, self.query(), page * self.page_size,
                                    self.page_size, False)
             return None
         return rows[within] if within < len(rows) else None
@@ -295,10 +311,14 @@ class CaseListModel(QAbstractTableModel):
         if not 0 <= column < len(COLUMNS):
             return
         descending = order == Qt.SortOrder.DescendingOrder
-        if self._query.sort == COLUMNS[column] and self._query.descending == descending \
-                and self._known:
+        if self._query is None:  # before the first query: remember it, import nothing yet
+            self._initial_sort = (COLUMNS[column], descending)
+            self.refresh()
             return
-        self.set_query(replace(self._query, sort=COLUMNS[column], descending=descending))
+        query = self.query()
+        if query.sort == COLUMNS[column] and query.descending == descending and self._known:
+            return
+        self.set_query(replace(query, sort=COLUMNS[column], descending=descending))
 
 
 def node_display(pathway: Pathway, node_id: str, lang: str) -> str:

@@ -2,6 +2,11 @@
 
 It wires the pieces together and holds no clinical rule and no SQL: cases come from and go to the
 store, rules from `case/` (validation) and `pathway/` (the walk), labels from their data.
+
+It starts in two steps, so that the window appears as fast as a bare one: the frame (menus,
+toolbar, the list and its filters, the status bar) is built and shown first; `finish_start()`,
+run right after the first paint, opens the database (loading the store and sqlite-utils) and
+builds the case form and the Pathway page. Given an open store, the constructor does both.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
@@ -35,19 +40,21 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__, paths
 from ..case import Case, Problem, validate_case
 from ..pathway import Evaluation, Pathway, default_pathway, evaluate, text
-from ..store import ConflictError, Store, StoreError, ValidationFailed
 from . import dialogs
-from .case_form import CaseForm
 from .case_list import COLUMNS, CaseFilterBar, CaseListModel
-from .drafts import DraftAutosaver, DraftStore, default_folder
-from .pathway_page import PathwayPage
 from .settings import AppSettings
 from .shell_phrases import plain, problem_sentence, tr
 from .tasks import Task, run_with_progress
 
+if TYPE_CHECKING:  # loaded by finish_start(), after the first paint
+    from ..store import Store, StoreError
+    from .case_form import CaseForm
+    from .drafts import DraftStore
+    from .pathway_page import PathwayPage
+
 log = logging.getLogger(__name__)
 
-StoreOpener = Callable[[Path], Store]
+StoreOpener = Callable[[Path], "Store"]
 DRAFT_DELAY_MS = 300
 COPY_SUFFIX = "-copy"
 
@@ -61,22 +68,27 @@ def _default_opener(path: Path) -> Store:
 class MainWindow(QMainWindow):
     """The application's window. Public methods are what menus call and tests drive."""
 
+    started = Signal()         # the database is open and the form built: ready for work
     caseLoaded = Signal(str)   # uuid of the case now in the form, "" for a new case
     caseSaved = Signal(str)    # uuid of the case just saved
     taskFinished = Signal(str, str)  # task name, outcome ("succeeded", "failed", "cancelled")
 
-    def __init__(self, store: Store, *, open_store: StoreOpener | None = None,
+    def __init__(self, store: Store | None = None, *, db_path: Path | None = None,
+                 open_store: StoreOpener | None = None,
                  pathway: Pathway | None = None, lang: str = "en",
                  settings: AppSettings | None = None, drafts: DraftStore | None = None,
                  prompts: dialogs.Prompts | None = None, page_size: int = 200,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        if store is None and db_path is None:
+            raise ValueError("MainWindow needs an open store or the path of a database")
+        self.store: Store | None = store
+        self.db_path = Path(store.path if store is not None else db_path)  # type: ignore[arg-type]
         self.open_store = open_store or _default_opener
         self.pathway = pathway or default_pathway()
         self.lang = lang
         self.settings = settings or AppSettings()
-        self.drafts = drafts or DraftStore(default_folder())
+        self._drafts = drafts
         self.prompts = prompts or dialogs.Prompts(lang)
         self.tasks: list[Task] = []
         self.last_evaluation: Evaluation | None = None
@@ -86,6 +98,8 @@ class MainWindow(QMainWindow):
         self._last_deleted: str | None = None
         self._selecting = False
         self._last_backup: dt.datetime | None = None
+        self.form: CaseForm | None = None
+        self.page: PathwayPage | None = None
 
         self.setObjectName("MainWindow")
         self.setMinimumSize(780, 480)  # fits 1920x1080 at 200% (960x540 logical)
@@ -97,15 +111,74 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_title()
         self._update_actions()
+        if store is not None:
+            self._build_editor()
+
+    def is_ready(self) -> bool:
+        """True once the database is open and the form and chart are built."""
+        return self.form is not None
+
+    def finish_start(self) -> bool:
+        """Open the database and build the form and the Pathway page (the second step of the
+        start). False, after telling the user why, when the database cannot be opened."""
+        if self.is_ready():
+            return True
+        from ..store import StoreError
+
+        try:
+            self.store = self.open_store(self.db_path)
+        except (StoreError, OSError) as exc:
+            log.error("cannot open the database: %s", type(exc).__name__)
+            self.count_label.setText("")
+            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            return False
+        self._build_editor()
+        return True
+
+    def _build_editor(self) -> None:
+        """The second step: the case form, the Pathway page, drafts; then the list's query."""
+        from .case_form import CaseForm
+        from .drafts import DraftAutosaver, DraftStore, default_folder
+        from .pathway_page import PathwayPage
+
+        assert self.store is not None
+        self.db_path = Path(self.store.path)
+        self.drafts = self._drafts or DraftStore(default_folder())
+        self.form = CaseForm(self.lang, parent=self)
+        self.page = PathwayPage(self.pathway, self.lang, parent=self)
+        self.tabs.addTab(self.form, tr("tab.form", self.lang))
+        self.tabs.addTab(self.page, tr("tab.pathway", self.lang))
+        self.form.changed.connect(self._on_form_changed)
+        self.form.dirtyChanged.connect(self._on_dirty_changed)
+        self.page.missingFieldActivated.connect(self.go_to_field)
+        self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
+                                        parent=self)
+        stack = self.form.undo_stack
+        undo, redo = self.actions["undo"], self.actions["redo"]
+        undo.triggered.connect(stack.undo)
+        redo.triggered.connect(stack.redo)
+        stack.canUndoChanged.connect(undo.setEnabled)
+        stack.canRedoChanged.connect(redo.setEnabled)
+        stack.undoTextChanged.connect(
+            lambda what: undo.setText(_with_detail(tr("act.undo", self.lang), what)))
+        stack.redoTextChanged.connect(
+            lambda what: redo.setText(_with_detail(tr("act.redo", self.lang), what)))
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+        self._update_dir_label()
+        self._update_backup_label()
+        self._update_actions()
         self.update_pathway()
-        self.list_model.refresh()
+        self.list_model.start()
+        self.started.emit()
 
     # -- construction --------------------------------------------------------------------------
     def _build_widgets(self, page_size: int) -> None:
-        db_path = self.store.path
         self.filter_bar = CaseFilterBar(self.pathway, self.lang, parent=self)
+        db_path = self.db_path
         self.list_model = CaseListModel(lambda: self.open_store(db_path), self.pathway,
-                                        self.lang, page_size=page_size, parent=self)
+                                        self.lang, page_size=page_size, active=False,
+                                        parent=self)
         view = QTableView(self)
         view.setObjectName("caseList")
         view.setAccessibleName(tr("list.name", self.lang))
@@ -145,12 +218,8 @@ class MainWindow(QMainWindow):
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(view, 1)
 
-        self.form = CaseForm(self.lang, parent=self)
-        self.page = PathwayPage(self.pathway, self.lang, parent=self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("caseTabs")
-        self.tabs.addTab(self.form, tr("tab.form", self.lang))
-        self.tabs.addTab(self.page, tr("tab.pathway", self.lang))
         self.placeholder = QLabel(tr("placeholder", self.lang), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
@@ -208,8 +277,8 @@ class MainWindow(QMainWindow):
         a("revert", self.revert_case, "Ctrl+Shift+R")
         a("next", lambda: self.step_case(1), "Ctrl+PgDown")
         a("previous", lambda: self.step_case(-1), "Ctrl+PgUp")
-        a("show_form", lambda: self.show_tab(self.form), "Alt+1")
-        a("show_pathway", lambda: self.show_tab(self.page), "Alt+2")
+        a("show_form", lambda: self.show_tab(0), "Alt+1")
+        a("show_pathway", lambda: self.show_tab(1), "Alt+2")
         a("focus_list", self.focus_list, "Ctrl+L")
         a("about", self.show_about, QKeySequence.StandardKey.HelpContents)
         a("data_folder", self.show_data_folder)
@@ -217,13 +286,11 @@ class MainWindow(QMainWindow):
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_view.addAction(self.actions["delete"])
-        undo = self.form.undo_stack.createUndoAction(self, tr("act.undo", self.lang))
-        undo.setShortcuts(QKeySequence.StandardKey.Undo)
-        undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
-        redo = self.form.undo_stack.createRedoAction(self, tr("act.redo", self.lang))
-        redo.setShortcuts(QKeySequence.StandardKey.Redo)
-        redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
-        self.actions["undo"], self.actions["redo"] = undo, redo
+        # Wired to the form's undo stack once the form exists (_build_editor).
+        a("undo", lambda: None, QKeySequence.StandardKey.Undo, sp.SP_ArrowBack)
+        a("redo", lambda: None, QKeySequence.StandardKey.Redo, sp.SP_ArrowForward)
+        self.actions["undo"].setEnabled(False)
+        self.actions["redo"].setEnabled(False)
         group = QActionGroup(self)
         for code in ("en", "ko"):
             act = QAction(tr(f"lang.{code}", self.lang), self, checkable=True)
@@ -283,7 +350,7 @@ class MainWindow(QMainWindow):
         self.undo_delete_button.clicked.connect(self.undo_delete)
         self.undo_delete_button.hide()
         status.addPermanentWidget(self.undo_delete_button)  # messages hide normal widgets
-        self.count_label = QLabel(tr("status.count_loading", self.lang), self)
+        self.count_label = QLabel(tr("status.opening", self.lang), self)
         self.dir_label = QLabel(self)
         self.backup_label = QLabel(self)
         for label in (self.count_label, self.dir_label, self.backup_label):
@@ -292,9 +359,6 @@ class MainWindow(QMainWindow):
         self._update_backup_label()
 
     def _wire(self) -> None:
-        self.form.changed.connect(self._on_form_changed)
-        self.form.dirtyChanged.connect(self._on_dirty_changed)
-        self.page.missingFieldActivated.connect(self.go_to_field)
         self.filter_bar.queryChanged.connect(self._on_filters)
         self.list_model.queryFinished.connect(self._on_list_loaded)
         self.list_model.countChanged.connect(self._on_count)
@@ -306,8 +370,6 @@ class MainWindow(QMainWindow):
         self._chart_timer.setSingleShot(True)
         self._chart_timer.setInterval(0)
         self._chart_timer.timeout.connect(self.update_pathway)
-        self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
-                                        parent=self)
         self._undo_delete_timer = QTimer(self)
         self._undo_delete_timer.setSingleShot(True)
         self._undo_delete_timer.setInterval(15000)
@@ -352,19 +414,23 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{self._case_name()}[*] — {APP_NAME}")
         else:
             self.setWindowTitle(f"{APP_NAME}[*]")
-        self.setWindowModified(self._open and self.form.is_dirty())
+        self.setWindowModified(self.has_unsaved_changes())
 
     def _update_actions(self) -> None:
         for name in ("save", "duplicate", "delete", "revert", "export_chart", "export_report",
                      "print_report"):
             self.actions[name].setEnabled(self._open)
+        ready = self.is_ready()
+        for name in ("new", "open_db", "backup", "restore", "import", "export", "next",
+                     "previous"):
+            self.actions[name].setEnabled(ready)
 
     def _update_dir_label(self) -> None:
-        self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.store.path.parent)))
-        self.dir_label.setToolTip(str(self.store.path))
+        self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.db_path.parent)))
+        self.dir_label.setToolTip(str(self.db_path))
 
     def _update_backup_label(self) -> None:
-        when = self._last_backup or self._find_last_backup()
+        when = self._last_backup or (self._find_last_backup() if self.is_ready() else None)
         if when is None:
             self.backup_label.setText(tr("status.no_backup", self.lang))
         else:
@@ -376,7 +442,7 @@ class MainWindow(QMainWindow):
         from ..store.backup import list_auto_backups
 
         try:
-            backups = list_auto_backups(self.store.path)
+            backups = list_auto_backups(self.db_path)
             return dt.datetime.fromtimestamp(backups[-1].stat().st_mtime) if backups else None
         except OSError:
             return None
@@ -434,13 +500,14 @@ class MainWindow(QMainWindow):
     def focus_list(self) -> None:
         self.list_view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
-    def show_tab(self, widget: QWidget) -> None:
+    def show_tab(self, index: int) -> None:
+        """Show the case form (0) or the Pathway page (1) of the open case."""
         if self._open:
-            self.tabs.setCurrentWidget(widget)
+            self.tabs.setCurrentIndex(index)
 
     # -- opening, leaving, saving --------------------------------------------------------------
     def has_unsaved_changes(self) -> bool:
-        return self._open and self.form.is_dirty()
+        return self._open and self.form is not None and self.form.is_dirty()
 
     def maybe_leave(self) -> bool:
         """Before the open case is replaced or the window closes: True when it is fine to go.
@@ -530,6 +597,8 @@ class MainWindow(QMainWindow):
             return False
         case = result.case
         assert case is not None
+        from ..store import ConflictError, StoreError, ValidationFailed
+
         try:
             stored = self.store.update(case) if case.uuid else self.store.create(case)
         except ConflictError:
@@ -567,6 +636,8 @@ class MainWindow(QMainWindow):
         self.prompts.error(self, tr("error.save.title", self.lang), message)
 
     def _resolve_conflict(self, mine: Case) -> bool:
+        from ..store import StoreError
+
         answer = self.prompts.conflict(self, self._case_name())
         stored = self.store.get(mine.uuid) if mine.uuid else None
         if answer == dialogs.RELOAD:
@@ -624,6 +695,8 @@ class MainWindow(QMainWindow):
             self._close_editor()
             return True
         uuid = self._case.uuid
+        from ..store import StoreError
+
         try:
             self.store.delete(uuid)
         except StoreError as exc:
@@ -644,6 +717,8 @@ class MainWindow(QMainWindow):
         uuid = self._last_deleted
         if uuid is None:
             return False
+        from ..store import StoreError
+
         try:
             self.store.restore(uuid)
         except StoreError as exc:
@@ -671,6 +746,8 @@ class MainWindow(QMainWindow):
     def update_pathway(self) -> None:
         """Walk the form's current content (saved or not) and show it on the Pathway page."""
         self._chart_timer.stop()
+        if self.page is None:
+            return
         if not self._open:
             self.last_evaluation = None
             self.page.set_evaluation(None, tr("chart.no_case", self.lang))
@@ -781,6 +858,8 @@ class MainWindow(QMainWindow):
         """Work on another database file from now on (created if it does not exist)."""
         if not self.maybe_leave():
             return False
+        from ..store import StoreError
+
         try:
             store = self.open_store(Path(path))
         except (StoreError, OSError) as exc:
@@ -789,7 +868,7 @@ class MainWindow(QMainWindow):
         old, self.store = self.store, store
         self._close_editor()
         old.close()
-        db_path = store.path
+        db_path = self.db_path = Path(store.path)
         self.list_model.set_store_opener(lambda: self.open_store(db_path))
         self._last_backup = None
         self._update_dir_label()
@@ -814,6 +893,8 @@ class MainWindow(QMainWindow):
             elif outcome == "cancelled":
                 self.statusBar().showMessage(tr("status.cancelled", self.lang, what=name), 10000)
             else:
+                from ..store import StoreError
+
                 message = str(task.error) if isinstance(task.error, StoreError | OSError) \
                     else f"{type(task.error).__name__}; see {paths.log_file()}"
                 self.prompts.error(self, tr("error.task.title", self.lang, what=name), message)
@@ -825,7 +906,7 @@ class MainWindow(QMainWindow):
         return task
 
     def _with_store(self, fn: Callable[[Store], Any]) -> Any:
-        db_path = self.store.path
+        db_path = self.db_path
         store = self.open_store(db_path)
         try:
             return fn(store)
@@ -836,7 +917,7 @@ class MainWindow(QMainWindow):
         """Copy the database to `dest` on a worker thread."""
         from ..store import backup_database
 
-        db_path = self.store.path
+        db_path = self.db_path
 
         def finished(_result: Any) -> None:
             self._last_backup = dt.datetime.now()
@@ -875,7 +956,7 @@ class MainWindow(QMainWindow):
         if not self.maybe_leave():
             return None
         self._close_editor()
-        db_path = self.store.path
+        db_path = self.db_path
         self.list_model.release_store()
         self.store.close()
 
@@ -979,7 +1060,7 @@ class MainWindow(QMainWindow):
             "notice": text(self.pathway.notice, self.lang),
             "version": __version__,
             "pathway": f"{self.pathway.id} {self.pathway.version}",
-            "database": str(self.store.path),
+            "database": str(self.db_path),
             "data_dir": str(paths.data_dir()),
             "log_file": str(paths.log_file()),
         }
@@ -1007,6 +1088,11 @@ class MainWindow(QMainWindow):
         """Stop the worker threads (idempotent)."""
         self.wait_for_tasks()
         self.list_model.shutdown()
+
+
+def _with_detail(action: str, what: str) -> str:
+    """"&Undo" and "typing Ki-67" -> "&Undo typing Ki-67"."""
+    return f"{action} {what}" if what else action
 
 
 def _field_named_in(exc: StoreError) -> str | None:

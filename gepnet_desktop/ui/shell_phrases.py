@@ -74,6 +74,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "status.count": ("{n:,} cases", "증례 {n:,}건"),
     "status.count_one": ("1 case", "증례 1건"),
     "status.count_loading": ("Counting cases…", "증례 수 세는 중…"),
+    "status.opening": ("Opening the database…", "데이터베이스 여는 중…"),
     "status.data_dir": ("Data: {path}", "데이터: {path}"),
     "status.last_backup": ("Last backup: {when}", "마지막 백업: {when}"),
     "status.no_backup": ("Last backup: none yet", "마지막 백업: 없음"),

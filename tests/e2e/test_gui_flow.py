@@ -131,6 +131,7 @@ def test_the_window_speaks_korean_with_lang_ko(qtbot, tmp_path: Path, lang, menu
         try:
             qtbot.waitUntil(lambda: _main_window() is not None, timeout=5000)
             window = _main_window()
+            qtbot.waitUntil(window.is_ready, timeout=5000)
             seen["menu"] = window.menuBar().actions()[0].text()
             seen["tab"] = window.tabs.tabText(0)
             window.close()

@@ -152,6 +152,46 @@ def test_the_korean_window_has_korean_menus(open_window):
     assert window.tabs.tabText(1) == "치료 경로"
 
 
+def test_the_window_shows_before_the_database_opens(qtbot):
+    window = MainWindow(db_path=paths.database_path(), prompts=ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        assert not window.is_ready() and window.form is None and window.store is None
+        assert window.count_label.text() == "Opening the database…"
+        assert not window.actions["new"].isEnabled()
+        assert not window.actions["import"].isEnabled()
+        window.update_pathway()  # nothing to draw yet, and no error
+        with qtbot.waitSignal(window.started, timeout=5000):
+            assert window.finish_start()
+        assert window.is_ready() and window.actions["new"].isEnabled()
+        assert window.tabs.count() == 2
+        qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
+        assert window.count_label.text() == "0 cases"
+        assert window.finish_start()  # twice is harmless
+    finally:
+        window.shutdown()
+        if window.store is not None:
+            window.store.close()
+
+
+def test_a_database_that_cannot_be_opened_is_named(qtbot, tmp_path):
+    bad = tmp_path / "gepnet.db"
+    bad.write_bytes(b"this is not a database" * 20)
+    window = MainWindow(db_path=bad, prompts=ScriptedPrompts())
+    qtbot.addWidget(window)
+    try:
+        assert not window.finish_start()
+        kind, title, message = window.prompts.calls[-1]
+        assert (kind, title) == ("error", "Cannot open the database")
+        assert str(bad) in message and "not a GEP-NET Pathway database" in message
+        assert not window.is_ready()
+        assert bad.read_bytes() == b"this is not a database" * 20
+    finally:
+        window.shutdown()
+
+
 # -- saving --------------------------------------------------------------------------------------
 def test_a_new_case_is_saved_and_the_dirty_marker_follows(qtbot, open_window):
     window = open_window()
