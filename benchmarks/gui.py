@@ -291,8 +291,9 @@ def in_window(folder: Path, n: int) -> None:
 
     # Chart redraw after a field change: keystroke -> validation -> walk -> chart restyled and
     # painted (the Pathway tab visible).
-    window.step_case(1)
-    wait_for(app, lambda: window._open)
+    bar_.setValue(0)
+    wait_for(app, lambda: window.list_model.case_uuid(0) is not None)
+    window.open_case(window.list_model.case_uuid(0))
     window.form.set_data({**window.form.data(), "differentiation": "well", "ki67_percent": 4,
                           "sstr_status": "positive", "hepatic_burden": "le25",
                           "bulk_symptoms": False, "pace": "stable", "lines": []})

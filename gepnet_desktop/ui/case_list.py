@@ -276,8 +276,11 @@ class CaseListModel(QAbstractTableModel):
             return tr("list.loading", self.lang) if item is None else self._display(item, column)
         if item is None:
             return None
-        if role == Qt.ItemDataRole.ToolTipRole and column == "recommendation_node":
-            return self._display(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "recommendation_node":
+                return self._display(item, column)
+            if column == "updated_at":
+                return short_time(item.updated_at)
         if role == UUID_ROLE:
             return item.uuid
         if role == SORT_ROLE:
@@ -304,7 +307,7 @@ class CaseListModel(QAbstractTableModel):
         if column == "recommendation_node":
             return node_display(self.pathway, value, self.lang)
         if column == "updated_at":
-            return short_time(value)
+            return short_time(value)[:10]  # the date; the time is in the tooltip
         return str(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

@@ -97,6 +97,7 @@ class MainWindow(QMainWindow):
         self._copy_code: str | None = None
         self._last_deleted: str | None = None
         self._selecting = False
+        self._pending_row: int | None = None
         self._last_backup: dt.datetime | None = None
         self.form: CaseForm | None = None
         self.page: PathwayPage | None = None
@@ -195,10 +196,11 @@ class MainWindow(QMainWindow):
         rows.setDefaultSectionSize(view.fontMetrics().height() + 8)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
+        header.setMinimumSectionSize(view.fontMetrics().horizontalAdvance("MMMM"))
         header.setStretchLastSection(False)
         metrics = view.fontMetrics()
         samples = {"case_code": "MMMM-00000", "primary_site": "Jejunum / ileum",
-                   "who_grade": "MiNEN", "updated_at": "2026-12-31 23:59"}
+                   "who_grade": "MiNEN", "updated_at": "2026-12-31"}
         for col, name in enumerate(COLUMNS):
             if name == "recommendation_node":
                 header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
@@ -237,7 +239,7 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         left.setMinimumWidth(260)
         self.right.setMinimumWidth(400)
-        self.splitter.setSizes([560, 820])
+        self.splitter.setSizes([420, 860])
         self.setCentralWidget(self.splitter)
 
     def _action(self, name: str, slot: Callable[[], Any], shortcut: Any = None,
@@ -361,6 +363,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         self.filter_bar.queryChanged.connect(self._on_filters)
         self.list_model.queryFinished.connect(self._on_list_loaded)
+        self.list_model.dataChanged.connect(self._on_rows_arrived)
         self.list_model.countChanged.connect(self._on_count)
         self.list_model.queryFailed.connect(
             lambda message: self.statusBar().showMessage(message, 10000))
@@ -456,6 +459,7 @@ class MainWindow(QMainWindow):
         self.list_model.set_query(replace(self.list_model.query(), **filters))
 
     def _on_list_loaded(self) -> None:
+        self._pending_row = None
         self._select_current_row()
 
     def _select_current_row(self) -> None:
@@ -481,10 +485,17 @@ class MainWindow(QMainWindow):
 
     def _open_row(self, row: int) -> None:
         uuid = self.list_model.case_uuid(row)
-        if uuid is None:
+        if uuid is None:  # the row's page is on its way: open it when it arrives
+            self._pending_row = row
             return
+        self._pending_row = None
         if not self.open_case(uuid):
             QTimer.singleShot(0, self._select_current_row)
+
+    def _on_rows_arrived(self, top: QModelIndex, bottom: QModelIndex) -> None:
+        row = self._pending_row
+        if row is not None and top.row() <= row <= bottom.row():
+            self._open_row(row)
 
     def step_case(self, step: int) -> None:
         """Open the next (1) or previous (-1) case of the list."""

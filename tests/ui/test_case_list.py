@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -149,7 +150,9 @@ def test_columns_show_labels_from_fields_and_pathway(qtbot, make_model, dataset)
         node = want["recommendation_node"]
         assert model.index(row, 3).data() == (text(pathway.nodes[node].label) if node
                                               else tr("list.no_recommendation"))
-        assert model.index(row, 4).data()[:2] == "20"
+        assert re.fullmatch(r"20\d\d-\d\d-\d\d", model.index(row, 4).data())
+        assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d",
+                            model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole))
 
 
 def test_model_passes_the_model_tester(qtbot, qtmodeltester, make_model):

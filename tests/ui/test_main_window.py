@@ -70,9 +70,9 @@ def open_window(qtbot):
     """Make main windows on the test's data dir; closed (and stores closed) at the end."""
     made: list[tuple[MainWindow, object]] = []
 
-    def make(lang: str = "en", db_path: Path | None = None) -> MainWindow:
+    def make(lang: str = "en", db_path: Path | None = None, **options) -> MainWindow:
         store = open_clinic(db_path or paths.database_path())
-        window = MainWindow(store, lang=lang, prompts=ScriptedPrompts())
+        window = MainWindow(store, lang=lang, prompts=ScriptedPrompts(), **options)
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
@@ -388,6 +388,16 @@ def test_a_case_changed_elsewhere_is_a_conflict(qtbot, open_window):
     window.prompts.answers["conflict"] = [dialogs.RELOAD]
     assert not window.save()
     assert window.form.data()["ki67_percent"] == 9 and not window.isWindowModified()
+
+
+def test_a_row_still_loading_opens_when_it_arrives(qtbot, open_window):
+    stored(*[{"case_code": f"P-{i:02d}"} for i in range(80)])
+    window = open_window(page_size=5)
+    assert window.list_model.total() == 80
+    assert window.list_model.case_uuid(79) is None  # below the view: not fetched yet
+    window.list_view.setCurrentIndex(window.list_model.index(79, 0))
+    qtbot.waitUntil(lambda: window.form.data()["case_code"] is not None, timeout=5000)
+    assert window.form.data()["case_code"] == window.list_model.index(79, 0).data()
 
 
 def test_next_and_previous_case(qtbot, open_window):
