@@ -101,3 +101,14 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("case 1: ki67_percent:") and "Traceback" not in proc.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error(tmp_path) -> None:
+    src = write(tmp_path, [VIGNETTES[0]["case"]] * 3000)
+    proc = subprocess.Popen([sys.executable, "-m", "gepnet_desktop", "evaluate", src, "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(10)  # like `| head`: read a little, then close the pipe
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0 and err == ""
