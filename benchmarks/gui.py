@@ -305,7 +305,7 @@ def in_window(folder: Path, n: int) -> None:
         before = window.page.evaluation()
         window.form.focus_field("ki67_percent")
         t0 = time.perf_counter()
-        QTest.keyClick(editor, "1" if i % 2 == 0 else "\b")
+        QTest.keyClick(editor, Qt.Key.Key_1 if i % 2 == 0 else Qt.Key.Key_Backspace)
         wait_for(app, lambda b=before: window.page.evaluation() is not b)
         window.page.view.viewport().repaint()
         times.append((time.perf_counter() - t0) * 1000)

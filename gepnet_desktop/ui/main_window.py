@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -269,7 +276,7 @@ class MainWindow(QMainWindow):
         a("export_chart", self.choose_export_chart, "Ctrl+Shift+E")
         a("export_report", self.choose_export_report, "Ctrl+R", sp.SP_FileDialogDetailedView)
         a("print_report", self.print_report, QKeySequence.StandardKey.Print)
-        a("quit", self.close, QKeySequence.StandardKey.Quit)
+        a("quit", self.close, "Ctrl+Q")
         a("undo_delete", self.undo_delete, "Ctrl+Alt+Z")
         a("find", self.focus_search, QKeySequence.StandardKey.Find)
         a("new", self.new_case, QKeySequence.StandardKey.New, sp.SP_FileIcon)
@@ -389,8 +396,17 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         sizes = self.settings.splitter_sizes("main")
-        if sizes and len(sizes) == 2:
+        self._default_split = not (sizes and len(sizes) == 2)
+        if not self._default_split:
             self.splitter.setSizes(sizes)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._default_split:  # first start: the list takes about two fifths of the width
+            self._default_split = False
+            width = self.splitter.width()
+            left = max(self.splitter.widget(0).minimumWidth(), width * 2 // 5)
+            self.splitter.setSizes([left, max(0, width - left)])
 
     def save_settings(self) -> None:
         """Remember geometry, toolbar state and splitter sizes."""

@@ -1,4 +1,4 @@
-"""The window's remembered preferences (QSettings in an INI file in the data dir).
+"""The window's remembered preferences (QSettings in `window.ini` in the data dir).
 
 Kept in the data dir, beside the database, so `--data-dir` (and each test's fresh data dir) gets
 its own window geometry, splitter sizes and language. No patient identifier is ever stored here.
@@ -19,7 +19,7 @@ class AppSettings:
     """Typed access to the few values the window remembers."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or paths.data_dir() / "settings.ini"
+        self.path = path or paths.data_dir() / "window.ini"
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     def _bytes(self, key: str) -> QByteArray | None:
