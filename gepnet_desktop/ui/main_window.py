@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 StoreOpener = Callable[[Path], "Store"]
 DRAFT_DELAY_MS = 300
+WATCH_INTERVAL_MS = 3000
 COPY_SUFFIX = "-copy"
 
 
@@ -177,7 +178,10 @@ class MainWindow(QMainWindow):
         self._update_backup_label()
         self._update_actions()
         self.update_pathway()
+        self._seen_changes = self.store.change_counter()
+        self._watch_timer.start()
         self.list_model.start()
+        QWidget.setTabOrder(self.list_view, self.tabs)
         self.started.emit()
 
     # -- construction --------------------------------------------------------------------------
@@ -380,6 +384,12 @@ class MainWindow(QMainWindow):
         self._chart_timer.setSingleShot(True)
         self._chart_timer.setInterval(0)
         self._chart_timer.timeout.connect(self.update_pathway)
+        # Writes by others (another window, the command line): refresh the list when the
+        # database's change counter moves (one single-row read every few seconds).
+        self._seen_changes = -1
+        self._watch_timer = QTimer(self)
+        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self._watch_timer.timeout.connect(self.check_outside_changes)
         self._undo_delete_timer = QTimer(self)
         self._undo_delete_timer.setSingleShot(True)
         self._undo_delete_timer.setInterval(15000)
@@ -471,6 +481,21 @@ class MainWindow(QMainWindow):
         self.count_label.setText(tr(key, self.lang, n=count))
 
     # -- the case list -------------------------------------------------------------------------
+    def check_outside_changes(self) -> bool:
+        """Refresh the list if the database changed since last seen; True when it had."""
+        if self.store is None:
+            return False
+        try:
+            changes = self.store.change_counter()
+        except Exception as exc:  # a database being replaced (restore): try again later
+            log.warning("change counter unreadable: %s", type(exc).__name__)
+            return False
+        if changes == self._seen_changes:
+            return False
+        self._seen_changes = changes
+        self.list_model.refresh()
+        return True
+
     def _on_filters(self, filters: dict[str, Any]) -> None:
         self.list_model.set_query(replace(self.list_model.query(), **filters))
 
@@ -895,6 +920,7 @@ class MainWindow(QMainWindow):
         old, self.store = self.store, store
         self._close_editor()
         old.close()
+        self._seen_changes = store.change_counter()
         db_path = self.db_path = Path(store.path)
         self.list_model.set_store_opener(lambda: self.open_store(db_path))
         self._last_backup = None
@@ -904,7 +930,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _run(self, name_key: str, job: Callable[[Any], Any],
-             on_success: Callable[[Any], None] | None = None) -> Task:
+             on_success: Callable[[Any], None] | None = None,
+             on_end: Callable[[str], None] | None = None) -> Task:
         name = tr(name_key, self.lang)
         task = run_with_progress(self, name, tr("task.working", self.lang, what=name), job,
                                  cancel_text=tr("task.cancel", self.lang))
@@ -913,6 +940,8 @@ class MainWindow(QMainWindow):
         def done(outcome: str) -> None:
             if task in self.tasks:
                 self.tasks.remove(task)
+            if on_end is not None:
+                on_end(outcome)
             if outcome == "succeeded":
                 if on_success is not None:
                     on_success(task.result)
@@ -984,19 +1013,18 @@ class MainWindow(QMainWindow):
             return None
         self._close_editor()
         db_path = self.db_path
+        self._watch_timer.stop()
         self.list_model.release_store()
         self.store.close()
 
-        def reopen(_result: Any = None) -> None:
+        def reopen(_outcome: str) -> None:
             self.store = self.open_store(db_path)
+            self._seen_changes = self.store.change_counter()
+            self._watch_timer.start()
             self.list_model.set_store_opener(lambda: self.open_store(db_path))
 
-        task = self._run("task.restore", lambda _progress: restore_database(
-            db_path, Path(source)))
-        task.succeeded.connect(lambda _r: reopen())
-        task.failed.connect(lambda _e: reopen())
-        task.cancelled.connect(reopen)
-        return task
+        return self._run("task.restore", lambda _progress: restore_database(
+            db_path, Path(source)), on_end=reopen)
 
     def auto_backup(self) -> Task:
         """The rotating automatic backup in the data dir, quietly on a worker thread."""
@@ -1113,6 +1141,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the worker threads (idempotent)."""
+        self._watch_timer.stop()
         self.wait_for_tasks()
         self.list_model.shutdown()
 

@@ -400,6 +400,30 @@ def test_a_row_still_loading_opens_when_it_arrives(qtbot, open_window):
     assert window.form.data()["case_code"] == window.list_model.index(79, 0).data()
 
 
+def test_cases_written_elsewhere_appear_in_the_list(qtbot, open_window):
+    window = open_window()
+    assert window._watch_timer.isActive()
+    assert not window.check_outside_changes()
+    stored({"case_code": "CLI-1"})  # another connection: the command line, another window
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert window.check_outside_changes()
+    assert window.list_model.total() == 1
+    assert not window.check_outside_changes()
+
+
+def test_tab_goes_from_the_search_box_through_the_filters_to_the_list(qtbot, open_window):
+    window = open_window()
+    window.activateWindow()
+    window.focus_search()
+    qtbot.waitUntil(window.filter_bar.search.hasFocus, timeout=2000)
+    order = []
+    for _ in range(4):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        order.append(QApplication.focusWidget())
+    bar = window.filter_bar
+    assert order == [bar.site, bar.grade, bar.node, window.list_view]
+
+
 def test_next_and_previous_case(qtbot, open_window):
     stored({"case_code": "N-1"}, {"case_code": "N-2"}, {"case_code": "N-3"})
     window = open_window()
