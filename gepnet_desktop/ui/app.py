@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -115,6 +115,9 @@ def run_gui(args: argparse.Namespace) -> int:
     _AfterFirstPaint(window, start)
     window.show()
     code = app.exec()
+    # Closing the last window and quit() each post a Quit event; drop the leftover one so that
+    # a later event loop in this process (a test's) does not end at once.
+    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
     window.shutdown()
     if window.store is not None:
         window.store.close()
