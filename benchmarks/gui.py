@@ -294,9 +294,11 @@ def in_window(folder: Path, n: int) -> None:
     bar_.setValue(0)
     wait_for(app, lambda: window.list_model.case_uuid(0) is not None)
     window.open_case(window.list_model.case_uuid(0))
-    window.form.set_data({**window.form.data(), "differentiation": "well", "ki67_percent": 4,
-                          "sstr_status": "positive", "hepatic_burden": "le25",
-                          "bulk_symptoms": False, "pace": "stable", "lines": []})
+    window.form.set_data({**window.form.data(), "differentiation": "well", "nec_subtype": None,
+                          "ki67_percent": 4, "mitoses_per_2mm2": 1, "sstr_status": "positive",
+                          "hepatic_burden": "le25", "bulk_symptoms": False, "pace": "stable",
+                          "birth_year": 1960, "diagnosis_date": None, "lines": []})
+    wait_for(app, lambda: window.form.validation().ok)
     window.tabs.setCurrentWidget(window.page)
     wait_for(app, lambda: window.page.evaluation() is not None)
     editor = window.form.editor("ki67_percent")

@@ -1060,13 +1060,11 @@ class MainWindow(QMainWindow):
 
     def export_chart_to(self, dest: Path) -> bool:
         """Write the Pathway page's chart to an SVG, PNG or PDF file."""
-        from .chart.export import export_chart
-
         if not self._open:
             return False
         self.update_pathway()
         try:
-            export_chart(self.page.scene, Path(dest))
+            self.page.export_chart(Path(dest))
         except (OSError, ValueError) as exc:
             self.prompts.error(self, plain(tr("act.export_chart", self.lang)), str(exc))
             return False
