@@ -308,7 +308,8 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
             _tick(progress, i, total, "import")
         if problems:
             raise ImportFailed(str(path), sorted(problems, key=_order))
-    _tick(progress, total, total, "import")
+    if progress is not None:
+        progress(total, total)  # after the commit: the work is done, a late "cancel" changes nothing
     log.info("import: %d added, %d replaced, %d unchanged, %d skipped, %d conflicts",
              report.added, report.replaced, report.unchanged, len(report.skipped_older),
              len(report.conflicts))

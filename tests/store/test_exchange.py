@@ -232,6 +232,23 @@ def test_cancelled_import_writes_nothing(tmp_path: Path, store: Store) -> None:
     assert store.count(CaseQuery(include_deleted=True)) == 0
 
 
+def test_a_cancel_that_comes_after_the_commit_does_not_claim_nothing_was_written(
+        tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "cases.json"
+    path.write_text(json.dumps([c.to_dict() for c in random_cases(3)]), encoding="utf-8")
+    finals: list[int] = []
+
+    def cancel_once_the_work_is_done(done: int, total: int) -> bool:
+        # Cancel is pressed while the last report is on its way: the import has committed.
+        if done == total:
+            finals.append(done)
+        return len(finals) < 2
+
+    report = import_cases(store, path, progress=cancel_once_the_work_is_done)
+    assert report.added == 3 and len(finals) == 2
+    assert store.count(CaseQuery()) == 3
+
+
 def test_cancelled_export_leaves_no_file(tmp_path: Path, store: Store) -> None:
     fill(store, 300)
     target = tmp_path / "out"
