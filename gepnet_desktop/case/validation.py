@@ -15,19 +15,41 @@ from .fields import (
     REQUIRED_LINE_KEYS,
     FieldSpec,
 )
+from .messages import NEEDS_FIELD_NAME, Part, part, render
 from .model import Case, Line
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One finding about one field: `field` is a key or a path such as `lines[2].outcome`."""
+    """One finding about one field: `field` is a key or a path such as `lines[2].outcome`.
+
+    `parts` are catalogue codes with their values (messages.py); `message` is the English
+    sentence, `text(lang)` the sentence in another language.
+    """
 
     field: str
-    message: str
+    parts: tuple[Part, ...]
     severity: str = "error"  # "error" or "warning"
+
+    @property
+    def message(self) -> str:
+        return render(self.parts, "en")
+
+    def text(self, lang: str = "en") -> str:
+        """The sentence in `lang` ("en" or "ko")."""
+        return render(self.parts, lang)
+
+    @property
+    def needs_field_name(self) -> bool:
+        """Whether the sentence reads after the field's name ("... is required")."""
+        return bool(self.parts) and self.parts[0][0] in NEEDS_FIELD_NAME
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
+
+
+def _problem(field: str, *parts: Part, severity: str = "error") -> Problem:
+    return Problem(field, tuple(parts), severity)
 
 
 @dataclass
@@ -47,23 +69,22 @@ def _fmt(x: float | None) -> str:
     return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
 
 
-def _allowed(spec: FieldSpec, today: dt.date, *, nullable: bool = True) -> str:
+def _allowed(spec: FieldSpec, today: dt.date, *, nullable: bool = True) -> Part:
     if spec.kind in ("enum", "enum_list"):
-        vals = ", ".join(spec.values)
-        what = f"one of {vals}" if spec.kind == "enum" else f"a list without duplicates of {vals}"
+        allowed = part("allow_enum" if spec.kind == "enum" else "allow_list",
+                       values=", ".join(spec.values))
     elif spec.kind in ("int", "number"):
         hi = today.year if spec.key == "birth_year" else spec.maximum
-        noun = "a whole number" if spec.kind == "int" else "a number"
-        what = f"{noun} from {_fmt(spec.minimum)} to {_fmt(hi)}"
-        if spec.unit:
-            what += f" ({spec.unit.strip()})"
+        unit = f" ({spec.unit.strip()})" if spec.unit else ""
+        allowed = part("allow_whole" if spec.kind == "int" else "allow_number",
+                       lo=_fmt(spec.minimum), hi=_fmt(hi), unit=unit)
     elif spec.kind == "bool":
-        what = "true or false"
+        allowed = part("allow_bool")
     elif spec.kind == "date":
-        what = "a date YYYY-MM-DD, not in the future"
+        allowed = part("allow_date")
     else:
-        what = f"text of at most {spec.max_length:,} characters" if spec.max_length else "text"
-    return f"allowed: {what}, or null for unknown" if nullable else f"allowed: {what}"
+        allowed = part("allow_text", n=f"{spec.max_length:,}")
+    return part("or_unknown", text=allowed) if nullable else allowed
 
 
 def _describe(value: Any) -> str:
@@ -80,48 +101,48 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
                  nullable: bool = True) -> Problem | None:
     """A problem with one present, non-null value, or None when it is fine."""
 
-    def bad(what: str) -> Problem:
-        return Problem(path, f"{what}; {_allowed(spec, today, nullable=nullable)}")
+    def bad(code: str, **values: Any) -> Problem:
+        return _problem(path, part(code, **values), _allowed(spec, today, nullable=nullable))
 
     if spec.kind in ("int", "number"):
         is_num = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not is_num or (isinstance(value, float) and not math.isfinite(value)):
-            return bad(f"{_describe(value)} is not a number")
+            return bad("not_a_number", v=_describe(value))
         if spec.kind == "int" and not float(value).is_integer():
-            return bad(f"{_fmt(value)} is not a whole number")
+            return bad("not_whole", v=_fmt(value))
         hi = today.year if spec.key == "birth_year" else spec.maximum
         if (spec.minimum is not None and value < spec.minimum) or (hi is not None and value > hi):
-            return bad(f"{_fmt(value)} is out of range")
+            return bad("out_of_range", v=_fmt(value))
     elif spec.kind == "enum":
         if not isinstance(value, str) or value not in spec.values:
-            return bad(f"{_describe(value)} is not a recognised value")
+            return bad("not_recognised", v=_describe(value))
     elif spec.kind == "enum_list":
         if not isinstance(value, list):
-            return bad(f"{_describe(value)} is not a list")
+            return bad("not_a_list", v=_describe(value))
         unknown = [v for v in value if not isinstance(v, str) or v not in spec.values]
         if unknown:
-            return bad(f"{_describe(unknown[0])} is not a recognised value")
+            return bad("not_recognised", v=_describe(unknown[0]))
         if len(set(value)) != len(value):
-            return bad("the list repeats a value")
+            return bad("repeats")
     elif spec.kind == "bool":
         if not isinstance(value, bool):
-            return bad(f"{_describe(value)} is not true or false")
+            return bad("not_bool", v=_describe(value))
     elif spec.kind == "date":
         if not isinstance(value, str):
-            return bad(f"{_describe(value)} is not a date")
+            return bad("not_a_date", v=_describe(value))
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
             day = None
         if day is None or len(value) != 10:
-            return bad(f"{_describe(value)} is not a date in the form YYYY-MM-DD")
+            return bad("bad_date", v=_describe(value))
         if day > today:
-            return bad(f"{value} is in the future")
+            return bad("future", v=value)
     elif spec.kind == "text":
         if not isinstance(value, str):
-            return bad(f"{_describe(value)} is not text")
+            return bad("not_text", v=_describe(value))
         if spec.max_length and len(value) > spec.max_length:
-            return bad(f"the text has {len(value):,} characters")
+            return bad("too_long", n=f"{len(value):,}")
     return None
 
 
@@ -136,50 +157,49 @@ def _normalise(spec: FieldSpec, value: Any) -> Any:
 def _check_meta(obj: dict[str, Any], errors: list[Problem]) -> None:
     uuid = obj.get("uuid")
     if uuid is not None and (not isinstance(uuid, str) or not 1 <= len(uuid) <= 64):
-        errors.append(Problem("uuid", f"{_describe(uuid)} is not an identifier; allowed: the "
-                              "UUID text the store gave the case, or null for a new case"))
+        errors.append(_problem("uuid", part("not_identifier", v=_describe(uuid)),
+                               part("allow_uuid")))
     rev = obj.get("revision")
     if rev is not None and (isinstance(rev, bool) or not isinstance(rev, int) or rev < 1):
-        errors.append(Problem("revision", f"{_describe(rev)} is not a revision; allowed: a "
-                              "whole number from 1, or null for a new case"))
+        errors.append(_problem("revision", part("not_revision", v=_describe(rev)),
+                               part("allow_revision")))
     for key in ("created_at", "updated_at"):
         val = obj.get(key)
         if val is None:
             continue
         try:
-            dt.datetime.fromisoformat(val) if isinstance(val, str) else None
-            ok = isinstance(val, str)
+            ok = isinstance(val, str) and dt.datetime.fromisoformat(val) is not None
         except ValueError:
             ok = False
         if not ok:
-            errors.append(Problem(key, f"{_describe(val)} is not a timestamp; allowed: an ISO "
-                                  "8601 date and time, or null"))
+            errors.append(_problem(key, part("not_timestamp", v=_describe(val)),
+                                   part("allow_timestamp")))
 
 
 def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Line]:
     if raw is None:
         return []
     if not isinstance(raw, list):
-        errors.append(Problem("lines", f"{_describe(raw)} is not a list; allowed: a list of "
-                              "line objects, oldest first"))
+        errors.append(_problem("lines", part("not_a_list", v=_describe(raw)),
+                               part("allow_lines")))
         return []
     lines: list[Line] = []
     known = {f.key: f for f in LINE_FIELDS}
+    names = ", ".join(known)
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
-            errors.append(Problem(base, f"{_describe(item)} is not an object; allowed: an object "
-                                  f"with {', '.join(known)}"))
+            errors.append(_problem(base, part("not_line", v=_describe(item)),
+                                   part("allow_line_object", values=names)))
             continue
         n_before = len(errors)
-        for key in item:
-            if key not in known:
-                errors.append(Problem(f"{base}.{key}", "unknown field; allowed fields of a line "
-                                      f"are {', '.join(known)}"))
+        errors.extend(_problem(f"{base}.{key}", part("unknown_field"),
+                               part("allow_line_fields", values=names))
+                      for key in item if key not in known)
         for key in REQUIRED_LINE_KEYS:
             if item.get(key) is None:
-                allowed = _allowed(known[key], today, nullable=False)
-                errors.append(Problem(f"{base}.{key}", f"is required; {allowed}"))
+                errors.append(_problem(f"{base}.{key}", part("required"),
+                                       _allowed(known[key], today, nullable=False)))
         for key, spec in known.items():
             value = item.get(key)
             if value is not None:
@@ -191,14 +211,16 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
             continue
         line = Line(**{k: item.get(k) for k in known})
         if line.start_date and line.end_date and line.end_date < line.start_date:
-            errors.append(Problem(f"{base}.end_date", f"{line.end_date} is before the start date "
-                                  f"{line.start_date}; allowed: a date on or after the start"))
+            errors.append(_problem(f"{base}.end_date", part(
+                "end_before_start", end=line.end_date, start=line.start_date),
+                part("allow_after_start")))
         lines.append(line)
     ongoing = [i for i, item in enumerate(raw, start=1)
                if isinstance(item, dict) and item.get("outcome") == "ongoing"]
     if len(ongoing) > 1:
-        errors.append(Problem(f"lines[{ongoing[1]}].outcome", "a second line is ongoing (line "
-                              f"{ongoing[0]} is too); allowed: at most one ongoing line"))
+        errors.append(_problem(f"lines[{ongoing[1]}].outcome",
+                               part("second_ongoing", first=ongoing[0]),
+                               part("allow_one_ongoing")))
     return lines
 
 
@@ -210,14 +232,14 @@ def validate_case(obj: Any, *, require_code: bool = False,
     """
     today = today or dt.date.today()
     if not isinstance(obj, dict):
-        return ValidationResult(None, [Problem("case", f"{_describe(obj)} is not a case object; "
-                                               "allowed: a JSON object of case fields")])
+        return ValidationResult(None, [_problem("case", part("not_case", v=_describe(obj)),
+                                                part("allow_case_object"))])
     errors: list[Problem] = []
     allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS)
-    for key in obj:
-        if key not in allowed_keys:
-            errors.append(Problem(str(key), "unknown field; allowed fields are "
-                                  f"{', '.join(f.key for f in CASE_FIELDS)}, lines"))
+    field_names = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
+    errors.extend(_problem(str(key), part("unknown_field"),
+                           part("allow_fields", values=field_names))
+                  for key in obj if key not in allowed_keys)
     values: dict[str, Any] = {}
     for spec in CASE_FIELDS:
         value = obj.get(spec.key)
@@ -229,27 +251,26 @@ def validate_case(obj: Any, *, require_code: bool = False,
         values[spec.key] = _normalise(spec, value)
     code = obj.get("case_code")
     if isinstance(code, str) and not code.strip():
-        errors.append(Problem("case_code", "is blank; allowed: 1 to 40 characters"))
+        errors.append(_problem("case_code", part("blank"), part("allow_code")))
     elif require_code and code is None:
-        errors.append(Problem("case_code", "is required; allowed: 1 to 40 characters, a local "
-                              "pseudonymous code"))
+        errors.append(_problem("case_code", part("required"), part("allow_code")))
     _check_meta(obj, errors)
     lines = _validate_lines(obj.get("lines"), today, errors)
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):
         state = "well" if diff == "well" else "unknown"
-        errors.append(Problem("nec_subtype", f"is set while differentiation is {state}; allowed "
-                              "only with differentiation poor or minen (leave it empty)"))
+        errors.append(_problem("nec_subtype", part("nec_subtype_set", state=state),
+                               part("allow_nec_subtype")))
     if errors:
         return ValidationResult(None, errors, _soft_checks(values, lines))
     case = Case(**values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
     if given_grade is not None and given_grade != case.who_grade:
-        errors.append(Problem("who_grade", f"{_describe(given_grade)} does not match the grade "
-                              f"derived from the pathology ({case.who_grade or 'unknown'}); it is "
-                              "derived, so leave it out or correct the pathology fields"))
+        errors.append(_problem("who_grade", part("grade_mismatch", v=_describe(given_grade),
+                                                 g=case.who_grade or "unknown"),
+                               part("allow_derived_grade")))
         return ValidationResult(None, errors, _soft_checks(values, lines))
     return ValidationResult(case, [], _soft_checks(values, lines))
 
@@ -258,18 +279,15 @@ def _soft_checks(values: dict[str, Any], lines: list[Line]) -> list[Problem]:
     warnings: list[Problem] = []
     diff, ki67 = values.get("differentiation"), values.get("ki67_percent")
     if diff == "well" and ki67 is not None and ki67 > 55:
-        warnings.append(Problem("ki67_percent", f"Ki-67 {_fmt(ki67)}% is unusual for a "
-                                "well-differentiated NET (over 55%); confirm the morphology",
-                                "warning"))
+        warnings.append(_problem("ki67_percent", part("warn_well_high_ki67", v=_fmt(ki67)),
+                                 severity="warning"))
     if diff == "poor" and ki67 is not None and ki67 <= 20:
-        warnings.append(Problem("ki67_percent", f"Ki-67 {_fmt(ki67)}% is unusual for a poorly "
-                                "differentiated NEC (20% or less); confirm the morphology",
-                                "warning"))
+        warnings.append(_problem("ki67_percent", part("warn_poor_low_ki67", v=_fmt(ki67)),
+                                 severity="warning"))
     if values.get("sstr_status") == "negative":
         for i, line in enumerate(lines, start=1):
             if line.regimen in ("lanreotide", "octreotide_lar", "prrt_lu177"):
-                warnings.append(Problem("sstr_status", f"SSTR imaging is negative but line {i} is "
-                                        f"{line.regimen}; check the imaging or the line",
-                                        "warning"))
+                warnings.append(_problem("sstr_status", part(
+                    "warn_sstr_negative_line", i=i, regimen=line.regimen), severity="warning"))
                 break
     return warnings

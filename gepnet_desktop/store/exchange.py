@@ -309,7 +309,7 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
         if problems:
             raise ImportFailed(str(path), sorted(problems, key=_order))
     if progress is not None:
-        progress(total, total)  # after the commit: the work is done, a late "cancel" changes nothing
+        progress(total, total)  # after the commit: a late "cancel" changes nothing
     log.info("import: %d added, %d replaced, %d unchanged, %d skipped, %d conflicts",
              report.added, report.replaced, report.unchanged, len(report.skipped_older),
              len(report.conflicts))

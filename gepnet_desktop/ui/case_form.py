@@ -379,7 +379,7 @@ class CaseForm(QWidget):
         for key, message in self._messages.items():
             found = by_field.get(key, [])
             found.sort(key=lambda p: p.severity != ERROR)
-            text = "<br>".join(problem_html(display_message(p, self._plain_label(key)),
+            text = "<br>".join(problem_html(display_message(p, self._plain_label(key), self.lang),
                                             p.severity) for p in found)
             message.setText(text)
             message.setVisible(bool(found))
@@ -389,7 +389,7 @@ class CaseForm(QWidget):
         self.lines_editor.set_problems(problems)
         self.general_problems.setVisible(bool(general))
         self.general_problems.setText("<br>".join(
-            problem_html(p.message, p.severity, p.field) for p in general))
+            problem_html(p.text(self.lang), p.severity, p.field) for p in general))
         self._show_grade()
 
     def _plain_label(self, key: str) -> str:

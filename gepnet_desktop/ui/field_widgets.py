@@ -104,18 +104,18 @@ def problem_html(message: str, severity: str, head: str = "") -> str:
             f'<span style="color:{text_colour}">{head_html}{html.escape(message)}</span>')
 
 
-def display_message(problem: Any, field_label: str) -> str:
-    """A validation message as shown beside its field: "Case code is required; ...",
-    "150 is out of range; ..." (the form's word for null is "empty")."""
-    message = problem.message.replace("or null for unknown", "or empty for unknown")
-    if message.startswith(("is ", "does ")):
-        return f"{field_label} {message}"
+def display_message(problem: Any, field_label: str, lang: str = "en") -> str:
+    """A validation message as shown beside its field, in the form's language: "Case code is
+    required; ...", "150 is out of range; ..." (the form's word for null is "empty")."""
+    message = problem.text(lang).replace("or null for unknown", "or empty for unknown")
+    if problem.needs_field_name:
+        return f"{field_label} {message}" if lang == "en" else f"{field_label}: {message}"
     return message[:1].upper() + message[1:]
 
 
-def problems_html(items: list[tuple[str, str, Any]]) -> str:
+def problems_html(items: list[tuple[str, str, Any]], lang: str = "en") -> str:
     """Several problems as (head, field label, Problem), one a line, in the order given."""
-    return "<br>".join(problem_html(display_message(p, field), p.severity, head)
+    return "<br>".join(problem_html(display_message(p, field, lang), p.severity, head)
                        for head, field, p in items)
 
 

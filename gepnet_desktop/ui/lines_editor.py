@@ -201,7 +201,7 @@ class LinesModel(QAbstractTableModel):
         problems = self.cell_problems(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             if problems:
-                return "\n".join(p.message for p in problems)
+                return "\n".join(p.text(self.lang) for p in problems)
             return str(value) if key == "notes" and value else None
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             severe = any(p.severity == ERROR for p in problems)
@@ -510,12 +510,13 @@ class LinesEditor(QWidget):
             row, key = where if where is not None else (-1, None)
             head = _t("line", self.lang, n=row + 1) if row >= 0 else ""
             field = label(LINE_FIELDS[KEYS.index(key)].label, self.lang) if key in KEYS else ""
-            if field and not problem.message.startswith(("is ", "does ")):
+            if field and not problem.needs_field_name:
                 head = f"{head} · {field}"  # the message does not name its column
             items.append(((row, problem.severity != ERROR), head, field, problem))
         items.sort(key=lambda item: item[0])
         self.problems_label.setVisible(bool(items))
-        self.problems_label.setText(problems_html([i[1:] for i in items]) if items else "")
+        self.problems_label.setText(problems_html([i[1:] for i in items], self.lang)
+                                    if items else "")
 
     def select_cell(self, row: int, key: str | None = None) -> None:
         """Make a cell current and focus the table (used to jump to a problem)."""

@@ -117,3 +117,22 @@ def test_store_keys_are_accepted_and_a_wrong_derived_grade_refused() -> None:
 
 def test_a_non_object_is_one_clear_problem() -> None:
     assert list(errors([1, 2])) == ["case"]
+
+
+def test_messages_read_in_korean_with_the_same_values() -> None:
+    result = validate_case({"ki67_percent": 150, "differentiation": "well",
+                            "nec_subtype": "small_cell",
+                            "lines": [{"regimen": "everolimus", "outcome": "ongoing"},
+                                      {"regimen": "sunitinib", "outcome": "ongoing"}]},
+                           today=TODAY)
+    by_field = {p.field: p for p in result.errors}
+    ki67 = by_field["ki67_percent"]
+    assert ki67.text("en") == ki67.message == ("150 is out of range; allowed: a number from 0 "
+                                                "to 100 (%), or null for unknown")
+    assert ki67.text("ko") == ("150: 허용 범위를 벗어났습니다; "
+                               "허용: 0에서 100 사이의 숫자 (%) 또는 빈 값(알 수 없음)")
+    assert "고분화" in by_field["nec_subtype"].text("ko")
+    assert by_field["nec_subtype"].needs_field_name and not ki67.needs_field_name
+    assert "1번째" in by_field["lines[2].outcome"].text("ko")
+    for problem in result.errors:
+        assert problem.text("ko") != problem.text("en")
