@@ -89,11 +89,13 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
 
 
 def start_session(window) -> bool:  # window: MainWindow
-    """After the first paint: open the database and build the editor, then offer drafts left
-    by a crash and start the automatic backup. False when the database cannot be opened."""
+    """After the first paint: open the database and build the editor, then (first start on an
+    empty database) offer the demonstration cases, offer drafts left by a crash and start the
+    automatic backup. False when the database cannot be opened."""
     if not window.finish_start():
         return False
     log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
+    window.offer_demo_cases()
     window.offer_drafts()
     window.auto_backup()
     return True

@@ -29,6 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ..case.fields import FIELDS_BY_KEY, WHO_GRADES, label
+from ..demo import is_demo_case
 from ..pathway import Pathway, text
 from .shell_phrases import tr
 
@@ -281,6 +282,8 @@ class CaseListModel(QAbstractTableModel):
                 return self._display(item, column)
             if column == "updated_at":
                 return short_time(item.updated_at)
+            if column == "case_code" and is_demo_case(item.case_code):
+                return tr("list.demo_case", self.lang)
         if role == UUID_ROLE:
             return item.uuid
         if role == SORT_ROLE:

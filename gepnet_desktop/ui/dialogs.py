@@ -1,5 +1,5 @@
 """The shell's dialogs: About, and the questions the window asks (unsaved changes, restoring a
-draft, a conflict, confirmations).
+draft, a conflict, the demonstration cases, confirmations).
 
 The window asks every question through a `Prompts` object, so tests replace it with one that
 answers from a script instead of opening a modal box.
@@ -102,6 +102,17 @@ class Prompts:
         clicked = box.clickedButton()
         return RELOAD if clicked is reload else OVERWRITE if clicked is overwrite else CANCEL
 
+    def offer_demo(self, parent: QWidget | None, text: str) -> bool:
+        """Load the fictitious demonstration cases? (`text` says how many and what they are.)"""
+        box = self._box(parent, QMessageBox.Icon.Question, "prompt.demo.title", text)
+        load = box.addButton(tr("prompt.demo.load", self.lang),
+                             QMessageBox.ButtonRole.AcceptRole)
+        skip = box.addButton(tr("prompt.demo.skip", self.lang), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(load)
+        box.setEscapeButton(skip)
+        box.exec()
+        return box.clickedButton() is load
+
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         """Yes or no."""
         box = self._box(parent, QMessageBox.Icon.Question, title, text)
@@ -118,4 +129,5 @@ class Prompts:
         self._box(parent, QMessageBox.Icon.Information, title, text).exec()
 
 
-_TITLES = {"prompt.unsaved.title", "prompt.drafts.title", "prompt.conflict.title"}
+_TITLES = {"prompt.unsaved.title", "prompt.drafts.title", "prompt.conflict.title",
+           "prompt.demo.title"}

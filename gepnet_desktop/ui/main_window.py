@@ -295,6 +295,7 @@ class MainWindow(QMainWindow):
         a("focus_list", self.focus_list, "Ctrl+L")
         a("about", self.show_about, QKeySequence.StandardKey.HelpContents)
         a("data_folder", self.show_data_folder)
+        a("load_demo", self.load_demo_cases)
         self.actions["undo_delete"].setEnabled(False)
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -323,7 +324,7 @@ class MainWindow(QMainWindow):
             "case": ["new", "save", "duplicate", "revert", None, "delete", None, "next",
                      "previous"],
             "view": ["show_form", "show_pathway", "focus_list", None],
-            "help": ["about", "data_folder"],
+            "help": ["about", "data_folder", None, "load_demo"],
         }
         self.menus = {}
         for name, items in layout.items():
@@ -451,7 +452,7 @@ class MainWindow(QMainWindow):
             self.actions[name].setEnabled(self._open)
         ready = self.is_ready()
         for name in ("new", "open_db", "backup", "restore", "import", "export", "next",
-                     "previous"):
+                     "previous", "load_demo"):
             self.actions[name].setEnabled(ready)
 
     def _update_dir_label(self) -> None:
@@ -1127,6 +1128,48 @@ class MainWindow(QMainWindow):
 
     def show_data_folder(self) -> None:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(paths.data_dir())))
+
+    def offer_demo_cases(self) -> bool:
+        """At the first start on an empty database (no case, not even a deleted one), ask once
+        whether to load the fictitious demonstration cases; True when they were loaded."""
+        if self.store is None or self.settings.demo_offered:
+            return False
+        from .. import demo
+        from ..store import CaseQuery
+
+        if self.store.count(CaseQuery(include_deleted=True)):
+            return False
+        self.settings.demo_offered = True  # asked once, whatever the answer
+        self.settings.sync()
+        try:
+            n = len(demo.demo_cases())
+        except demo.DemoDataError as exc:
+            log.error("demonstration cases unreadable: %s", exc)
+            return False
+        if not self.prompts.offer_demo(self, demo.OFFER_TEXT[self.lang].format(n=n)):
+            return False
+        return self.load_demo_cases() > 0
+
+    def load_demo_cases(self) -> int:
+        """Help > Load demonstration cases: add those not in the database yet (one transaction)
+        and refresh the list; the number added."""
+        from .. import demo
+        from ..store import StoreError
+
+        if self.store is None:
+            return 0
+        try:
+            added = demo.load_demo_cases(self.store)
+        except (demo.DemoDataError, StoreError) as exc:
+            self.prompts.error(self, tr("error.demo.title", self.lang), str(exc))
+            return 0
+        if added:
+            log.info("loaded %d demonstration cases", added)
+            self.list_model.refresh()
+            self.statusBar().showMessage(tr("status.demo_loaded", self.lang, n=added), 10000)
+        else:
+            self.statusBar().showMessage(tr("status.demo_present", self.lang), 10000)
+        return added
 
     # -- closing -------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -80,6 +80,15 @@ class AppSettings:
     def last_folder(self, value: str) -> None:
         self._qs.setValue("ui/last_folder", value)
 
+    @property
+    def demo_offered(self) -> bool:
+        """Whether the first start already offered the demonstration cases (asked once)."""
+        return str(self._qs.value("ui/demo_offered") or "").lower() == "true"
+
+    @demo_offered.setter
+    def demo_offered(self, value: bool) -> None:
+        self._qs.setValue("ui/demo_offered", "true" if value else "false")
+
     def sync(self) -> None:
         """Write pending values to disk."""
         self._qs.sync()

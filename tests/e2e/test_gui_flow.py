@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gepnet_desktop import cli
 from gepnet_desktop.pathway import evaluate
@@ -39,6 +39,25 @@ def _choose(window: MainWindow, key: str, label_start: str) -> None:
         QTest.keyClick(combo, Qt.Key.Key_Down if down else Qt.Key.Key_Up)
 
 
+class _AnswerBox:
+    """Answers the first message box titled `title` by clicking `button`, as a user would
+    (the box is modal: it runs its own event loop, in which this timer still fires)."""
+
+    def __init__(self, title: str, button: str) -> None:
+        self.title, self.button, self.seen = title, button, ""
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self._look)
+        self.timer.start()
+
+    def _look(self) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.windowTitle() == self.title:
+            self.seen = box.text()
+            self.timer.stop()
+            next(b for b in box.buttons() if b.text() == self.button).click()
+
+
 def _drive(qtbot, seen: dict) -> None:
     """What the user does once the window is up."""
     _wait(qtbot, lambda: _main_window() is not None)
@@ -46,6 +65,10 @@ def _drive(qtbot, seen: dict) -> None:
     seen["title"] = window.windowTitle()
     _wait(qtbot, window.list_model.is_loaded)
     seen["count_before"] = window.list_model.total()
+    # After the first-start question closes, the user clicks into the window (the offscreen
+    # platform does not give the activation back by itself).
+    window.activateWindow()
+    _wait(qtbot, window.isActiveWindow)
 
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Case > New
     _wait(qtbot, lambda: window.form.editor("case_code").hasFocus())
@@ -96,13 +119,16 @@ def test_the_program_opens_its_window_and_a_case_goes_round(qtbot, tmp_path: Pat
         QApplication.quit()
 
     QTimer.singleShot(0, drive)
+    offer = _AnswerBox("Demonstration cases", "No, start empty")  # the first start asks
     started = time.monotonic()
     code = cli.main(["--data-dir", str(data), "--lang", "en"])
+    offer.timer.stop()
     if failure:
         raise failure[0]
     assert code == 0
     assert time.monotonic() - started < 60
     assert seen["count_before"] == 0
+    assert "fictitious demonstration cases" in offer.seen
     assert seen["title"] == "GEP-NET Pathway[*]"
     assert seen["modified"] is True
     assert seen["grade"] == "G2"
@@ -139,5 +165,8 @@ def test_the_window_speaks_korean_with_lang_ko(qtbot, tmp_path: Path, lang, menu
             QApplication.quit()
 
     QTimer.singleShot(0, look)
+    offer = _AnswerBox("예시 증례", "아니요, 빈 상태로 시작")
     assert cli.main(["--data-dir", str(tmp_path / "d"), "--lang", lang]) == 0
+    offer.timer.stop()
     assert seen == {"menu": menu, "tab": "증례"}
+    assert "가상의 예시 증례 8개" in offer.seen

@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from gepnet_desktop import paths
+from gepnet_desktop import demo, paths
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import Cancelled, CaseQuery, StoreError
 from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.app import choose_language
+from gepnet_desktop.ui.app import choose_language, start_session
 from gepnet_desktop.ui.drafts import DraftStore, default_folder
 from gepnet_desktop.ui.error_dialog import ExceptionHandler
 from gepnet_desktop.ui.field_widgets import EnumCombo
@@ -54,6 +54,10 @@ class ScriptedPrompts:
     def confirm(self, parent, title, text):
         self.calls.append(("confirm", title, text))
         return self._answer("confirm", True)
+
+    def offer_demo(self, parent, text):
+        self.calls.append(("offer_demo", text))
+        return self._answer("offer_demo", False)
 
     def error(self, parent, title, text):
         self.calls.append(("error", title, text))
@@ -659,6 +663,103 @@ def test_long_work_reports_progress_and_can_be_cancelled(qtbot):
 
 
 # -- help, settings ------------------------------------------------------------------------------
+def demo_codes_in_store() -> list[str]:
+    store = open_clinic(paths.database_path())
+    try:
+        return sorted(r.case_code for r in store.search(CaseQuery(include_deleted=True)))
+    finally:
+        store.close()
+
+
+def listed_codes(qtbot, window: MainWindow) -> list[str]:
+    model = window.list_model
+    codes = []
+    for row in range(model.rowCount()):
+        qtbot.waitUntil(lambda r=row: model.case_uuid(r) is not None, timeout=5000)
+        codes.append(model.index(row, 0).data())
+    return sorted(codes)
+
+
+def test_the_first_start_offers_the_demonstration_cases_and_yes_loads_them(qtbot, open_window):
+    window = open_window()
+    window.prompts.answers["offer_demo"] = [True]
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert start_session(window)
+    asked = [c for c in window.prompts.calls if c[0] == "offer_demo"]
+    assert asked == [("offer_demo", demo.OFFER_TEXT["en"].format(n=8))]
+    assert "fictitious" in asked[0][1]
+    want = [c.case_code for c in demo.demo_cases()]
+    assert len(want) == 8 and all(code.startswith("DEMO-") for code in want)
+    assert listed_codes(qtbot, window) == want == demo_codes_in_store()
+    assert window.statusBar().currentMessage().startswith("8 fictitious demonstration cases")
+    tip = window.list_model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip == "Fictitious demonstration case"
+    opened = window.store.get_by_code("DEMO-01")
+    assert opened.notes.startswith(demo.DEMO_NOTICE)
+    window.close()
+    again = open_window()  # the database is no longer empty, and the offer was made
+    assert start_session(again)
+    assert "offer_demo" not in again.prompts.kinds()
+
+
+def test_no_to_the_demonstration_cases_loads_none_and_is_not_asked_again(qtbot, open_window):
+    window = open_window()
+    window.prompts.answers["offer_demo"] = [False]
+    assert start_session(window)
+    assert window.prompts.kinds().count("offer_demo") == 1
+    assert demo_codes_in_store() == []
+    assert AppSettings().demo_offered
+    window.close()
+    again = open_window()  # still empty, but asked once already
+    assert start_session(again)
+    assert "offer_demo" not in again.prompts.kinds()
+    assert demo_codes_in_store() == []
+
+
+def test_a_database_with_cases_is_not_offered_the_demonstration_cases(open_window):
+    stored({"case_code": "REAL-1"})
+    window = open_window()
+    assert start_session(window)
+    assert "offer_demo" not in window.prompts.kinds()
+    assert demo_codes_in_store() == ["REAL-1"]
+
+
+def test_help_loads_the_demonstration_cases_any_time(qtbot, open_window):
+    first = stored(demo.demo_cases()[0].to_dict())[0]
+    window = open_window()
+    assert window.menus["help"].actions()[-1] is window.actions["load_demo"]
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        window.actions["load_demo"].trigger()  # only the seven missing ones
+    assert window.list_model.total() == 8
+    assert window.store.get(first.uuid).revision == 1  # the one there is left as it was
+    window.open_case(window.store.get_by_code("DEMO-02").uuid)
+    window.delete_case()
+    window.actions["load_demo"].trigger()  # a deleted one counts as there
+    assert window.statusBar().currentMessage() == \
+        "The demonstration cases are already in this database."
+    assert len(demo_codes_in_store()) == 8
+
+
+def test_the_demonstration_offer_box_answers_yes_or_no(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    prompts = dialogs.Prompts("en")
+    for button_text, want in (("Load them", True), ("No, start empty", False)):
+        clicked: list[str] = []
+
+        def click(text=button_text, seen=clicked) -> None:
+            box = QApplication.activeModalWidget()
+            if box is None:
+                QTimer.singleShot(10, click)
+                return
+            seen.append(box.windowTitle())
+            next(b for b in box.findChildren(QPushButton) if b.text() == text).click()
+
+        QTimer.singleShot(0, click)
+        assert prompts.offer_demo(host, "Load 8 fictitious cases?") is want
+        assert clicked == ["Demonstration cases"]
+
+
 def test_about_shows_version_pathway_data_dir_and_log_file(open_window):
     window = open_window()
     dialog = window.show_about()
