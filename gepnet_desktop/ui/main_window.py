@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -68,9 +69,11 @@ COPY_SUFFIX = "-copy"
 
 
 def _default_opener(path: Path) -> Store:
+    """The clinic's store, without recomputing stale recommendations on the calling thread
+    (the window does that on a worker: `refresh_recommendations`)."""
     from ..clinic import open_clinic
 
-    return open_clinic(path)
+    return open_clinic(path, refresh=False)
 
 
 class MainWindow(QMainWindow):
@@ -80,6 +83,7 @@ class MainWindow(QMainWindow):
     caseLoaded = Signal(str)   # uuid of the case now in the form, "" for a new case
     caseSaved = Signal(str)    # uuid of the case just saved
     taskFinished = Signal(str, str)  # task name, outcome ("succeeded", "failed", "cancelled")
+    recommendationsRefreshed = Signal(str, int)  # outcome, rows recomputed (background update)
 
     def __init__(self, store: Store | None = None, *, db_path: Path | None = None,
                  open_store: StoreOpener | None = None,
@@ -107,6 +111,7 @@ class MainWindow(QMainWindow):
         self._selecting = False
         self._pending_row: int | None = None
         self._last_backup: dt.datetime | None = None
+        self._refresh_task: Task | None = None
         self.form: CaseForm | None = None
         self.page: PathwayPage | None = None
 
@@ -181,6 +186,7 @@ class MainWindow(QMainWindow):
         self._seen_changes = self.store.change_counter()
         self._watch_timer.start()
         self.list_model.start()
+        self.refresh_recommendations()
         QWidget.setTabOrder(self.list_view, self.tabs)
         self.started.emit()
 
@@ -364,6 +370,15 @@ class MainWindow(QMainWindow):
         self.undo_delete_button.clicked.connect(self.undo_delete)
         self.undo_delete_button.hide()
         status.addPermanentWidget(self.undo_delete_button)  # messages hide normal widgets
+        self.refresh_bar = QProgressBar(self)
+        self.refresh_bar.setObjectName("refreshProgress")
+        self.refresh_bar.setRange(0, 1000)
+        self.refresh_bar.setFormat(tr("status.refreshing", self.lang))
+        self.refresh_bar.setToolTip(tr("status.refreshing_tip", self.lang))
+        self.refresh_bar.setMaximumWidth(self.fontMetrics().horizontalAdvance(
+            self.refresh_bar.format()) + 60)
+        self.refresh_bar.hide()
+        status.addPermanentWidget(self.refresh_bar)
         self.count_label = QLabel(tr("status.opening", self.lang), self)
         self.dir_label = QLabel(self)
         self.backup_label = QLabel(self)
@@ -918,6 +933,7 @@ class MainWindow(QMainWindow):
         except (StoreError, OSError) as exc:
             self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
             return False
+        self._stop_refresh()
         old, self.store = self.store, store
         self._close_editor()
         old.close()
@@ -927,6 +943,7 @@ class MainWindow(QMainWindow):
         self._last_backup = None
         self._update_dir_label()
         self._update_backup_label()
+        self.refresh_recommendations()
         log.info("opened another database")
         return True
 
@@ -950,11 +967,8 @@ class MainWindow(QMainWindow):
             elif outcome == "cancelled":
                 self.statusBar().showMessage(tr("status.cancelled", self.lang, what=name), 10000)
             else:
-                from ..store import StoreError
-
-                message = str(task.error) if isinstance(task.error, StoreError | OSError) \
-                    else f"{type(task.error).__name__}; see {paths.log_file()}"
-                self.prompts.error(self, tr("error.task.title", self.lang, what=name), message)
+                self.prompts.error(self, tr("error.task.title", self.lang, what=name),
+                                   _reason(task.error))
             self.taskFinished.emit(name_key, outcome)
 
         task.succeeded.connect(lambda _r: done("succeeded"))
@@ -1015,6 +1029,7 @@ class MainWindow(QMainWindow):
         self._close_editor()
         db_path = self.db_path
         self._watch_timer.stop()
+        self._stop_refresh()
         self.list_model.release_store()
         self.store.close()
 
@@ -1023,6 +1038,7 @@ class MainWindow(QMainWindow):
             self._seen_changes = self.store.change_counter()
             self._watch_timer.start()
             self.list_model.set_store_opener(lambda: self.open_store(db_path))
+            self.refresh_recommendations()
 
         return self._run("task.restore", lambda _progress: restore_database(
             db_path, Path(source)), on_end=reopen)
@@ -1045,6 +1061,63 @@ class MainWindow(QMainWindow):
         task.finished.connect(finished)
         task.start()
         return task
+
+    def refresh_recommendations(self) -> Task:
+        """Recompute, on a worker thread with its own connection, the stored recommendation of
+        the cases computed by another pathway version (after the pathway data changed: about
+        6 s at 100,000 cases). Progress shows in the status bar; the list refreshes at the end.
+        """
+        self._stop_refresh()
+        opener, db_path = self.open_store, self.db_path
+
+        def job(progress: Any) -> int:
+            store = opener(db_path)
+            try:
+                stale = store.stale_count()
+                if not stale:
+                    return 0
+                log.info("recomputing the recommendation of %d cases", stale)
+                progress(0, stale)
+                return store.refresh_derived(progress)
+            finally:
+                store.close()
+
+        task = Task("refresh-recommendations", job, self)
+        self.tasks.append(task)
+        self._refresh_task = task
+        task.progressed.connect(self._show_refresh_progress)
+
+        def finished() -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            if self._refresh_task is task:
+                self._refresh_task = None
+                self.refresh_bar.hide()
+            done = task.result if task.outcome == "succeeded" else 0
+            if task.outcome == "succeeded" and done:
+                self.list_model.refresh()
+                self.statusBar().showMessage(tr("status.refreshed", self.lang, n=done), 10000)
+            elif task.outcome == "failed":
+                self.statusBar().showMessage(tr("status.refresh_failed", self.lang,
+                                                reason=_reason(task.error)), 30000)
+            self.recommendationsRefreshed.emit(task.outcome or "failed", done or 0)
+
+        task.finished.connect(finished)
+        task.start()
+        return task
+
+    def _show_refresh_progress(self, done: int, total: int) -> None:
+        if total > 0 and done < total:
+            self.refresh_bar.setValue(min(1000, done * 1000 // total))
+            self.refresh_bar.show()
+
+    def _stop_refresh(self) -> None:
+        """Stop the background update after its current batch (each batch is committed; the
+        rest is done at the next start)."""
+        task = self._refresh_task
+        if task is not None:
+            task.cancel()
+            task.wait()
 
     def wait_for_tasks(self) -> None:
         """Block until every worker task has ended (at close)."""
@@ -1183,6 +1256,8 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the worker threads (idempotent)."""
         self._watch_timer.stop()
+        if self._refresh_task is not None:
+            self._refresh_task.cancel()
         self.wait_for_tasks()
         self.list_model.shutdown()
 
@@ -1190,6 +1265,15 @@ class MainWindow(QMainWindow):
 def _with_detail(action: str, what: str) -> str:
     """"&Undo" and "typing Ki-67" -> "&Undo typing Ki-67"."""
     return f"{action} {what}" if what else action
+
+
+def _reason(exc: BaseException | None) -> str:
+    """A store error's own sentence; for anything else its kind and where the log is."""
+    from ..store import StoreError
+
+    if isinstance(exc, StoreError | OSError):
+        return str(exc)
+    return f"{type(exc).__name__}; see {paths.log_file()}"
 
 
 def _field_named_in(exc: StoreError) -> str | None:

@@ -93,6 +93,17 @@ PHRASES: dict[str, tuple[str, str]] = {
                            "가상의 예시 증례 {n}개를 불러왔습니다 (코드 DEMO-…)."),
     "status.demo_present": ("The demonstration cases are already in this database.",
                             "예시 증례가 이미 이 데이터베이스에 있습니다."),
+    "status.refreshing": ("Updating recommendations %p%", "권고 갱신 중 %p%"),
+    "status.refreshing_tip": ("The pathway data changed: the recommendation shown in the list "
+                              "is being recomputed for every case. You can keep working.",
+                              "치료 경로 자료가 바뀌어 목록의 권고를 모든 증례에 대해 "
+                              "다시 계산하고 있습니다. 계속 작업할 수 있습니다."),
+    "status.refreshed": ("Recommendations updated for the current pathway version ({n:,} cases).",
+                         "현재 치료 경로 판에 맞게 권고를 갱신했습니다 (증례 {n:,}건)."),
+    "status.refresh_failed": ("The recommendations in the list could not be updated ({reason}); "
+                              "they are retried at the next start.",
+                              "목록의 권고를 갱신하지 못했습니다 ({reason}). 다음 시작 때 다시 "
+                              "시도합니다."),
     "status.done": ("{what}: done.", "{what}: 완료."),
     "status.cancelled": ("{what}: cancelled; nothing was changed.",
                          "{what}: 취소했습니다. 아무것도 바뀌지 않았습니다."),

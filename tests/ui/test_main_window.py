@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,13 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from gepnet_desktop import demo, paths
 from gepnet_desktop.case import validate_case
+from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
-from gepnet_desktop.store import Cancelled, CaseQuery, StoreError
+from gepnet_desktop.store import Cancelled, CaseQuery, Store, StoreError
 from gepnet_desktop.ui import dialogs
 from gepnet_desktop.ui.app import choose_language, start_session
+from gepnet_desktop.ui.case_list import SORT_ROLE
 from gepnet_desktop.ui.drafts import DraftStore, default_folder
 from gepnet_desktop.ui.error_dialog import ExceptionHandler
 from gepnet_desktop.ui.field_widgets import EnumCombo
@@ -660,6 +664,81 @@ def test_long_work_reports_progress_and_can_be_cancelled(qtbot):
     with qtbot.waitSignal(finishing.succeeded, timeout=5000) as blocker:
         pass
     assert blocker.args == [7]
+
+
+# -- a new pathway version ---------------------------------------------------------------------
+def test_recommendations_of_an_older_pathway_are_recomputed_off_the_gui_thread(qtbot,
+                                                                                monkeypatch):
+    # Rows written under an older pathway version that stopped every walk for missing data.
+    path = paths.database_path()
+    old = Store.open(path, recommend=lambda case: None, recommend_version="kr-gepnet-2021@0.9",
+                     user="tester")
+    rng = random.Random(11)
+    try:
+        for i in range(40):
+            old.create(validate_case(random_case_dict(rng, code=f"OLD-{i:02d}"),
+                                     require_code=True).case)
+    finally:
+        old.close()
+    # Hold the background update until the test lets it go, to work in the window meanwhile.
+    started, release = threading.Event(), threading.Event()
+    original = Store.refresh_derived
+
+    def gated(self, progress=None, batch=1000):
+        started.set()
+        if not release.wait(10):
+            raise RuntimeError("the test never released the update")
+        return original(self, progress, batch)
+
+    monkeypatch.setattr(Store, "refresh_derived", gated)
+    window = MainWindow(db_path=path, prompts=ScriptedPrompts())
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert window.finish_start()  # opens without recomputing on the GUI thread
+        assert window.store.stale_count() == 40
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        qtbot.waitUntil(window.refresh_bar.isVisible, timeout=5000)
+        assert window.refresh_bar.text() == "Updating recommendations 0%"
+        qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
+        assert window.list_model.total() == 40
+        assert window.list_model.index(0, 3).data() == "(needs data)"  # the old rows, for now
+        # The window works while the update waits: open a case, edit it, see its path, save.
+        window.list_view.setCurrentIndex(window.list_model.index(0, 0))
+        qtbot.waitUntil(lambda: window.form.data()["case_code"].startswith("OLD-"),
+                        timeout=5000)
+        window.form.set_data({**window.form.data(), "differentiation": "well",
+                              "nec_subtype": None, "ki67_percent": 4, "mitoses_per_2mm2": 1,
+                              "sstr_status": "positive", "hepatic_burden": "le25",
+                              "bulk_symptoms": False, "pace": "stable", "lines": []})
+        qtbot.waitUntil(lambda: window.page.evaluation() is not None
+                        and window.page.evaluation().recommendation_node is not None,
+                        timeout=5000)
+        assert window.save()
+        assert window.store.stale_count() == 39  # the saved case is current already
+        assert window.refresh_bar.isVisible() and not release.is_set()
+        with qtbot.waitSignal(window.recommendationsRefreshed, timeout=10000) as done:
+            release.set()
+        assert done.args == ["succeeded", 39]
+        assert not window.refresh_bar.isVisible()
+        assert window.statusBar().currentMessage() == \
+            "Recommendations updated for the current pathway version (39 cases)."
+        qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
+        assert window.store.stale_count() == 0
+        shown = {}
+        for row in range(window.list_model.rowCount()):
+            qtbot.waitUntil(lambda r=row: window.list_model.case_uuid(r) is not None,
+                            timeout=5000)
+            shown[window.list_model.case_uuid(row)] = window.list_model.index(row, 3).data(
+                SORT_ROLE)
+        want = {c.uuid: evaluate(c).recommendation_node for c in window.store.iter_cases()}
+        assert shown == want and len(want) == 40
+        assert any(node is not None for node in want.values())
+    finally:
+        release.set()
+        window.shutdown()
+        if window.store is not None:
+            window.store.close()
 
 
 # -- help, settings ------------------------------------------------------------------------------
