@@ -238,6 +238,7 @@ def in_window(folder: Path, n: int) -> None:
          ("node", "pnet_after_progression")),
         ("grade = G3", {}, ("grade", "G3")),
         ("recommendation = SSA", {}, ("node", "ssa_first_line")),
+        ("recommendation = needs data", {}, ("node", "needs_data")),
         ("clear the site filter", {"site": "rectum"}, ("site", None)),
         ("text 'metastases'", {}, ("text", "metastases")),
         ("text 'K-0123'", {}, ("text", "K-0123")),

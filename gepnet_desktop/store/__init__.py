@@ -11,7 +11,7 @@ from .backup import (
     list_auto_backups,
     restore_database,
 )
-from .cases import SORT_COLUMNS, CaseQuery, CaseRow, Store
+from .cases import NEEDS_DATA, SORT_COLUMNS, CaseQuery, CaseRow, Store
 from .errors import (
     Cancelled,
     ConflictError,
@@ -29,6 +29,7 @@ from .exchange import ImportReport, export_cases, import_cases
 from .migrations import SCHEMA_VERSION
 
 __all__ = [
+    "NEEDS_DATA",
     "SCHEMA_VERSION",
     "SORT_COLUMNS",
     "AuditEntry",

@@ -58,6 +58,10 @@ Progress = Callable[[int, int], bool]
 SORT_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
 ROW_SELECT = ("uuid, case_code, primary_site, who_grade, recommendation_node, updated_at, "
               "revision, deleted_at")
+# CaseQuery.recommendation for the cases whose walk stops for missing data: no recommendation
+# is stored for them, but one was computed (a row never computed, or whose computation failed,
+# has no recommend_version either, and is not one of them).
+NEEDS_DATA = "needs_data"
 MIN_FTS_CHARS = 3  # the trigram index finds substrings of 3 characters or more
 # A text search either walks the sort column's index testing each case against the matches, or
 # starts from the matches and sorts them; walking one case costs about WALK_FACTOR times as much
@@ -77,7 +81,7 @@ class CaseQuery:
     text: str = ""  # part of the case_code, or text in the notes
     site: str | None = None
     grade: str | None = None  # a who_grade: G1, G2, G3, NEC, MiNEN
-    recommendation: str | None = None  # a pathway node id
+    recommendation: str | None = None  # a pathway node id, or NEEDS_DATA
     include_deleted: bool = False
     sort: str = "updated_at"  # one of SORT_COLUMNS
     descending: bool = True
@@ -474,7 +478,9 @@ def _where(query: CaseQuery, *, for_page: bool = False,
         clauses.append("+deleted_at IS NULL" if for_page else "deleted_at IS NULL")
     for column, value in (("primary_site", query.site), ("who_grade", query.grade),
                           ("recommendation_node", query.recommendation)):
-        if value is not None:
+        if value == NEEDS_DATA and column == "recommendation_node":
+            clauses.append("recommendation_node IS NULL AND recommend_version IS NOT NULL")
+        elif value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
     text = (query.text or "").strip()
@@ -495,4 +501,4 @@ def _order(query: CaseQuery) -> str:
     return f"ORDER BY {query.sort} {direction}, case_code {direction}"
 
 
-__all__ = ["FIELD_COLUMNS", "SORT_COLUMNS", "CaseQuery", "CaseRow", "Store"]
+__all__ = ["FIELD_COLUMNS", "NEEDS_DATA", "SORT_COLUMNS", "CaseQuery", "CaseRow", "Store"]

@@ -39,6 +39,9 @@ if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first
 log = logging.getLogger(__name__)
 
 COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+# The recommendation filter's value for cases whose walk stops for missing data (the store's
+# NEEDS_DATA; the store is imported only once the window is shown).
+NEEDS_DATA = "needs_data"
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 StoreOpener = Callable[[], Any]  # -> a Store (opened in the worker thread)
@@ -328,12 +331,9 @@ class CaseListModel(QAbstractTableModel):
 
 
 def node_display(pathway: Pathway, node_id: str, lang: str) -> str:
-    """A node's label from the pathway data; a decision node is where a walk stopped for data."""
+    """A node's label from the pathway data (its id when the data has no such node)."""
     node = pathway.nodes.get(node_id)
-    if node is None:
-        return node_id
-    name = text(node.label, lang)
-    return tr("list.needs_data", lang, label=name) if node.kind == "decision" else name
+    return node_id if node is None else text(node.label, lang)
 
 
 def short_time(stamp: str) -> str:
@@ -348,12 +348,12 @@ def short_time(stamp: str) -> str:
 
 
 def recommendation_choices(pathway: Pathway, lang: str) -> list[tuple[str, str]]:
-    """(node id, label) for the recommendation filter: where a walk can end, in chart order."""
-    ends = [n for n in pathway.nodes.values() if n.kind in ("treatment", "action")]
-    stops = [n for n in pathway.nodes.values()
-             if n.kind == "decision" and n.stop_when_missing]
-    ordered = sorted(ends, key=lambda n: (n.y, n.x)) + sorted(stops, key=lambda n: (n.y, n.x))
-    return [(n.id, node_display(pathway, n.id, lang)) for n in ordered]
+    """(value, label) for the recommendation filter: the nodes a walk can end on, in chart
+    order, then the cases whose walk stops for missing data (shown as in the list)."""
+    ends = sorted((n for n in pathway.nodes.values() if n.kind in ("treatment", "action")),
+                  key=lambda n: (n.y, n.x))
+    return [(n.id, node_display(pathway, n.id, lang)) for n in ends] + [
+        (NEEDS_DATA, tr("list.no_recommendation", lang))]
 
 
 class CaseFilterBar(QWidget):

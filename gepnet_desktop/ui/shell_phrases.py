@@ -64,7 +64,6 @@ PHRASES: dict[str, tuple[str, str]] = {
     "list.all_sites": ("All sites", "모든 부위"),
     "list.all_grades": ("All grades", "모든 등급"),
     "list.all_nodes": ("All recommendations", "모든 권고"),
-    "list.needs_data": ("Needs data: {label}", "자료 필요: {label}"),
     "list.no_recommendation": ("(needs data)", "(자료 필요)"),
     "list.loading": ("…", "…"),
     "list.demo_case": ("Fictitious demonstration case", "가상의 예시 증례"),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from gepnet_desktop.case import Line
 from gepnet_desktop.store import (
+    NEEDS_DATA,
     CaseQuery,
     ConflictError,
     DatabaseBusy,
@@ -249,6 +251,40 @@ def test_refresh_derived_recomputes_rows_of_another_pathway_version(tmp_path: Pa
     assert second.stale_count() == 0 and second.refresh_derived() == 0
     assert len(calls) == 30
     second.close()
+
+
+def test_needs_data_selects_the_cases_whose_walk_stops(tmp_path: Path) -> None:
+    path = tmp_path / "g.db"
+    store = open_store(path)  # the stand-in recommends nothing for a case without a site
+    for i in range(3):
+        store.create(make_case(f"S-{i}"))
+    stopped = [store.create(make_case(f"N-{i}", primary_site=None)) for i in range(4)]
+    store.delete(stopped[0].uuid)
+    store.close()
+
+    def broken(case):
+        raise RuntimeError("pathway bug")
+
+    failing = Store.open(path, recommend=broken, recommend_version="test@1")
+    failing.create(make_case("F-1", primary_site=None))  # no recommendation computed yet
+    failing.close()
+
+    store = open_store(path)
+    try:
+        query = CaseQuery(recommendation=NEEDS_DATA, sort="case_code", descending=False)
+        rows = store.search(query)
+        assert [r.case_code for r in rows] == ["N-1", "N-2", "N-3"]
+        assert all(r.recommendation_node is None for r in rows)
+        assert store.count(query) == 3
+        assert store.count(replace(query, include_deleted=True)) == 4
+        assert [r.case_code for r in store.search(query, 1, 1)] == ["N-2"]
+        assert [r.case_code for r in store.search(replace(query, text="N-3"))] == ["N-3"]
+        assert store.count(replace(query, grade="G2")) == 3  # Ki-67 4%
+        assert store.count(replace(query, grade="G3")) == 0
+        assert store.refresh_derived() == 1  # once computed, F-1 is one of them
+        assert store.count(query) == 4
+    finally:
+        store.close()
 
 
 def test_a_failing_recommendation_does_not_block_saving(tmp_path: Path) -> None:

@@ -15,8 +15,9 @@ from gepnet_desktop.case.fields import FIELDS_BY_KEY, label
 from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.store import NEEDS_DATA as STORE_NEEDS_DATA
 from gepnet_desktop.store import CaseQuery, import_cases
-from gepnet_desktop.ui.case_list import COLUMNS, CaseFilterBar, CaseListModel
+from gepnet_desktop.ui.case_list import COLUMNS, NEEDS_DATA, CaseFilterBar, CaseListModel
 from gepnet_desktop.ui.shell_phrases import tr
 
 N_CASES = 180
@@ -191,6 +192,24 @@ def test_recommendation_filter(qtbot, make_model, dataset):
     assert {model.index(r, 3).data() for r in range(min(PAGE, model.total()))} == {label_text}
 
 
+def test_the_needs_data_filter_gives_the_walks_that_stop(qtbot, make_model, dataset):
+    assert NEEDS_DATA == STORE_NEEDS_DATA
+    want = sorted(c["case_code"] for c in dataset[1] if c["recommendation_node"] is None)
+    assert 0 < len(want) < N_CASES
+    bar = CaseFilterBar(default_pathway(), "en")
+    qtbot.addWidget(bar)
+    chosen = []
+    bar.queryChanged.connect(chosen.append)
+    bar.set_filter(bar.node, NEEDS_DATA)
+    assert bar.node.currentText() == tr("list.no_recommendation") == "(needs data)"
+    model = make_model()
+    load(qtbot, model, CaseQuery(recommendation=chosen[-1]["recommendation"],
+                                 sort="case_code", descending=False))
+    assert model.total() == len(want)
+    assert all_codes(qtbot, model) == want
+    assert {model.index(r, 3).data() for r in range(model.rowCount())} == {"(needs data)"}
+
+
 def test_notes_are_searched(qtbot, make_model, dataset):
     model = make_model()
     load(qtbot, model, CaseQuery(text="lesions"))
@@ -236,5 +255,8 @@ def test_filter_combos_use_labels_from_fields_and_pathway():
     nodes = {bar.node.itemData(i): bar.node.itemText(i) for i in range(1, bar.node.count())}
     pathway = default_pathway()
     assert nodes["ssa_first_line"] == text(pathway.nodes["ssa_first_line"].label, "ko")
-    assert set(nodes) <= set(pathway.nodes)
+    assert set(nodes) - {NEEDS_DATA} <= set(pathway.nodes)
+    assert list(nodes)[-1] == NEEDS_DATA and nodes[NEEDS_DATA] == "(자료 필요)"
+    kinds = {pathway.nodes[n].kind for n in nodes if n != NEEDS_DATA}
+    assert kinds <= {"treatment", "action"}  # the walk stores nothing else
     bar.deleteLater()
