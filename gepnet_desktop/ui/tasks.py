@@ -108,6 +108,17 @@ class Task(QObject):
         self.finished.emit()
 
 
+def failure_sentence(exc: BaseException | None) -> str:
+    """What to tell the user about a failed job: a store error's or OS error's own sentence;
+    for anything else its kind and where the log with the details is."""
+    from .. import paths
+    from ..store import StoreError
+
+    if isinstance(exc, StoreError | OSError):
+        return str(exc)
+    return f"{type(exc).__name__}; see {paths.log_file()}"
+
+
 def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
                       cancel_text: str = "Cancel", min_duration_ms: int = 400) -> Task:
     """Start `job` on a worker thread with a window-modal progress dialog that can cancel it.

@@ -1,0 +1,227 @@
+"""The main window's File menu: choosing files, opening another database, and the long work
+(import, export, backup, restore, the automatic backup) on worker threads with progress.
+
+A part of MainWindow (a mixin): it uses the window's store, db_path, open_store, settings,
+list_model, prompts, tasks and status bar. Each job opens its own store connection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QFileDialog
+
+from .shell_phrases import plain, tr
+from .tasks import Task, failure_sentence, run_with_progress
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+log = logging.getLogger(__name__)
+
+
+class FileOperations:
+    """File dialogs, another database, and the background file tasks."""
+
+    def _ask_path(self, title_key: str, filter_key: str, *, save: bool,
+                  suggested: str = "") -> Path | None:
+        folder = self.settings.last_folder or str(Path.home())
+        start = str(Path(folder) / suggested) if suggested else folder
+        title = plain(tr(title_key, self.lang))
+        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
+        name, _ = ask(self, title, start, tr(filter_key, self.lang))
+        if not name:
+            return None
+        path = Path(name)
+        self.settings.last_folder = str(path.parent)
+        return path
+
+    def choose_database(self) -> None:
+        path = self._ask_path("act.open_db", "dialog.filter_db", save=False)
+        if path:
+            self.open_database(path)
+
+    def choose_backup(self) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+        path = self._ask_path("act.backup", "dialog.filter_db", save=True,
+                              suggested=f"gepnet-backup-{stamp}.db")
+        if path:
+            self.backup_to(path)
+
+    def choose_restore(self) -> None:
+        path = self._ask_path("act.restore", "dialog.filter_db", save=False)
+        if path and self.prompts.confirm(self, plain(tr("act.restore", self.lang)),
+                                         tr("prompt.restore_db.text", self.lang, file=path.name)):
+            self.restore_from(path)
+
+    def choose_import(self) -> None:
+        path = self._ask_path("act.import", "dialog.filter_exchange", save=False)
+        if path:
+            self.import_from(path)
+
+    def choose_export(self) -> None:
+        path = self._ask_path("act.export", "dialog.filter_exchange", save=True,
+                              suggested="gepnet-cases.json")
+        if path:
+            self.export_to(path)
+
+    def choose_export_chart(self) -> None:
+        path = self._ask_path("act.export_chart", "dialog.filter_chart", save=True,
+                              suggested="pathway.svg")
+        if path:
+            self.export_chart_to(path)
+
+    def choose_export_report(self) -> None:
+        path = self._ask_path("act.export_report", "dialog.filter_report", save=True,
+                              suggested="case-report.pdf")
+        if path:
+            self.export_report_to(path)
+
+    def open_database(self, path: Path) -> bool:
+        """Work on another database file from now on (created if it does not exist)."""
+        if not self.maybe_leave():
+            return False
+        from ..store import StoreError
+
+        try:
+            store = self.open_store(Path(path))
+        except (StoreError, OSError) as exc:
+            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            return False
+        self._stop_refresh()
+        old, self.store = self.store, store
+        self._close_editor()
+        old.close()
+        self._seen_changes = store.change_counter()
+        db_path = self.db_path = Path(store.path)
+        self.list_model.set_store_opener(lambda: self.open_store(db_path))
+        self._last_backup = None
+        self._update_dir_label()
+        self._update_backup_label()
+        self.refresh_recommendations()
+        log.info("opened another database")
+        return True
+
+    def _run(self, name_key: str, job: Callable[[Any], Any],
+             on_success: Callable[[Any], None] | None = None,
+             on_end: Callable[[str], None] | None = None) -> Task:
+        name = tr(name_key, self.lang)
+        task = run_with_progress(self, name, tr("task.working", self.lang, what=name), job,
+                                 cancel_text=tr("task.cancel", self.lang))
+        self.tasks.append(task)
+
+        def done(outcome: str) -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            if on_end is not None:
+                on_end(outcome)
+            if outcome == "succeeded":
+                if on_success is not None:
+                    on_success(task.result)
+                self.statusBar().showMessage(tr("status.done", self.lang, what=name), 10000)
+            elif outcome == "cancelled":
+                self.statusBar().showMessage(tr("status.cancelled", self.lang, what=name), 10000)
+            else:
+                self.prompts.error(self, tr("error.task.title", self.lang, what=name),
+                                   failure_sentence(task.error))
+            self.taskFinished.emit(name_key, outcome)
+
+        task.succeeded.connect(lambda _r: done("succeeded"))
+        task.cancelled.connect(lambda: done("cancelled"))
+        task.failed.connect(lambda _e: done("failed"))
+        return task
+
+    def _with_store(self, fn: Callable[[Store], Any]) -> Any:
+        db_path = self.db_path
+        store = self.open_store(db_path)
+        try:
+            return fn(store)
+        finally:
+            store.close()
+
+    def backup_to(self, dest: Path) -> Task:
+        """Copy the database to `dest` on a worker thread."""
+        from ..store import backup_database
+
+        db_path = self.db_path
+
+        def finished(_result: Any) -> None:
+            self._last_backup = dt.datetime.now()
+            self._update_backup_label()
+
+        return self._run("task.backup", lambda progress: backup_database(
+            db_path, Path(dest), progress=progress), finished)
+
+    def import_from(self, source: Path) -> Task:
+        """Import cases from a JSON or CSV file on a worker thread (all or nothing)."""
+        from ..store import import_cases
+
+        def finished(report: Any) -> None:
+            self.list_model.refresh()
+            summary = getattr(report, "summary", None)
+            if callable(summary):
+                self.prompts.info(self, tr("task.import", self.lang), summary())
+            elif report is not None:
+                self.prompts.info(self, tr("task.import", self.lang), str(report))
+
+        return self._run("task.import", lambda progress: self._with_store(
+            lambda store: import_cases(store, Path(source), progress=progress)), finished)
+
+    def export_to(self, dest: Path) -> Task:
+        """Export every case to a JSON or CSV file (by its suffix) on a worker thread."""
+        from ..store import export_cases
+
+        fmt = "csv" if Path(dest).suffix.lower() == ".csv" else "json"
+        return self._run("task.export", lambda progress: self._with_store(
+            lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress)))
+
+    def restore_from(self, source: Path) -> Task | None:
+        """Replace the database with a backup (the current file is copied aside first)."""
+        from ..store import restore_database
+
+        if not self.maybe_leave():
+            return None
+        self._close_editor()
+        db_path = self.db_path
+        self._watch_timer.stop()
+        self._stop_refresh()
+        self.list_model.release_store()
+        self.store.close()
+
+        def reopen(_outcome: str) -> None:
+            self.store = self.open_store(db_path)
+            self._seen_changes = self.store.change_counter()
+            self._watch_timer.start()
+            self.list_model.set_store_opener(lambda: self.open_store(db_path))
+            self.refresh_recommendations()
+
+        return self._run("task.restore", lambda _progress: restore_database(
+            db_path, Path(source)), on_end=reopen)
+
+    def auto_backup(self) -> Task:
+        """The rotating automatic backup in the data dir, quietly on a worker thread."""
+        from ..store import auto_backup
+
+        task = Task("auto-backup", lambda _progress: self._with_store(auto_backup), self)
+        self.tasks.append(task)
+
+        def finished() -> None:
+            if task in self.tasks:
+                self.tasks.remove(task)
+            if task.outcome == "succeeded":
+                self._last_backup = dt.datetime.now()
+                self._update_backup_label()
+            self.taskFinished.emit("auto-backup", task.outcome or "failed")
+
+        task.finished.connect(finished)
+        task.start()
+        return task
+
+    def wait_for_tasks(self) -> None:
+        """Block until every worker task has ended (at close)."""
+        for task in list(self.tasks):
+            task.wait()
