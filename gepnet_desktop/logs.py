@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import traceback
 
 from . import paths
 
@@ -29,3 +30,11 @@ def setup_logging(level: int = logging.INFO) -> None:
     root.addHandler(handler)
     root.setLevel(level)
     _configured = target
+
+
+def log_exception(logger: logging.Logger, what: str, exc: BaseException) -> None:
+    """Log an exception's type and stack, leaving out its message (which may hold typed values:
+    no identifiers in logs)."""
+    stack = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("%s: %s.%s\n%s", what, type(exc).__module__, type(exc).__qualname__,
+                 stack.rstrip())

@@ -12,6 +12,10 @@ DB_NAME = "gepnet.db"
 _override: Path | None = None
 
 
+class DataDirError(Exception):
+    """The data folder cannot be created or written; str() is a sentence for the user."""
+
+
 def set_data_dir(path: str | Path | None) -> None:
     """Use `path` as the data dir for this process (the --data-dir option)."""
     global _override
@@ -27,8 +31,18 @@ def data_dir(create: bool = True) -> Path:
     else:
         path = Path(user_data_dir("GEPNET-Pathway", appauthor=False))
     if create:
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DataDirError(_unusable(path, exc.strerror or str(exc))) from None
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise DataDirError(_unusable(path, "no permission to write there"))
     return path
+
+
+def _unusable(path: Path, reason: str) -> str:
+    return (f"The data folder {path} cannot be used ({reason}); choose another with --data-dir "
+            f"DIR or the {ENV_VAR} setting.")
 
 
 def database_path() -> Path:
@@ -39,7 +53,10 @@ def database_path() -> Path:
 def log_dir() -> Path:
     """Folder of the log files (no patient identifiers are ever logged)."""
     path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataDirError(_unusable(path, exc.strerror or str(exc))) from None
     return path
 
 

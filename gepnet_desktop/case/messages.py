@@ -32,6 +32,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "not_line": {"en": "{v} is not an object", "ko": "{v}: 객체가 아닙니다"},
     "end_before_start": {"en": "{end} is before the start date {start}",
                          "ko": "{end}: 시작일 {start}보다 이전입니다"},
+    "end_while_ongoing": {"en": "the end date {end} is set while the line is ongoing",
+                          "ko": "진행 중인 치료에 종료일 {end}이 입력되어 있습니다"},
+    "control_character": {"en": "contains a line break or another control character",
+                          "ko": "줄바꿈 또는 제어 문자가 들어 있습니다"},
     "second_ongoing": {"en": "a second line is ongoing (line {first} is too)",
                        "ko": "진행 중인 치료가 둘입니다 ({first}번째 치료도 진행 중)"},
     "nec_subtype_set": {"en": "is set while differentiation is {state}",
@@ -67,6 +71,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                     "ko": "허용: 오래된 것부터 나열한 치료 객체 목록"},
     "allow_after_start": {"en": "allowed: a date on or after the start",
                           "ko": "허용: 시작일과 같거나 이후의 날짜"},
+    "allow_end_when_over": {"en": "allowed: no end date while ongoing (set the outcome when "
+                                  "the line ends)",
+                            "ko": "허용: 진행 중에는 종료일 없음 (치료가 끝나면 결과를 입력)"},
     "allow_one_ongoing": {"en": "allowed: at most one ongoing line",
                           "ko": "허용: 진행 중인 치료는 하나까지"},
     "allow_nec_subtype": {"en": "allowed only with differentiation poor or minen (leave it empty)",
@@ -81,6 +88,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                         "ko": "허용: ISO 8601 날짜와 시각 또는 빈 값"},
     "or_unknown": {"en": "{text}, or null for unknown", "ko": "{text} 또는 빈 값(알 수 없음)"},
     # soft warnings
+    "warn_resident_number": {
+        "en": "looks like a resident registration number; use a local pseudonymous code",
+        "ko": "주민등록번호처럼 보입니다; 기관 내 가명 코드를 사용하십시오"},
     "warn_well_high_ki67": {
         "en": "Ki-67 {v}% is unusual for a well-differentiated NET (over 55%); confirm the "
               "morphology",
@@ -95,7 +105,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "확인하십시오"},
 }
 # Parts that do not name their subject: shown after the field's name ("Case code is required").
-NEEDS_FIELD_NAME = frozenset({"required", "blank", "unknown_field", "nec_subtype_set"})
+NEEDS_FIELD_NAME = frozenset({"required", "blank", "unknown_field", "nec_subtype_set",
+                              "control_character", "warn_resident_number"})
 STATES = {"well": {"en": "well", "ko": "고분화"}, "unknown": {"en": "unknown", "ko": "알 수 없음"}}
 
 

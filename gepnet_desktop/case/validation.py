@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,8 +66,20 @@ class ValidationResult:
         return not self.errors
 
 
+DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A Korean resident registration number (YYMMDD-SNNNNNN): never a case code.
+RESIDENT_NUMBER = re.compile(r"\d{6}-?[1-8]\d{6}")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _fmt(x: float | None) -> str:
-    return "" if x is None else (str(int(x)) if float(x).is_integer() else str(x))
+    if x is None:
+        return ""
+    if isinstance(x, int):
+        text = str(x) if abs(x) < 10**20 else f"{str(x)[:17]}..."
+    else:
+        text = str(int(x)) if x.is_integer() else str(x)
+    return text
 
 
 def _allowed(spec: FieldSpec, today: dt.date, *, nullable: bool = True) -> Part:
@@ -108,7 +121,7 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
         is_num = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not is_num or (isinstance(value, float) and not math.isfinite(value)):
             return bad("not_a_number", v=_describe(value))
-        if spec.kind == "int" and not float(value).is_integer():
+        if spec.kind == "int" and isinstance(value, float) and not value.is_integer():
             return bad("not_whole", v=_fmt(value))
         hi = today.year if spec.key == "birth_year" else spec.maximum
         if (spec.minimum is not None and value < spec.minimum) or (hi is not None and value > hi):
@@ -131,10 +144,10 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
         if not isinstance(value, str):
             return bad("not_a_date", v=_describe(value))
         try:
-            day = dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value) if DATE_FORM.fullmatch(value) else None
         except ValueError:
             day = None
-        if day is None or len(value) != 10:
+        if day is None:
             return bad("bad_date", v=_describe(value))
         if day > today:
             return bad("future", v=value)
@@ -214,13 +227,15 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
             errors.append(_problem(f"{base}.end_date", part(
                 "end_before_start", end=line.end_date, start=line.start_date),
                 part("allow_after_start")))
+        if line.outcome == "ongoing" and line.end_date:
+            errors.append(_problem(f"{base}.end_date", part("end_while_ongoing",
+                                                            end=line.end_date),
+                                   part("allow_end_when_over")))
         lines.append(line)
     ongoing = [i for i, item in enumerate(raw, start=1)
                if isinstance(item, dict) and item.get("outcome") == "ongoing"]
-    if len(ongoing) > 1:
-        errors.append(_problem(f"lines[{ongoing[1]}].outcome",
-                               part("second_ongoing", first=ongoing[0]),
-                               part("allow_one_ongoing")))
+    errors.extend(_problem(f"lines[{i}].outcome", part("second_ongoing", first=ongoing[0]),
+                           part("allow_one_ongoing")) for i in ongoing[1:])
     return lines
 
 
@@ -277,6 +292,12 @@ def validate_case(obj: Any, *, require_code: bool = False,
 
 def _soft_checks(values: dict[str, Any], lines: list[Line]) -> list[Problem]:
     warnings: list[Problem] = []
+    code = values.get("case_code")
+    if isinstance(code, str) and RESIDENT_NUMBER.search(code):
+        warnings.append(_problem("case_code", part("warn_resident_number"), severity="warning"))
+    elif isinstance(code, str) and CONTROL.search(code):
+        # Valid per case-fields.md, but a line break in a code breaks lists and CSV files.
+        warnings.append(_problem("case_code", part("control_character"), severity="warning"))
     diff, ki67 = values.get("differentiation"), values.get("ki67_percent")
     if diff == "well" and ki67 is not None and ki67 > 55:
         warnings.append(_problem("ki67_percent", part("warn_well_high_ki67", v=_fmt(ki67)),

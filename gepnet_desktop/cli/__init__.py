@@ -51,6 +51,22 @@ def system_language() -> str:
     return "ko" if loc.startswith("ko") else "en"
 
 
+def _show_startup_error(message: str) -> None:
+    """A window started by a double click has no terminal: say it in a message box too."""
+    import os
+
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":  # nobody would see it
+        return
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        app = QApplication.instance() or QApplication(sys.argv)
+        QMessageBox.critical(None, APP_NAME, message)
+        del app
+    except Exception:  # no display: the terminal message is all there is
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the program; returns the exit code (0 ok, 1 failure found, 2 bad input)."""
     parser = build_parser()
@@ -72,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(exc.message, file=sys.stderr)
         return exc.code
+    except paths.DataDirError as exc:
+        print(exc, file=sys.stderr)
+        if args.command is None and not args.self_test:
+            _show_startup_error(str(exc))
+        return 2
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         return 130
@@ -81,12 +102,12 @@ def main(argv: list[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as exc:
         try:
-            from ..logs import setup_logging
+            from ..logs import log_exception, setup_logging
 
             setup_logging()
-            log.exception("unexpected error in command %s", args.command)
+            log_exception(log, f"unexpected error in command {args.command}", exc)
             where = f" The details are in {paths.log_file()}."
         except Exception:
             where = ""

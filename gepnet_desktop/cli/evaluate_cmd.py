@@ -50,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("\n".join(exc.problems)) from None
     data = read_json(args.file)
     cases = validate_all(data)
-    results = [evaluate(c, pathway, lang=args.lang) for c in cases]
+    try:
+        results = [evaluate(c, pathway, lang=args.lang) for c in cases]
+    except PathwayError as exc:  # a data file that does not cover a case: its fault, not the case's
+        raise CliError("\n".join(exc.problems)) from None
     if args.json:
         out = [r.to_json(explain=args.explain) for r in results]
         print_json(out if isinstance(data, list) else out[0])

@@ -91,6 +91,32 @@ def check_condition(cond: Any, where: str) -> list[str]:
     return [] if ok else [f"{where}: value {value!r} does not fit {op} on {name}"]
 
 
+def _cycles(edges: list[Any]) -> list[str]:
+    """One sentence per edge that closes a loop: the walk must always move on."""
+    out_edges: dict[str, list[str]] = {}
+    for edge in edges:
+        if isinstance(edge, dict):
+            out_edges.setdefault(edge.get("from"), []).append(edge.get("to"))
+    state: dict[str, int] = {}  # 1 = on the current route, 2 = done
+    found: list[str] = []
+
+    def visit(route: list[str]) -> None:
+        node = route[-1]
+        state[node] = 1
+        for nxt in out_edges.get(node, []):
+            if state.get(nxt) == 1:
+                loop = " -> ".join([*route[route.index(nxt):], nxt])
+                found.append(f"edge {node}->{nxt}: closes a loop ({loop})")
+            elif nxt not in state:
+                visit([*route, nxt])
+        state[node] = 2
+
+    for start in list(out_edges):
+        if start not in state:
+            visit([start])
+    return found
+
+
 def _labels(v: Any) -> bool:
     return isinstance(v, dict) and isinstance(v.get("en"), str) and isinstance(v.get("ko"), str)
 
@@ -106,6 +132,11 @@ def check_document(doc: Any, name: str) -> list[str]:
     for key, required in TOP_KEYS.items():
         if required and key not in doc:
             errs.append(f"missing top-level key {key!r}")
+    if errs:
+        return [f"{name}: {e}" for e in errs]
+    for key in ("id", "version"):
+        if not isinstance(doc[key], str) or not doc[key]:
+            errs.append(f"{key} must be a non-empty text")
     if errs:
         return [f"{name}: {e}" for e in errs]
     if doc["schema"] != SCHEMA_VERSION:
@@ -158,7 +189,7 @@ def check_document(doc: Any, name: str) -> list[str]:
                 field, report = rule.get("field"), rule.get("report", rule.get("field"))
             else:
                 field = report = rule
-            for f in (field, report):
+            for f in dict.fromkeys((field, report)):
                 if f not in FIELDS_BY_KEY and f not in DERIVED_FACTS:
                     errs.append(f"{where}: stop_when_missing names unknown case field {f!r}")
         for rule in node.get("warnings", []):
@@ -222,6 +253,19 @@ def check_document(doc: Any, name: str) -> list[str]:
                     queue.append(edge["to"])
         errs.extend(f"node {nid!r}: unreachable from the start node" for nid in ids
                     if nid not in reach)
+    errs.extend(_cycles(edges))
+    kinds = {n["id"]: n.get("kind") for n in nodes if isinstance(n, dict) and "id" in n}
+    sources = {e.get("from") for e in edges if isinstance(e, dict)}
+    for edge in edges:
+        if isinstance(edge, dict) and edge.get("trigger") == "exhausted" and \
+                kinds.get(edge.get("from")) != "treatment":
+            errs.append(f"edge {edge.get('from')}->{edge.get('to')}: only a treatment node "
+                        "can have an 'exhausted' edge")
+    for node in nodes:
+        if isinstance(node, dict) and node.get("id") not in sources and \
+                node.get("kind") != "treatment" and not node.get("stop_when_missing"):
+            errs.append(f"node {node.get('id')!r}: has no edge out, so it must be a treatment "
+                        "node or stop for missing data")
 
     for oid, opt in options.items():
         where = f"option {oid!r}"

@@ -101,6 +101,9 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") ->
     )
     node: Node | None = pathway.start
     while node is not None:
+        if len(result.path) > len(pathway.nodes):  # a loop the schema check did not catch
+            raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
+                                "the file has; check its edges for a loop"])
         result.path.append(node.id)
         node = _visit(node, pathway, facts, result, lang)
     return result

@@ -18,6 +18,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..case import Case, validate_case
+from ..logs import log_exception
 from . import audit
 from .audit import AuditEntry
 from .db import (
@@ -349,8 +350,8 @@ class Store:
             return None, None
         try:
             return self.recommend(case), self.recommend_version
-        except Exception:
-            log.exception("recommendation could not be computed for case %s", case.uuid)
+        except Exception as exc:
+            log_exception(log, f"recommendation could not be computed for case {case.uuid}", exc)
             return None, None
 
     def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:

@@ -80,14 +80,14 @@ def test_nec_subtype_only_with_poor_or_minen() -> None:
 
 def test_line_checks_name_the_line_and_field() -> None:
     errs = errors({"lines": [
-        {"regimen": "everolimus", "outcome": "ongoing", "start_date": "2024-05-01",
+        {"regimen": "everolimus", "outcome": "progression", "start_date": "2024-05-01",
          "end_date": "2024-04-01"},
         {"regimen": "sunitinib", "outcome": "ongoing"},
-        {"regimen": "aspirin", "outcome": "progression", "colour": "red"},
+        {"regimen": "aspirin", "outcome": "ongoing", "colour": "red"},
         {"outcome": "completed", "end_date": "2030-01-01"},
     ]})
     assert "before the start date" in errs["lines[1].end_date"]
-    assert "at most one ongoing" in errs["lines[2].outcome"]
+    assert "at most one ongoing" in errs["lines[3].outcome"]
     assert "lines[3].regimen" in errs and "lines[3].colour" in errs
     assert "is required" in errs["lines[4].regimen"]
     assert "future" in errs["lines[4].end_date"]
@@ -136,3 +136,31 @@ def test_messages_read_in_korean_with_the_same_values() -> None:
     assert "1번째" in by_field["lines[2].outcome"].text("ko")
     for problem in result.errors:
         assert problem.text("ko") != problem.text("en")
+
+
+@pytest.mark.parametrize("bad", ["2024-W01-1", "20240101", "2024-01-01T00:00"])
+def test_only_calendar_dates_in_the_extended_form(bad) -> None:
+    assert "YYYY-MM-DD" in errors({"diagnosis_date": bad})["diagnosis_date"]
+
+
+def test_huge_numbers_are_a_range_error_not_a_crash() -> None:
+    errs = errors({"ecog": 10**400, "ki67_percent": -10**400, "birth_year": 1e308})
+    assert set(errs) == {"ecog", "ki67_percent", "birth_year"}
+    assert "out of range" in errs["ecog"] and len(errs["ecog"]) < 200
+
+
+def test_an_ongoing_line_has_no_end_date_and_every_extra_ongoing_line_is_named() -> None:
+    errs = errors({"lines": [
+        {"regimen": "everolimus", "outcome": "ongoing", "end_date": "2024-01-01"},
+        {"regimen": "sunitinib", "outcome": "ongoing"},
+        {"regimen": "captem", "outcome": "ongoing"}]})
+    assert "while the line is ongoing" in errs["lines[1].end_date"]
+    assert "lines[2].outcome" in errs and "lines[3].outcome" in errs
+
+
+def test_case_codes_are_pseudonyms() -> None:
+    odd = validate_case({"case_code": "A\n1"}, today=TODAY)
+    assert odd.ok and "control character" in odd.warnings[0].message
+    result = validate_case({"case_code": "800101-1234567"}, today=TODAY)
+    assert result.ok and [w.field for w in result.warnings] == ["case_code"]
+    assert "resident registration number" in result.warnings[0].message

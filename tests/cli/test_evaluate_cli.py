@@ -112,3 +112,26 @@ def test_a_reader_that_stops_early_is_not_an_error(tmp_path) -> None:
     err = proc.stderr.read().decode()
     proc.stderr.close()
     assert proc.wait(timeout=60) == 0 and err == ""
+
+
+def test_an_unusable_data_folder_is_one_sentence(tmp_path, capsys) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    code, out, err = run(["--data-dir", str(blocker), "cases", "list"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith(f"The data folder {blocker} cannot be used") and "--data-dir" in err
+
+
+def test_files_with_a_byte_order_mark_or_absurd_content(tmp_path, capsys) -> None:
+    bom = tmp_path / "bom.json"
+    bom.write_text("\ufeff" + json.dumps(VIGNETTES[0]["case"]), encoding="utf-8")
+    code, out, _ = run(["evaluate", str(bom), "--json"], capsys)
+    assert code == 0 and json.loads(out) == VIGNETTES[0]["expected"]
+    for name, text in [("digits.json", '{"ecog": ' + "9" * 5000 + "}"),
+                       ("deep.json", "[" * 100_000 + "]" * 100_000)]:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, out, err = run(["evaluate", str(path)], capsys)
+        assert code == 2 and out == "" and "too long or nesting too deep" in err
+    code, out, err = run(["evaluate", str(tmp_path)], capsys)
+    assert code == 2 and "is a folder" in err

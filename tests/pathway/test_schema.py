@@ -80,3 +80,35 @@ def test_unreadable_and_invalid_json_files(tmp_path: Path) -> None:
     bad.write_text("{nodes: ", encoding="utf-8")
     with pytest.raises(PathwayError, match=r"bad\.json: is not valid JSON"):
         load_pathway(bad)
+
+
+def test_a_loop_is_refused_naming_the_edge_that_closes_it() -> None:
+    found = problems(lambda d: d["edges"].append(
+        {"from": "behaviour", "to": "sstr_positive", "provenance": "inferred"}))
+    assert any("edge behaviour->sstr_positive: closes a loop (sstr_positive -> behaviour -> "
+               "sstr_positive)" in p for p in found), found
+
+
+def test_dead_ends_and_misplaced_exhausted_edges_are_refused() -> None:
+    found = problems(lambda d: node(d, "obtain_sstr_imaging").pop("stop_when_missing"))
+    assert any("node 'obtain_sstr_imaging': has no edge out" in p for p in found), found
+    found = problems(lambda d: edge(d, "grade", "net_g3").update(trigger="exhausted"))
+    assert any("edge grade->net_g3: only a treatment node" in p for p in found), found
+
+
+def test_a_gap_in_a_decision_is_one_sentence_at_evaluation(tmp_path: Path, capsys) -> None:
+    from gepnet_desktop.cli import main
+
+    doc = copy.deepcopy(DOC)
+    doc["edges"].remove(edge(doc, "site_sstr_negative", "ginet_sstr_negative"))
+    doc["nodes"].remove(node(doc, "ginet_sstr_negative"))
+    doc["edges"] = [e for e in doc["edges"] if e["from"] != "ginet_sstr_negative"]
+    pw = tmp_path / "gap.json"
+    pw.write_text(json.dumps(doc), encoding="utf-8")
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"differentiation": "well", "ki67_percent": 5,
+                                "sstr_status": "negative", "primary_site": "rectum"}), "utf-8")
+    assert main(["evaluate", str(case), "--pathway", str(pw)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip() == (f"{pw}: node 'site_sstr_negative' has no edge that fits "
+                                         "this case")
