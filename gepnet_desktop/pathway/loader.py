@@ -56,7 +56,9 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
                              tuple(o.get("citations", [])), o.get("access_kr"),
                              tuple(Rule(c["code"], c.get("when")) for c in o.get("cautions", [])))
                  for oid, o in doc["options"].items()},
-        cautions=doc["cautions"], warnings=doc["warnings"],
+        cautions={code: c["text"] for code, c in doc["cautions"].items()},
+        caution_citations={code: tuple(c["citations"]) for code, c in doc["cautions"].items()},
+        warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
         failure_outcomes=tuple(fail.get("outcomes", ())),

@@ -106,7 +106,8 @@ class Pathway:
     nodes: dict[str, Node]
     edges: list[Edge]
     options: dict[str, Option]
-    cautions: dict[str, Labels]
+    cautions: dict[str, Labels]  # code -> text
+    caution_citations: dict[str, tuple[str, ...]]  # code -> reference keys
     warnings: dict[str, Labels]
     symptom_control: dict[str, list[str]]
     references: dict[str, str]

@@ -20,6 +20,7 @@ NODE_KEYS = {"id", "kind", "label", "layout", "provenance", "question", "stop_wh
              "warnings", "options", "citations", "filter_failed"}
 EDGE_KEYS = {"from", "to", "label", "when", "provenance", "trigger"}
 OPTION_KEYS = {"name", "class", "dose", "citations", "access_kr", "cautions"}
+CAUTION_KEYS = {"text", "citations", "provenance"}
 KINDS = ("start", "decision", "group", "treatment", "action")
 SCHEMA_VERSION = 1
 
@@ -154,10 +155,21 @@ def check_document(doc: Any, name: str) -> list[str]:
             return
         errs.extend(f"{where}: citation {c!r} is not in references" for c in items if c not in refs)
 
-    for section in ("cautions", "warnings", "provenance_kinds"):
+    for section in ("warnings", "provenance_kinds"):
         for code, labels in (doc[section] or {}).items():
             if not _labels(labels):
                 errs.append(f"{section} {code!r}: needs texts in en and ko")
+    for code, caution in cautions.items():
+        where = f"caution {code!r}"
+        if not isinstance(caution, dict) or set(caution) - CAUTION_KEYS:
+            errs.append(f"{where}: needs only text, citations and provenance")
+            continue
+        if not _labels(caution.get("text")):
+            errs.append(f"{where}: text needs en and ko")
+        if caution.get("provenance") not in prov:
+            errs.append(f"{where}: provenance {caution.get('provenance')!r} is not one of "
+                        f"{', '.join(prov)}")
+        cites(where, caution.get("citations"))
     nodes = doc["nodes"] if isinstance(doc["nodes"], list) else []
     ids: list[str] = []
     for i, node in enumerate(nodes):

@@ -222,3 +222,20 @@ def test_zoom_to_path_shows_the_whole_path_and_follows_it(qtbot, page):
     assert bar.value() == kept
     page.view.zoom_in()
     assert not page.view.is_fitted_to_path()
+
+
+def test_cautions_carry_their_citations(qtbot) -> None:
+    from gepnet_desktop.case import validate_case
+    from gepnet_desktop.pathway import default_pathway, evaluate
+    from gepnet_desktop.ui.node_panel import NodePanel
+
+    pathway = default_pathway()
+    s10 = VIGNETTES["S10"]
+    ev = evaluate(validate_case(s10["case"]).case)
+    panel = NodePanel(pathway, "en")
+    qtbot.addWidget(panel)
+    panel.show_node(ev.recommendation_node, ev)
+    shown = panel.plain_text()
+    assert pathway.cautions["renal_impairment"]["en"] in shown
+    for key in pathway.caution_citations["renal_impairment"]:
+        assert pathway.references[key] in shown

@@ -71,7 +71,8 @@ def option_block(pathway: Pathway, option_id: str, cautions: tuple[str, ...], la
         parts.append(f"<div class='dose'>{esc(tr('dose', lang))}: {esc(text(opt.dose, lang))}"
                      "</div>")
     if cautions:
-        items = "".join(f"<li>{esc(text(pathway.cautions.get(c), lang) or c)}</li>"
+        items = "".join(f"<li>{esc(text(pathway.cautions.get(c), lang) or c)}"
+                        f"{cites.cite(pathway.caution_citations.get(c, ()))}</li>"
                         for c in cautions)
         parts.append(f"<div class='caution'><b>⚠ {esc(tr('cautions', lang))}:</b>"
                      f"<ul>{items}</ul></div>")
