@@ -68,6 +68,8 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
             else ph["no_failure"]
     if name == "progression_documented":
         return ph["prog" if actual else "no_prog"]
+    if name == "who_grade" and actual in ("G1", "G2", "G3"):
+        return grade_basis(actual, facts, lang)
     lab = field_label(name, lang)
     if op in ("contains", "contains_any"):
         return ph["has" if holds else "has_not"].format(L=lab, v=_values(name, want, lang))
@@ -85,11 +87,25 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
     return f"{lab}: {shown} ({ph['not'].format(v=_values(name, want, lang))})"
 
 
+def grade_basis(grade: str, facts: Facts, lang: str) -> str:
+    """Where a NET grade comes from: "Ki-67 8% and mitoses 3 /2 mm² give G2 (the higher)"."""
+    known = [f"{field_label(k, lang)} {value_label(k, facts[k], lang)}"
+             for k in ("ki67_percent", "mitoses_per_2mm2") if facts.get(k) is not None]
+    if lang == "ko":
+        return f"{', '.join(known)} → WHO 등급 {grade}" + (" (높은 쪽 기준)" if len(known) > 1
+                                                            else "")
+    return f"{' and '.join(known)} give{'s' if len(known) == 1 else ''} WHO grade {grade}" + (
+        " (the higher index decides)" if len(known) > 1 else "")
+
+
 def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
-    """Why the walk took `edge`: the deciding facts, then the answer ("Ki-67 8% ... → indolent")."""
+    """Why the walk took `edge`: the deciding facts, then the answer ("Ki-67 8% ... → indolent");
+    the answer is left out where the facts already say it ("SSTR imaging: Positive")."""
     reasons = "; ".join(describe(c, h, facts, lang) for c, h in deciding_atoms(edge.when, facts))
     answer = text(edge.label, lang)
-    return f"{reasons} → {answer}" if answer and reasons else reasons or answer
+    if not reasons or not answer or reasons.casefold().endswith(answer.casefold()):
+        return reasons or answer
+    return f"{reasons} → {answer}"
 
 
 def stop_sentence(report_field: str, lang: str) -> str:
