@@ -23,6 +23,7 @@ from gepnet_desktop.store import Cancelled, CaseQuery, Store, StoreError
 from gepnet_desktop.ui import dialogs
 from gepnet_desktop.ui.app import choose_language, start_session
 from gepnet_desktop.ui.case_list import SORT_ROLE
+from gepnet_desktop.ui.chart.view import READABLE_ZOOM
 from gepnet_desktop.ui.drafts import DraftStore, default_folder
 from gepnet_desktop.ui.error_dialog import ExceptionHandler
 from gepnet_desktop.ui.field_widgets import EnumCombo
@@ -466,6 +467,27 @@ def test_the_pathway_follows_the_form_before_saving(qtbot, open_window):
     assert "Ki-67" in window.page.status_label.text()
     assert window.page.scene.highlighted_node_ids() == []
     assert window.store.count(CaseQuery()) == 0  # nothing was saved on the way
+
+
+def test_the_pathway_tab_shows_a_long_path_readably_at_the_default_size(qtbot, open_window):
+    case = stored(next(c for c in demo.demo_cases() if c.case_code == "DEMO-06").to_dict())[0]
+    window = open_window()
+    assert (window.width(), window.height()) == (1280, 820)  # the first start's size
+    window.open_case(case.uuid)
+    window.show_tab(1)
+    view = window.page.view
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None, timeout=5000)
+    ev = window.page.evaluation()
+
+    def shown(node_id: str) -> bool:
+        visible = view.mapToScene(view.viewport().rect()).boundingRect()
+        return visible.contains(view.pathway_scene().node_item(node_id).scene_box())
+
+    assert view.zoom() >= READABLE_ZOOM - 1e-9  # box text at 10 px or more
+    assert shown(ev.recommendation_node) and shown(ev.path[-2])  # the end of the path
+    assert not shown(ev.path[0])  # too long for the window at that size
+    window.page.path_action.trigger()  # Zoom to path: the whole path, smaller
+    assert view.zoom() < READABLE_ZOOM and all(shown(n) for n in ev.path)
 
 
 def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):

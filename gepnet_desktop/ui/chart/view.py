@@ -9,6 +9,9 @@ from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 from .scene import PathwayScene
 
 MIN_ZOOM, MAX_ZOOM, STEP = 0.1, 4.0, 1.2
+# The first view of a path goes no smaller than this, so the boxes' text (13 px) stays readable
+# (10 px); a path too long for the window then shows its end, with the steps before it that fit.
+READABLE_ZOOM = 0.75
 
 
 class PathwayView(QGraphicsView):
@@ -30,6 +33,7 @@ class PathwayView(QGraphicsView):
         self.setAccessibleName("Pathway chart")
         self._fit_mode = True
         self._fit_path = True  # fitted to the patient's path (the whole chart when none)
+        self._readable = True  # ... at READABLE_ZOOM or more (until the user chooses a zoom)
 
     def pathway_scene(self) -> PathwayScene:
         return self.scene()  # type: ignore[return-value]
@@ -63,10 +67,14 @@ class PathwayView(QGraphicsView):
         self._fit_mode, self._fit_path = True, False
         self._refit()
 
-    def fit_to_path(self) -> None:
+    def fit_to_path(self, *, readable: bool = False) -> None:
         """Show the boxes of the patient's path as large as fits (at most 100%); it follows the
-        path as the case changes, until the user zooms. The whole chart when there is no path."""
-        self._fit_mode, self._fit_path = True, True
+        path as the case changes, until the user zooms. The whole chart when there is no path.
+
+        `readable` (the view's first mode): never below READABLE_ZOOM; a path that does not fit
+        then shows its end (where the recommendation is) and the steps before it that fit.
+        """
+        self._fit_mode, self._fit_path, self._readable = True, True, readable
         self._refit()
 
     def is_fitted(self) -> bool:
@@ -96,7 +104,26 @@ class PathwayView(QGraphicsView):
         if self._fit_path and self.zoom() > 1.0:
             self.scale(1.0 / self.zoom(), 1.0 / self.zoom())
             self.centerOn(target.center())
+        elif self._fit_path and self._readable and self.zoom() < READABLE_ZOOM \
+                and target != self.sceneRect():
+            self.scale(READABLE_ZOOM / self.zoom(), READABLE_ZOOM / self.zoom())
+            self.centerOn(self._path_end_rect().center())
         self.zoomChanged.emit(self.zoom())
+
+    def _path_end_rect(self) -> QRectF:
+        """The lowest box of the path (its end) and the boxes above it, while they fit the
+        viewport at the current zoom."""
+        scene = self.pathway_scene()
+        boxes = sorted((scene.node_item(n).sceneBoundingRect()
+                        for n in scene.highlighted_node_ids()), key=lambda r: -r.bottom())
+        room = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(30, 30, -30, -30)
+        shown = boxes[0]
+        for box in boxes[1:]:
+            wider = shown.united(box)
+            if wider.width() > room.width() or wider.height() > room.height():
+                break
+            shown = wider
+        return shown
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
