@@ -12,11 +12,11 @@ import json
 import sys
 from pathlib import Path
 
+from gepnet_desktop.pathway import CONTRACT_KEYS
+
 ROOT = Path(__file__).resolve().parents[1]
 VIGNETTES = ROOT.parent / "shared" / "clinical" / "vignettes.json"
 OUT = ROOT / "resources" / "examples"
-CONTRACT_KEYS = ("who_grade", "status", "path", "recommendation_node", "options",
-                 "symptom_control", "missing", "warnings", "current_regimen")
 # One per branch of the chart: indolent, functional, active pNET, NEC, needs data, after
 # progression, exhausted options, NET G3 graded from mitoses alone.
 DEMO_IDS = ("V01", "V03", "V04", "V10", "V17", "V20", "V24", "S06")

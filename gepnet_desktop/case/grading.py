@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The case fields the grade is derived from.
+GRADE_INPUTS = ("differentiation", "ki67_percent", "mitoses_per_2mm2")
+
 
 def _grade_from(value: float | None, g1_below: float, g2_up_to: float) -> int | None:
     if value is None:

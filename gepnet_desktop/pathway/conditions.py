@@ -48,18 +48,6 @@ def holds(cond: Condition | None, facts: Facts) -> bool:
     return bool(COMPARISONS[op](actual, cond["value"]))
 
 
-def atoms(cond: Condition | None) -> list[Condition]:
-    """Every field comparison inside a condition, in order."""
-    if cond is None:
-        return []
-    for key in ("all", "any"):
-        if key in cond:
-            return [a for c in cond[key] for a in atoms(c)]
-    if "not" in cond:
-        return atoms(cond["not"])
-    return [cond]
-
-
 def deciding_atoms(cond: Condition | None, facts: Facts) -> list[tuple[Condition, bool]]:
     """The comparisons that decide a condition's value here, each with its own value.
 

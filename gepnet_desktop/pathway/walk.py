@@ -61,18 +61,10 @@ class Evaluation:
         return self.path[-1] if self.status == "needs_data" else None
 
     def to_contract(self) -> dict[str, Any]:
-        """Exactly the JSON object of the contract."""
-        return {
-            "who_grade": self.who_grade,
-            "status": self.status,
-            "path": list(self.path),
-            "recommendation_node": self.recommendation_node,
-            "options": [{"id": o.id, "cautions": list(o.cautions)} for o in self.options],
-            "symptom_control": list(self.symptom_control),
-            "missing": list(self.missing),
-            "warnings": list(self.warnings),
-            "current_regimen": self.current_regimen,
-        }
+        """Exactly the JSON object of the contract, keys in CONTRACT_KEYS order."""
+        out = {key: getattr(self, key) for key in CONTRACT_KEYS}
+        out["options"] = [{"id": o.id, "cautions": list(o.cautions)} for o in self.options]
+        return {k: list(v) if isinstance(v, list) else v for k, v in out.items()}
 
     def to_json(self, *, explain: bool = False) -> dict[str, Any]:
         """The contract's object; `explain` adds the pathway id and version and the reasons."""

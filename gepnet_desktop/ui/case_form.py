@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..case.fields import CASE_FIELDS, FIELDS_BY_KEY, SECTIONS, FieldSpec, label, value_label
+from ..case.grading import GRADE_INPUTS
 from ..case.model import Case
 from ..case.validation import Problem, ValidationResult, validate_case
 from .field_widgets import (
@@ -44,7 +45,6 @@ from .lines_editor import LinesEditor, parse_line_path
 
 # The arguments of case.grading.who_grade: the grade is shown from these fields alone, so that a
 # problem elsewhere in the form does not hide it.
-GRADE_INPUTS = ("differentiation", "ki67_percent", "mitoses_per_2mm2")
 # Letters the main window's menus use (File, Edit, Case, View, Help, Language): never a field's.
 RESERVED_MNEMONICS = "fecvhl"
 STYLE = """
