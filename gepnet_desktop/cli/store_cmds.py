@@ -24,6 +24,7 @@ from ..store import (
     database_summary,
     export_cases,
     import_cases,
+    moved_unreadable,
     restore_database,
 )
 from .errors import CliError
@@ -218,7 +219,11 @@ def run_backup(args: argparse.Namespace) -> int:
 def run_restore(args: argparse.Namespace) -> int:
     target = paths.database_path()
     aside = restore_database(target, args.file)
-    kept = f"; the previous database is kept as {aside}" if aside else ""
+    if moved_unreadable(aside):
+        kept = (f"; the previous database could not be read, so it was moved aside unchanged "
+                f"as {aside} (with its -wal and -shm files, if any)")
+    else:
+        kept = f"; the previous database is kept as {aside}" if aside else ""
     sys.stdout.write(f"Database {target} restored from {args.file}{kept}.\n")
     return 0
 

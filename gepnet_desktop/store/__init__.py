@@ -9,6 +9,7 @@ from .backup import (
     check_database,
     database_summary,
     list_auto_backups,
+    moved_unreadable,
     restore_database,
 )
 from .cases import NEEDS_DATA, SORT_COLUMNS, CaseQuery, CaseRow, Store
@@ -55,5 +56,6 @@ __all__ = [
     "export_cases",
     "import_cases",
     "list_auto_backups",
+    "moved_unreadable",
     "restore_database",
 ]

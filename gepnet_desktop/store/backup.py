@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import shutil
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,7 +20,7 @@ from sqlite_utils import Database
 
 from ..case import validate_case
 from .cases import Store
-from .db import APPLICATION_ID, connect, pragma_int, probe, read_header
+from .db import APPLICATION_ID, connect, connect_read_only, pragma_int, probe
 from .errors import Cancelled, NewerSchemaError, NotADatabaseError, StoreError
 from .migrations import MIGRATIONS, SCHEMA_VERSION, migrate, newer_schema_message
 from .rows import CASE_SELECT, LINE_SELECT, row_to_case
@@ -31,6 +30,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], bool]
 BACKUP_DIR = "backups"
+UNREADABLE_TAG = ".unreadable-before-restore-"
 PAGES_PER_STEP = 256
 _BASE_TABLES = frozenset({"cases", "lines", "audit", "store_state"})
 REQUIRED_TABLES = {1: _BASE_TABLES, 2: _BASE_TABLES, 3: _BASE_TABLES | {"cases_fts"},
@@ -74,11 +74,14 @@ def _source(store_or_path: Store | str | Path) -> Iterator[tuple[sqlite3.Connect
         return
     path = Path(store_or_path).expanduser().resolve()
     _check_ours(path)
-    db = connect(path)
     try:
-        yield db.conn, path
+        conn = connect_read_only(path)
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(f"{path}: cannot be read as a database ({exc}).") from None
+    try:
+        yield conn, path
     finally:
-        db.close()
+        conn.close()
 
 
 def _copy(src: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
@@ -161,9 +164,13 @@ def restore_database(db_path: str | Path, source: str | Path,
     """Replace the database at `db_path` by the backup `source`; returns where the current
     database was kept (None when there was none).
 
-    The source is verified first (SQLite, ours, not newer, integrity and foreign keys) on a
-    copy, brought to the current schema, and only then written over the database through the
-    backup API. Close every open Store on `db_path` first; open again afterwards.
+    The source is read through SQLite (opened read-only, so its -wal file counts and nothing of
+    it changes) into a copy, verified there (ours, not newer, integrity and foreign keys),
+    brought to the current schema, and only then written over the database through the backup
+    API. The current database is kept aside first as a verified copy; when it cannot be read
+    (damaged, not SQLite), the file itself is moved aside unchanged with its -wal and -shm
+    (`moved_unreadable(result)` is then true). Close every open Store on `db_path` first; open
+    again afterwards.
     """
     db_path = Path(db_path).expanduser().resolve()
     source = Path(source).expanduser().resolve()
@@ -175,10 +182,7 @@ def restore_database(db_path: str | Path, source: str | Path,
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        try:
-            shutil.copyfile(source, tmp)
-        except OSError as exc:
-            raise StoreError(f"{source}: cannot be read ({exc.strerror or exc}).") from None
+        _read_only_copy(source, tmp)
         problems = check_database(tmp, name=str(source))
         if problems:
             raise StoreError(f"{source} was not restored because it is damaged:\n" +
@@ -186,28 +190,89 @@ def restore_database(db_path: str | Path, source: str | Path,
         candidate = connect(tmp)
         try:
             migrate(candidate, tmp, keep_copy=False)
-            aside = None
-            if read_header(db_path) is not None:
-                aside = _free_name(db_path.parent, f"{db_path.stem}.before-restore-{_stamp()}",
-                                   db_path.suffix)
-                backup_database(db_path, aside)
-            live = connect(db_path)
-            try:
-                candidate.conn.backup(live.conn, pages=PAGES_PER_STEP,
-                                      progress=_progress_adapter(progress))
-            except _Stop:
-                raise Cancelled("The restore was cancelled; the database was not changed.") \
-                    from None
-            finally:
-                live.close()
+            aside = _keep_current(db_path)
+            if moved_unreadable(aside):
+                candidate.execute("PRAGMA journal_mode = DELETE")
+                candidate.close()
+                os.replace(tmp, db_path)
+                if progress is not None:
+                    progress(1, 1)
+            else:
+                _write_over(candidate, db_path, progress)
         finally:
             candidate.close()
     finally:
-        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm"), Path(f"{tmp}-journal")):
+        for leftover in (tmp, *_companions(tmp)):
             leftover.unlink(missing_ok=True)
-    log.info("database restored from a backup (%s); the previous one kept as %s", source.name,
-             aside.name if aside else "nothing")
+    log.info("database restored from a backup (%s); the previous one %s", source.name,
+             f"kept as {aside.name}" if aside else "did not exist")
     return aside
+
+
+def _read_only_copy(source: Path, dest: Path) -> None:
+    """Copy `source` into `dest` through SQLite's backup API, the source opened read-only: a
+    database in WAL mode is copied with the commits still in its -wal file."""
+    try:
+        src = connect_read_only(source)
+        try:
+            target = sqlite3.connect(str(dest))
+            try:
+                src.backup(target, pages=PAGES_PER_STEP)
+            finally:
+                target.close()
+        finally:
+            src.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotADatabaseError(f"{source}: cannot be read as a database ({exc}); choose "
+                                "another backup.") from None
+
+
+def _keep_current(db_path: Path) -> Path | None:
+    """Keep the database about to be replaced: a verified copy, or, when it cannot be read,
+    the file itself moved aside with its -wal/-shm. None when there is no database."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    aside = _free_name(db_path.parent, f"{db_path.stem}.before-restore-{_stamp()}",
+                       db_path.suffix)
+    try:
+        return backup_database(db_path, aside)
+    except (StoreError, sqlite3.DatabaseError) as exc:
+        log.warning("the database to be replaced cannot be read (%s); it is moved aside",
+                    type(exc).__name__)
+    moved = _free_name(db_path.parent, f"{db_path.stem}{UNREADABLE_TAG}{_stamp()}",
+                       db_path.suffix)
+    pairs = [(c, m) for c, m in zip(_companions(db_path), _companions(moved), strict=True)
+             if c.exists()] + [(db_path, moved)]  # the logs first: none may stay behind
+    done: list[tuple[Path, Path]] = []
+    try:
+        for current, target in pairs:
+            os.replace(current, target)
+            done.append((current, target))
+    except OSError as exc:
+        for current, target in reversed(done):
+            with contextlib.suppress(OSError):
+                os.replace(target, current)
+        raise StoreError(f"{db_path} cannot be read and could not be moved aside "
+                         f"({exc.strerror or exc}); nothing was restored. Close every program "
+                         "using it and try again.") from None
+    return moved
+
+
+def _companions(path: Path) -> tuple[Path, Path, Path]:
+    """SQLite's files beside a database: the write-ahead log, its index, the rollback journal."""
+    return Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")
+
+
+def _write_over(candidate: Database, db_path: Path, progress: Progress | None) -> None:
+    """Write the verified copy over the database through the backup API."""
+    live = connect(db_path)
+    try:
+        candidate.conn.backup(live.conn, pages=PAGES_PER_STEP,
+                              progress=_progress_adapter(progress))
+    except _Stop:
+        raise Cancelled("The restore was cancelled; the database was not changed.") from None
+    finally:
+        live.close()
 
 
 def _progress_adapter(progress: Progress | None) -> Callable[[int, int, int], None] | None:
@@ -219,6 +284,12 @@ def _progress_adapter(progress: Progress | None) -> Callable[[int, int, int], No
             raise _Stop
 
     return step
+
+
+def moved_unreadable(aside: Path | None) -> bool:
+    """Whether `restore_database` moved the previous database aside because it could not be
+    read (rather than keeping a verified copy of it)."""
+    return aside is not None and UNREADABLE_TAG in aside.name
 
 
 def check_database(path: str | Path, *, name: str | None = None) -> list[str]:
@@ -318,4 +389,4 @@ def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
 
 
 __all__ = ["BACKUP_DIR", "MIGRATIONS", "auto_backup", "backup_database", "check_database",
-           "database_summary", "list_auto_backups", "restore_database"]
+           "database_summary", "list_auto_backups", "moved_unreadable", "restore_database"]

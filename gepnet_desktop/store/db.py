@@ -56,14 +56,14 @@ def read_header(path: Path) -> Header | None:
 def probe(path: Path) -> Header | None:
     """The schema version and application id of an existing file, None when there is none.
 
-    From the file's bytes when they are current, else (WAL mode) through a connection that
-    only reads: nothing is written either way.
+    From the file's bytes when they are current, else (WAL mode) through a read-only
+    connection: nothing is written either way.
     """
     header = read_header(path)
     if header is None or not header.wal:
         return header
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+        conn = connect_read_only(path)
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -72,6 +72,15 @@ def probe(path: Path) -> Header | None:
     except sqlite3.DatabaseError as exc:
         raise NotADatabaseError(f"{path} cannot be read as a database ({exc}).") from None
     return Header(int(version), int(app_id), wal=True)
+
+
+def connect_read_only(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:
+    """A connection that can only read: the file, and its -wal, are never changed through it
+    (a write-ahead log's commits are read, not checkpointed into the file)."""
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=busy_timeout,
+                           check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+    return conn
 
 
 def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:

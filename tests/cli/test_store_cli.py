@@ -132,6 +132,19 @@ def test_backup_check_restore(tmp_path: Path, cases_file: Path, data_dir: Path,
     assert code == 2 and "not a GEP-NET Pathway database" in err
 
 
+def test_restore_over_a_damaged_database(tmp_path: Path, cases_file: Path, data_dir: Path,
+                                         capsys) -> None:
+    run(["import", str(cases_file)], capsys)
+    backup = tmp_path / "backup.db"
+    run(["backup", str(backup)], capsys)
+    (data_dir / "gepnet.db").write_bytes(b"garbage" * 1000)
+    code, out, err = run(["restore", str(backup)], capsys)
+    assert (code, err) == (0, "")
+    assert "could not be read" in out and "moved aside unchanged" in out
+    code, out, _ = run(["cases", "list", "--json"], capsys)
+    assert len(json.loads(out)) == len(VIGNETTES)
+
+
 def test_check_and_backup_of_an_absent_database(tmp_path: Path, capsys) -> None:
     code, _, err = run(["check"], capsys)
     assert code == 1 and "no database there" in err

@@ -20,7 +20,7 @@ from gepnet_desktop.store import (
     check_database,
     restore_database,
 )
-from gepnet_desktop.store.backup import list_auto_backups
+from gepnet_desktop.store.backup import list_auto_backups, moved_unreadable
 from gepnet_desktop.store.settings import save_setting
 
 from .helpers import make_case, open_store, random_cases
@@ -185,3 +185,41 @@ def test_check_of_missing_and_foreign_files(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     schema_1_file(old)
     assert check_database(old) == []  # an older schema is healthy; it migrates when opened
+
+
+@pytest.mark.parametrize("damage", ["not_sqlite", "scribbled"])
+def test_restore_over_an_unreadable_database_moves_it_aside(tmp_path: Path, store: Store,
+                                                            damage: str) -> None:
+    backup = backup_database(store, tmp_path / "backup.db")
+    before = codes(backup)
+    store.close()
+    if damage == "not_sqlite":
+        store.path.write_bytes(b"this is not a database\n" * 200)
+    else:  # SQLite magic, pages scribbled over
+        data = bytearray(store.path.read_bytes())
+        for offset in range(0, len(data), 4096):
+            data[offset + 100: offset + 400] = b"\xff" * 300
+        store.path.write_bytes(bytes(data))
+    Path(f"{store.path}-wal").write_bytes(b"stale log of the damaged file")
+    damaged = store.path.read_bytes()
+    aside = restore_database(store.path, backup)
+    assert aside is not None and moved_unreadable(aside)
+    assert aside.read_bytes() == damaged  # kept unchanged, with its log
+    assert Path(f"{aside}-wal").read_bytes() == b"stale log of the damaged file"
+    assert codes(store.path) == before
+    assert check_database(store.path) == []
+
+
+def test_restore_from_a_live_database_in_wal_mode_takes_its_recent_cases(
+        tmp_path: Path) -> None:
+    source = open_store(tmp_path / "other" / "gepnet.db")
+    for case in random_cases(5, prefix="LIVE"):
+        source.create(case)  # committed, still only in the source's -wal file
+    assert Path(f"{source.path}-wal").stat().st_size > 0
+    main_before = source.path.read_bytes()
+    target = tmp_path / "data" / "gepnet.db"
+    restore_database(target, source.path)
+    assert sorted(codes(target)) == [f"LIVE-{i:05d}" for i in range(1, 6)]
+    assert source.path.read_bytes() == main_before  # the source was only read
+    assert len(source.search(CaseQuery())) == 5
+    source.close()
