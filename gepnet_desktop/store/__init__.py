@@ -6,13 +6,12 @@ from .audit import AuditEntry
 from .backup import (
     auto_backup,
     backup_database,
-    check_database,
-    database_summary,
     list_auto_backups,
     moved_unreadable,
     restore_database,
 )
-from .cases import NEEDS_DATA, SORT_COLUMNS, CaseQuery, CaseRow, Store
+from .cases import Store
+from .check import check_database, database_summary
 from .errors import (
     Cancelled,
     ConflictError,
@@ -26,8 +25,10 @@ from .errors import (
     StoreError,
     ValidationFailed,
 )
-from .exchange import ImportReport, export_cases, import_cases
+from .exchange import export_cases
+from .exchange_import import ImportReport, import_cases
 from .migrations import SCHEMA_VERSION
+from .search import NEEDS_DATA, SORT_COLUMNS, CaseQuery, CaseRow
 
 __all__ = [
     "NEEDS_DATA",

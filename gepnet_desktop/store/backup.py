@@ -1,4 +1,4 @@
-"""Backups (SQLite's online backup API), restore, rotating automatic backups, and the check.
+"""Backups (SQLite's online backup API), restore, and rotating automatic backups.
 
 A backup is one self-contained file (rollback journal, not WAL) that `restore` and `Store.open`
 accept. Nothing here needs the program to be closed, except that a restore replaces what every
@@ -18,27 +18,35 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..case import validate_case
 from .cases import Store
-from .db import APPLICATION_ID, connect, connect_read_only, pragma_int, probe
-from .errors import Cancelled, NewerSchemaError, NotADatabaseError, StoreError
-from .migrations import MIGRATIONS, SCHEMA_VERSION, migrate, newer_schema_message
-from .rows import CASE_SELECT, LINE_SELECT, row_to_case
+from .check import check_database, check_ours, database_summary
+from .db import connect, connect_read_only
+from .errors import Cancelled, NotADatabaseError, StoreError
+from .migrations import MIGRATIONS, migrate
+from .progress import Progress, keep_going
 from .settings import backups_to_keep
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], bool]
 BACKUP_DIR = "backups"
 UNREADABLE_TAG = ".unreadable-before-restore-"
 PAGES_PER_STEP = 256
-_BASE_TABLES = frozenset({"cases", "lines", "audit", "store_state"})
-REQUIRED_TABLES = {1: _BASE_TABLES, 2: _BASE_TABLES, 3: _BASE_TABLES | {"cases_fts"},
-                   4: _BASE_TABLES | {"case_text", "case_text_fts"}}  # per schema version
 
 
 class _Stop(Exception):
     """Raised inside SQLite's progress callback to abort a backup."""
+
+
+def _page_steps(progress: Progress | None) -> Callable[[int, int, int], None] | None:
+    """SQLite's backup progress callback, reporting pages copied; raises _Stop on a cancel."""
+    if progress is None:
+        return None
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if not keep_going(progress, total - remaining, total):
+            raise _Stop
+
+    return step
 
 
 def _stamp(precise: bool = False) -> str:
@@ -55,25 +63,13 @@ def _free_name(folder: Path, stem: str, suffix: str) -> Path:
     return target
 
 
-def _check_ours(path: Path) -> None:
-    """Refuse a missing file, a non-SQLite file, another program's file or a newer schema."""
-    header = probe(path)
-    if header is None:
-        raise NotADatabaseError(f"{path}: no database there (the file is missing or empty).")
-    if header.user_version > SCHEMA_VERSION:
-        raise NewerSchemaError(newer_schema_message(path, header.user_version))
-    if header.application_id != APPLICATION_ID:
-        raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it belongs to "
-                                "another program); choose the gepnet.db file or a backup of it.")
-
-
 @contextlib.contextmanager
 def _source(store_or_path: Store | str | Path) -> Iterator[tuple[sqlite3.Connection, Path]]:
     if isinstance(store_or_path, Store):
         yield store_or_path.db.conn, store_or_path.path
         return
     path = Path(store_or_path).expanduser().resolve()
-    _check_ours(path)
+    check_ours(path)
     try:
         conn = connect_read_only(path)
     except sqlite3.DatabaseError as exc:
@@ -90,15 +86,10 @@ def _copy(src: sqlite3.Connection, dest: Path, progress: Progress | None) -> Non
     fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}-", suffix=".partial")
     os.close(fd)
     tmp = Path(tmp_name)
-
-    def step(_status: int, remaining: int, total: int) -> None:
-        if progress is not None and progress(total - remaining, total) is False:
-            raise _Stop
-
     try:
         target = sqlite3.connect(tmp_name)
         try:
-            src.backup(target, pages=PAGES_PER_STEP, progress=step)
+            src.backup(target, pages=PAGES_PER_STEP, progress=_page_steps(progress))
             target.execute("PRAGMA journal_mode = DELETE")
             check = target.execute("PRAGMA quick_check").fetchone()[0]
         finally:
@@ -176,7 +167,7 @@ def restore_database(db_path: str | Path, source: str | Path,
     source = Path(source).expanduser().resolve()
     if source == db_path:
         raise StoreError(f"{source} is the database itself; choose a backup file to restore.")
-    _check_ours(source)
+    check_ours(source)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=db_path.parent, prefix=".restore-", suffix=".db")
     os.close(fd)
@@ -268,124 +259,17 @@ def _write_over(candidate: Database, db_path: Path, progress: Progress | None) -
     live = connect(db_path)
     try:
         candidate.conn.backup(live.conn, pages=PAGES_PER_STEP,
-                              progress=_progress_adapter(progress))
+                              progress=_page_steps(progress))
     except _Stop:
         raise Cancelled("The restore was cancelled; the database was not changed.") from None
     finally:
         live.close()
 
 
-def _progress_adapter(progress: Progress | None) -> Callable[[int, int, int], None] | None:
-    if progress is None:
-        return None
-
-    def step(_status: int, remaining: int, total: int) -> None:
-        if progress(total - remaining, total) is False:
-            raise _Stop
-
-    return step
-
-
 def moved_unreadable(aside: Path | None) -> bool:
     """Whether `restore_database` moved the previous database aside because it could not be
     read (rather than keeping a verified copy of it)."""
     return aside is not None and UNREADABLE_TAG in aside.name
-
-
-def check_database(path: str | Path, *, name: str | None = None) -> list[str]:
-    """Problems found in the database file (an empty list: healthy).
-
-    Integrity check, foreign-key check, the full-text index, and every stored case validated
-    again. The file is not migrated or changed.
-    """
-    path = Path(path).expanduser().resolve()
-    label = name or str(path)
-    try:
-        _check_ours(path)
-    except StoreError as exc:
-        return [str(exc).replace(str(path), label)]
-    try:
-        db = connect(path)
-    except StoreError as exc:
-        return [str(exc)]
-    try:
-        return _problems(db, label)
-    except sqlite3.DatabaseError as exc:
-        return [f"{label}: the file is damaged and cannot be read ({exc})."]
-    finally:
-        db.close()
-
-
-def database_summary(path: str | Path) -> dict[str, int]:
-    """Counts of a checked database without migrating it: schema, cases, deleted, audit rows."""
-    path = Path(path).expanduser().resolve()
-    _check_ours(path)
-    db = connect(path)
-    try:
-        cases, deleted = db.execute("SELECT count(*), count(deleted_at) FROM cases").fetchone()
-        audit_rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
-        return {"schema": pragma_int(db, "user_version"), "cases": cases, "deleted": deleted,
-                "audit": audit_rows}
-    finally:
-        db.close()
-
-
-def _problems(db: Database, label: str) -> list[str]:
-    problems: list[str] = []
-    integrity = [r[0] for r in db.execute("PRAGMA integrity_check(20)").fetchall()]
-    if integrity != ["ok"]:
-        problems += [f"{label}: integrity check: {msg}" for msg in integrity]
-        return problems
-    for table, _rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
-        problems.append(f"{label}: foreign-key check: a row of {table} refers to a missing row "
-                        f"of {parent}.")
-    version = pragma_int(db, "user_version")
-    tables = set(db.table_names())
-    missing = [f"{label}: table {t} is missing (schema {version})."
-               for t in sorted(REQUIRED_TABLES.get(version, set()) - tables)]
-    if missing:
-        return problems + missing
-    if version >= 4:
-        problems += _search_index_problems(db, label)
-    problems += _record_problems(db, label)  # the case columns are the same since schema 1
-    return problems
-
-
-def _search_index_problems(db: Database, label: str) -> list[str]:
-    """The search text must mirror the cases, and the trigram index the search text."""
-    advice = "restore a backup, or import an export into a new database"
-    stale = db.execute("SELECT count(*) FROM cases c LEFT JOIN case_text t ON t.seq = c.seq "
-                       "WHERE t.seq IS NULL OR t.case_code IS NOT c.case_code "
-                       "OR t.notes IS NOT c.notes").fetchone()[0]
-    problems = [f"{label}: the search text of {stale} cases does not match the cases; "
-                f"{advice}."] if stale else []
-    try:
-        db.execute("INSERT INTO case_text_fts (case_text_fts, rank) "
-                   "VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError as exc:
-        problems.append(f"{label}: the search index does not match the cases ({exc}); "
-                        f"{advice}.")
-    return problems
-
-
-def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
-    """Stored cases that no longer pass validation, or whose stored grade is wrong."""
-    problems: list[str] = []
-    lines: dict[str, list[tuple]] = {}
-    for line in db.execute(f"SELECT {LINE_SELECT} FROM lines ORDER BY case_uuid, position"):
-        lines.setdefault(line[0], []).append(line)
-    for row in db.execute(f"SELECT {CASE_SELECT}, who_grade FROM cases ORDER BY case_code"):
-        case = row_to_case(row[:-1], lines.get(row[0], ()))
-        result = validate_case(case.to_dict(meta=True), require_code=True)
-        for problem in result.errors:
-            problems.append(f"{label}: case {case.case_code} ({case.uuid}): {problem}")
-        if row[-1] != case.who_grade:
-            problems.append(f"{label}: case {case.case_code} ({case.uuid}): stored who_grade "
-                            f"{row[-1]} differs from the derived {case.who_grade}.")
-        if len(problems) >= limit:
-            problems.append(f"{label}: (more problems not shown)")
-            break
-    return problems
 
 
 __all__ = ["BACKUP_DIR", "MIGRATIONS", "auto_backup", "backup_database", "check_database",

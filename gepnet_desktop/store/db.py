@@ -116,11 +116,12 @@ def pragma_int(db: Database, name: str) -> int:
 
 
 @contextmanager
-def write_transaction(db: Database) -> Iterator[Database]:
+def write_transaction(db: Database, *, count_change: bool = True) -> Iterator[Database]:
     """One write transaction: BEGIN IMMEDIATE, bump the change counter, COMMIT (or ROLLBACK).
 
     IMMEDIATE takes the write lock at the start, so two writers queue on the busy timeout
-    instead of failing halfway.
+    instead of failing halfway. `count_change` false leaves the counter to the caller (the
+    migrations: the first one creates it).
     """
     try:
         db.execute("BEGIN IMMEDIATE")
@@ -128,12 +129,18 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise _write_error(exc) from None
     try:
         yield db
-        db.execute("UPDATE store_state SET changes = changes + 1 WHERE id = 1")
+        if count_change:
+            count_write(db)
         db.execute("COMMIT")
     except BaseException:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
         raise
+
+
+def count_write(db: Database) -> None:
+    """Bump the change counter that other connections watch (inside the write transaction)."""
+    db.execute("UPDATE store_state SET changes = changes + 1 WHERE id = 1")
 
 
 def _write_error(exc: sqlite3.OperationalError) -> Exception:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from .db import APPLICATION_ID, pragma_int
+from .db import APPLICATION_ID, count_write, pragma_int, write_transaction
 from .errors import NewerSchemaError
 
 log = logging.getLogger(__name__)
@@ -220,18 +220,12 @@ def migrate(db: Database, path: Path, *, upto: int = SCHEMA_VERSION,
     if aside:
         log.info("database copied to %s before migrating from schema %d", aside.name, current)
     for migration in pending:
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(db, count_change=False):
             if pragma_int(db, "user_version") < migration.version:
                 migration.apply(db)
                 db.execute(f"PRAGMA user_version = {migration.version}")
-                if migration.version > 1:
-                    db.execute("UPDATE store_state SET changes = changes + 1 WHERE id = 1")
-            db.execute("COMMIT")
-        except BaseException:
-            if db.conn.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+                if migration.version > 1:  # the first one creates the counter, at 0
+                    count_write(db)
         if on_step:
             on_step(migration)
         log.info("database migrated to schema %d (%s)", migration.version, migration.name)

@@ -154,3 +154,16 @@ def test_a_damaged_file_is_refused_with_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="could not be opened"):
         Store.open(path)
     assert path.read_bytes() == bytes(data)
+
+
+def test_migrations_count_as_changes_except_the_first(tmp_path: Path) -> None:
+    fresh = open_store(tmp_path / "new.db")
+    assert fresh.change_counter() == SCHEMA_VERSION - 1  # migration 1 is not counted
+    fresh.close()
+    old = tmp_path / "old.db"
+    schema_1_file(old)
+    upgraded = open_store(old)
+    assert upgraded.change_counter() == SCHEMA_VERSION - 1  # one per later migration
+    again = migrate(upgraded.db, old)  # already current: nothing runs, nothing counted
+    assert again is None and upgraded.change_counter() == SCHEMA_VERSION - 1
+    upgraded.close()

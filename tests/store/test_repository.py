@@ -338,9 +338,9 @@ def test_stores_in_two_threads_share_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("factor", [0.0, 1e9])  # always walk the sort index / always sort
 def test_both_text_search_plans_give_the_same_pages(store: Store, factor: float,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    from gepnet_desktop.store import cases as cases_module
+    from gepnet_desktop.store import search as search_module
 
-    monkeypatch.setattr(cases_module, "WALK_FACTOR", factor)
+    monkeypatch.setattr(search_module, "WALK_FACTOR", factor)
     made = []
     for i, case in enumerate(random_cases(90)):
         case.notes = "common words" if i % 3 else "rare words, common too"

@@ -1,0 +1,183 @@
+"""The exchange file formats, JSON and CSV: writing cases, reading records back.
+
+JSON: a list of case objects (case-fields.md) with the store's keys uuid, revision, created_at,
+updated_at and who_grade; one case per line, ordered by case code.
+CSV: one row per case with the same keys as columns; `comorbidities` as values separated by ";",
+`lines` as a JSON list of line objects in one cell; an empty cell is null (unknown).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from ..case import CASE_FIELDS, Case
+from ..case.fields import META_KEYS
+from .errors import ImportFailed, RecordProblem, StoreError
+
+FORMATS = ("json", "csv")
+CSV_COLUMNS: tuple[str, ...] = (*META_KEYS, *(f.key for f in CASE_FIELDS), "lines")
+_KINDS = {f.key: f.kind for f in CASE_FIELDS} | {
+    "uuid": "text", "revision": "int", "created_at": "text", "updated_at": "text",
+    "who_grade": "text", "lines": "lines"}
+_INT = re.compile(r"[+-]?\d+")
+CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheet programs read Korean right
+
+
+def format_for(path: Path, fmt: str | None) -> str:
+    """The exchange format: `fmt` if given, else from the file's suffix (.csv, else json)."""
+    if fmt is None:
+        return "csv" if path.suffix.lower() == ".csv" else "json"
+    if fmt not in FORMATS:
+        raise StoreError(f"format: {fmt!r} is not an exchange format; allowed: json, csv.")
+    return fmt
+
+
+# --- writing -----------------------------------------------------------------------------------
+def write_json(fh: io.TextIOBase, cases: Iterable[Case]) -> int:
+    """Write the cases as a JSON list, one object per line; returns how many."""
+    n = 0
+    for case in cases:
+        fh.write("[\n" if n == 0 else ",\n")
+        fh.write(json.dumps(case.to_dict(meta=True), ensure_ascii=False))
+        n += 1
+    fh.write("\n]\n" if n else "[]\n")
+    return n
+
+
+def _cell(key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if key == "lines":
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if key == "comorbidities":
+        return ";".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return json.dumps(value)
+    return str(value)
+
+
+def write_csv(fh: io.TextIOBase, cases: Iterable[Case]) -> int:
+    """Write the header row and one row per case; returns how many cases."""
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    n = 0
+    for case in cases:
+        data = case.to_dict(meta=True)
+        writer.writerow([_cell(key, data.get(key)) for key in CSV_COLUMNS])
+        n += 1
+    return n
+
+
+# --- reading -----------------------------------------------------------------------------------
+Record = tuple[str, Any, list[RecordProblem]]  # position, object, problems found while parsing
+
+
+def read_records(path: Path, fmt: str) -> list[Record]:
+    """The records of an exchange file, each with its position ("record 3", "row 4")."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StoreError(f"{path}: no such file; give the path of a JSON or CSV export.") \
+            from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise StoreError(f"{path}: is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a "
+                         "spreadsheet program) and import again.") from None
+    return _json_records(path, text) if fmt == "json" else _csv_records(path, text)
+
+
+def _json_records(path: Path, text: str) -> list[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StoreError(f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg}).") from None
+    items = data if isinstance(data, list) else [data]
+    return [(f"record {i}", item, []) for i, item in enumerate(items, start=1)]
+
+
+def _csv_records(path: Path, text: str) -> list[Record]:
+    rows = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise StoreError(f"{path}: is empty; a CSV export starts with a header row.") from None
+    except csv.Error as exc:
+        raise StoreError(f"{path}: is not readable CSV ({exc}).") from None
+    bad = [RecordProblem("row 1", None, col, "unknown column; allowed columns are "
+                         + ", ".join(CSV_COLUMNS)) for col in header if col not in CSV_COLUMNS]
+    bad += [RecordProblem("row 1", None, col, "the column appears twice")
+            for i, col in enumerate(header) if col in header[:i]]
+    if "case_code" not in header:
+        bad.append(RecordProblem("row 1", None, "case_code", "the column is missing; it is "
+                                 "required"))
+    if bad:
+        raise ImportFailed(str(path), bad)
+    records: list[Record] = []
+    try:
+        for number, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            position = f"row {number}"
+            if len(row) != len(header):
+                records.append((position, None, [RecordProblem(
+                    position, None, "row", f"has {len(row)} cells but the header has "
+                    f"{len(header)}; allowed: one cell per column (quote cells holding commas)")]))
+                continue
+            obj: dict[str, Any] = {}
+            problems: list[RecordProblem] = []
+            for key, cell in zip(header, row, strict=True):
+                obj[key] = _parse_cell(key, cell, position, problems)
+            code = obj.get("case_code")
+            problems = [RecordProblem(p.position, code if isinstance(code, str) else None,
+                                      p.field, p.message) for p in problems]
+            records.append((position, obj, problems))
+    except csv.Error as exc:
+        raise StoreError(f"{path}: is not readable CSV ({exc}).") from None
+    return records
+
+
+def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem]) -> Any:
+    """A typed value from a CSV cell; a cell that does not parse stays text, so validation
+    names the field and what is allowed."""
+    kind = _KINDS[key]
+    if kind == "lines":
+        if not cell.strip():
+            return []
+        try:
+            return json.loads(cell)
+        except json.JSONDecodeError as exc:
+            problems.append(RecordProblem(position, None, "lines", f"is not valid JSON "
+                                          f"({exc.msg}); allowed: a JSON list of line objects, "
+                                          "as written by export"))
+            return []
+    if kind == "enum_list":
+        return [v.strip() for v in cell.split(";") if v.strip()]
+    if cell == "":
+        return None
+    if kind in ("int", "number"):
+        text = cell.strip()
+        if _INT.fullmatch(text):
+            return int(text)
+        try:
+            return float(text)
+        except ValueError:
+            return cell
+    if kind == "bool":
+        return {"true": True, "false": False}.get(cell.strip().lower(), cell)
+    return cell
+
+
+__all__ = ["CSV_COLUMNS", "CSV_ENCODING", "FORMATS", "Record", "format_for", "read_records",
+           "write_csv", "write_json"]

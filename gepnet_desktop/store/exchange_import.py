@@ -1,0 +1,194 @@
+"""Importing an exchange file: all or nothing, known uuids matched by revision.
+
+See `import_cases` for the rules; the README's "Exchange files" section for the table.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid as uuidlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..case import Case
+from ..case.validation import validate_case
+from . import audit
+from .cases import Store, now
+from .db import write_transaction
+from .errors import Cancelled, DuplicateCodeError, ImportFailed, RecordProblem
+from .exchange_format import format_for, read_records
+from .progress import Progress, keep_going
+from .rows import content
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RecordNote:
+    """A record that was not applied, and why."""
+
+    position: str
+    case_code: str | None
+    uuid: str | None
+    message: str
+
+    def __str__(self) -> str:
+        who = f"{self.position} ({self.case_code})" if self.case_code else self.position
+        return f"{who}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    source: str
+    total: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    skipped_older: list[RecordNote] = field(default_factory=list)
+    conflicts: list[RecordNote] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A sentence or a few for the user."""
+        text = (f"{self.source}: {self.total} records read; {self.added} added, "
+                f"{self.replaced} replaced by a newer revision, {self.unchanged} already "
+                f"present, {len(self.skipped_older)} skipped (older revision than the "
+                f"database), {len(self.conflicts)} in conflict (not applied).")
+        if self.conflicts:
+            text += "\n" + "\n".join(f"  {c}" for c in self.conflicts)
+        return text
+
+
+# --- import ------------------------------------------------------------------------------------
+def import_cases(store: Store, path: str | Path, progress: Progress | None = None,
+                 fmt: str | None = None) -> ImportReport:
+    """Import an exchange file, all or nothing.
+
+    Every record is validated; any invalid record (or a case code already used by another
+    case) means nothing is written, and ImportFailed lists every problem with its record or
+    row, case code and field. A record without uuid is a new case. A known uuid: a higher
+    revision replaces the stored case, a lower one is skipped, the same revision with the same
+    content is left as it is, and with different content is a conflict: reported, not applied.
+    `progress(done, total)` counts validation then writing (total = 2 x records); returning
+    False cancels, and nothing is written.
+    """
+    path = Path(path).expanduser().resolve()
+    records = read_records(path, format_for(path, fmt))
+    report = ImportReport(source=str(path), total=len(records))
+    total = 2 * len(records)
+    problems: list[RecordProblem] = []
+    valid: list[tuple[str, Case]] = []
+    seen_uuid: dict[str, str] = {}
+    seen_code: dict[str, str] = {}
+    for i, (position, obj, parse_problems) in enumerate(records, start=1):
+        problems += parse_problems
+        if not parse_problems:
+            case = _validate_record(position, obj, problems)
+            if case is not None and _unique_in_file(position, case, seen_uuid, seen_code,
+                                                    problems):
+                valid.append((position, case))
+        _tick(progress, i, total, "import")
+    with write_transaction(store.db):
+        for i, (position, case) in enumerate(valid, start=len(records) + 1):
+            try:
+                _apply(store, position, case, report)
+            except DuplicateCodeError as exc:
+                problems.append(RecordProblem(position, case.case_code, "case_code",
+                                              str(exc).removeprefix("case_code: ")))
+            _tick(progress, i, total, "import")
+        if problems:
+            raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
+    if progress is not None:
+        progress(total, total)  # after the commit: a late "cancel" changes nothing
+    log.info("import: %d added, %d replaced, %d unchanged, %d skipped, %d conflicts",
+             report.added, report.replaced, report.unchanged, len(report.skipped_older),
+             len(report.conflicts))
+    return report
+
+
+def _problem_sort_key(problem: RecordProblem) -> tuple[int, str]:
+    """Problems in file order: by record or row number, then field."""
+    digits = problem.position.rsplit(" ", 1)[-1]
+    return (int(digits) if digits.isdigit() else 0, problem.field)
+
+
+def _tick(progress: Progress | None, done: int, total: int, what: str) -> None:
+    if (done % 200 == 0 or done == total) and not keep_going(progress, done, total):
+        raise Cancelled(f"The {what} was cancelled; nothing was written.")
+
+
+def _validate_record(position: str, obj: Any, problems: list[RecordProblem]) -> Case | None:
+    result = validate_case(obj, require_code=True)
+    if result.ok and result.case is not None:
+        return result.case
+    code = obj.get("case_code") if isinstance(obj, dict) else None
+    code = code if isinstance(code, str) else None
+    problems += [RecordProblem(position, code, p.field, p.message) for p in result.errors]
+    return None
+
+
+def _unique_in_file(position: str, case: Case, seen_uuid: dict[str, str],
+                    seen_code: dict[str, str], problems: list[RecordProblem]) -> bool:
+    ok = True
+    if case.uuid is not None:
+        if case.uuid in seen_uuid:
+            problems.append(RecordProblem(position, case.case_code, "uuid", "the same uuid as "
+                                          f"{seen_uuid[case.uuid]}; each case may appear once"))
+            ok = False
+        seen_uuid.setdefault(case.uuid, position)
+    code = case.case_code or ""
+    if code in seen_code:
+        problems.append(RecordProblem(position, case.case_code, "case_code", "the same case "
+                                      f"code as {seen_code[code]}; case codes are unique"))
+        ok = False
+    seen_code.setdefault(code, position)
+    return ok
+
+
+def _apply(store: Store, position: str, case: Case, report: ImportReport) -> None:
+    """Write one valid record inside the import's transaction (see import_cases)."""
+    stored = None
+    if case.uuid is not None:
+        found = store.db.execute("SELECT 1 FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()
+        if found:
+            stored, _deleted = store._load_for_write(case.uuid, case.case_code)
+    revision = case.revision or 1
+    if stored is None:
+        new_uuid = case.uuid or str(uuidlib.uuid4())
+        created = case.created_at or now()
+        store._check_code_free(case.case_code, None)
+        store._insert(case, uuid=new_uuid, revision=revision, created_at=created,
+                      updated_at=case.updated_at or created)
+        audit.record(store.db, at=now(), user=store.user, case_uuid=new_uuid, action="import",
+                     revision=revision, changes=audit.diff(None, content(case)))
+        report.added += 1
+        return
+    stored_revision = stored.revision or 0
+    if revision < stored_revision:
+        report.skipped_older.append(RecordNote(
+            position, case.case_code, case.uuid, f"revision {revision} is older than the "
+            f"database's revision {stored_revision}; skipped"))
+        return
+    changes = audit.diff(content(stored), content(case))
+    if revision == stored_revision:
+        if changes:
+            report.conflicts.append(RecordNote(
+                position, case.case_code, case.uuid, f"the file and the database both hold "
+                f"revision {revision} of this case with different contents "
+                f"({', '.join(changes)}); not applied. Compare the two and save the right "
+                "version by hand"))
+        else:
+            report.unchanged += 1
+        return
+    store._check_code_free(case.case_code, case.uuid)
+    store._replace(case, uuid=case.uuid or "", revision=revision,
+                   updated_at=case.updated_at or now(),
+                   created_at=case.created_at or stored.created_at)
+    audit.record(store.db, at=now(), user=store.user, case_uuid=case.uuid or "",
+                 action="import", revision=revision, changes=changes)
+    report.replaced += 1
+
+
+__all__ = ["ImportReport", "RecordNote", "import_cases"]
