@@ -9,6 +9,7 @@ from .backup import (
     list_auto_backups,
     moved_unreadable,
     restore_database,
+    unchanged_since_auto_backup,
 )
 from .cases import Store
 from .check import check_database, database_summary
@@ -59,4 +60,5 @@ __all__ = [
     "list_auto_backups",
     "moved_unreadable",
     "restore_database",
+    "unchanged_since_auto_backup",
 ]

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from .cases import Store
 from .check import check_database, check_ours, database_summary
-from .db import connect, connect_read_only
+from .db import connect, connect_read_only, read_transaction
 from .errors import Cancelled, NotADatabaseError, StoreError
 from .migrations import MIGRATIONS, migrate
 from .progress import Progress, keep_going
@@ -129,19 +129,63 @@ def backup_database(store_or_path: Store | str | Path, dest: str | Path,
 
 def auto_backup(store: Store) -> Path | None:
     """A rotating automatic backup in `backups/` beside the database; keeps the newest N
-    (setting `backups_to_keep`, default 10; 0 turns automatic backups off)."""
+    (setting `backups_to_keep`, default 10; 0 turns automatic backups off).
+
+    Returns the new backup, or None when none was written: automatic backups are off, or the
+    database has not changed since the newest automatic backup (`unchanged_since_auto_backup`;
+    logged as skipped), so starting the program again and again keeps the older, different
+    backups.
+    """
     keep = backups_to_keep(store.path.parent)
     if keep == 0:
         return None
     folder = store.path.parent / BACKUP_DIR
-    folder.mkdir(parents=True, exist_ok=True)
     prefix = f"{store.path.stem}-auto-"
-    dest = backup_database(store, _free_name(folder, prefix + _stamp(precise=True),
-                                             store.path.suffix))
-    old = sorted(p for p in folder.glob(f"{prefix}*{store.path.suffix}") if p.is_file())
-    for stale in old[:-keep]:
+    same = unchanged_since_auto_backup(store)
+    if same is not None:
+        log.info("automatic backup skipped: no change since the newest one (%s)", same.name)
+        dest = None
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = backup_database(store, _free_name(folder, prefix + _stamp(precise=True),
+                                                 store.path.suffix))
+    for stale in list_auto_backups(store.path)[:-keep]:
         stale.unlink(missing_ok=True)
     return dest
+
+
+def unchanged_since_auto_backup(store: Store) -> Path | None:
+    """The newest automatic backup when it holds the database as it is now, else None.
+
+    Compared by a fingerprint: the schema version, the change counter (every committed write
+    grows it), the newest audit entry and the number of cases. A restore brings back another
+    state's counter and audit trail, so it does not match unless it restored that very state.
+    A newest backup that cannot be read never matches.
+    """
+    backups = list_auto_backups(store.path)
+    if not backups:
+        return None
+    with read_transaction(store.db):
+        now = _fingerprint(store.db.conn)
+    try:
+        conn = connect_read_only(backups[-1])
+        try:
+            then = _fingerprint(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
+    return backups[-1] if then == now else None
+
+
+def _fingerprint(conn: sqlite3.Connection) -> tuple[object, ...]:
+    """What changes whenever the content of a database does (see unchanged_since_auto_backup)."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    changes = conn.execute("SELECT changes FROM store_state WHERE id = 1").fetchone()
+    last = conn.execute("SELECT id, at, case_uuid, action FROM audit "
+                        "ORDER BY id DESC LIMIT 1").fetchone()
+    cases = conn.execute("SELECT count(*), count(deleted_at) FROM cases").fetchone()
+    return (version, changes, last, cases)
 
 
 def list_auto_backups(db_path: Path) -> list[Path]:
@@ -273,4 +317,6 @@ def moved_unreadable(aside: Path | None) -> bool:
 
 
 __all__ = ["BACKUP_DIR", "MIGRATIONS", "auto_backup", "backup_database", "check_database",
-           "database_summary", "list_auto_backups", "moved_unreadable", "restore_database"]
+           "database_summary", "list_auto_backups", "moved_unreadable", "restore_database",
+           "unchanged_since_auto_backup"]
+

@@ -20,7 +20,11 @@ from gepnet_desktop.store import (
     check_database,
     restore_database,
 )
-from gepnet_desktop.store.backup import list_auto_backups, moved_unreadable
+from gepnet_desktop.store.backup import (
+    list_auto_backups,
+    moved_unreadable,
+    unchanged_since_auto_backup,
+)
 from gepnet_desktop.store.settings import save_setting
 
 from .helpers import make_case, open_store, random_cases
@@ -135,7 +139,10 @@ def test_restore_verifies_the_file_first(tmp_path: Path, store: Store) -> None:
 
 
 def test_auto_backup_rotates_keeping_the_setting(store: Store) -> None:
-    made = [auto_backup(store) for _ in range(12)]
+    made = []
+    for i in range(12):
+        store.create(make_case(f"AUTO-{i}"))  # a change, so each start has something to keep
+        made.append(auto_backup(store))
     kept = list_auto_backups(store.path)
     assert len(kept) == 10 and kept == made[-10:]  # the newest, in the order made
     save_setting(store.path.parent, "backups_to_keep", 3)
@@ -145,8 +152,38 @@ def test_auto_backup_rotates_keeping_the_setting(store: Store) -> None:
     save_setting(store.path.parent, "backups_to_keep", 0)
     assert auto_backup(store) is None
     save_setting(store.path.parent, "backups_to_keep", "many")  # ignored: back to 10
+    store.create(make_case("AUTO-LAST"))
     auto_backup(store)
     assert len(list_auto_backups(store.path)) == 4
+
+
+def test_auto_backup_skips_when_nothing_changed_since_the_newest(store: Store) -> None:
+    first = auto_backup(store)
+    assert first is not None and unchanged_since_auto_backup(store) == first
+    for _ in range(10):  # ten restarts without a change keep the older distinct backups
+        with Store.open(store.path) as again:
+            assert auto_backup(again) is None
+    assert list_auto_backups(store.path) == [first]
+    case = store.search(CaseQuery())[0]
+    store.delete(case.uuid)  # any committed write is a change, a delete too
+    assert unchanged_since_auto_backup(store) is None
+    second = auto_backup(store)
+    assert second is not None and list_auto_backups(store.path) == [first, second]
+    assert auto_backup(store) is None
+    second.write_bytes(b"damaged")  # an unreadable newest backup is not trusted
+    third = auto_backup(store)
+    assert third is not None and check_database(third) == []
+
+
+def test_auto_backup_after_a_restore_of_an_older_state(tmp_path: Path, store: Store) -> None:
+    older = backup_database(store, tmp_path / "older.db")
+    store.create(make_case("NEWER"))
+    newest = auto_backup(store)
+    store.close()
+    restore_database(store.path, older)
+    with Store.open(store.path) as restored:  # not the state of the newest automatic backup
+        made = auto_backup(restored)
+    assert made is not None and made != newest and "NEWER" not in codes(made)
 
 
 def test_check_reports_a_healthy_database(store: Store) -> None:
