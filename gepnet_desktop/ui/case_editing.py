@@ -208,8 +208,12 @@ class CaseEditing:
         return True
 
     def delete_case(self) -> bool:
-        """Soft-delete the open case; Edit > Undo delete (or the status bar button) restores it."""
-        if not self._open:
+        """Soft-delete the open case; Edit > Undo delete (or the status bar button) restores it.
+
+        With unsaved changes, asks first as when leaving the case: Save (the edits are stored,
+        then the case deleted, so Undo delete brings them back), Discard, or Cancel.
+        """
+        if not self._open or not self.maybe_leave():
             return False
         if self._case is None or not self._case.uuid:
             self._close_editor()

@@ -52,7 +52,9 @@ class DatabaseUpkeep:
                 self._refresh_task = None
                 self.refresh_bar.hide()
             done = task.result if task.outcome == "succeeded" else 0
-            if task.outcome == "succeeded" and done:
+            # stopped by the window (another database, a restore): what was done is kept; the
+            # window refreshes the list itself, the rest is done at the next start
+            if task.outcome == "succeeded" and done and not task.is_cancelled():
                 self.list_model.refresh()
                 self.statusBar().showMessage(tr("status.refreshed", self.lang, n=done), 10000)
             elif task.outcome == "failed":

@@ -95,7 +95,8 @@ class FileOperations:
         self._stop_refresh()
         old, self.store = self.store, store
         self._close_editor()
-        old.close()
+        if old is not None:  # None after a restore that could not open the database again
+            old.close()
         self._seen_changes = store.change_counter()
         db_path = self.db_path = Path(store.path)
         self.list_model.set_store_opener(lambda: self.open_store(db_path))
@@ -181,7 +182,7 @@ class FileOperations:
 
     def restore_from(self, source: Path) -> Task | None:
         """Replace the database with a backup (the current file is copied aside first)."""
-        from ..store import restore_database
+        from ..store import StoreError, restore_database
 
         if not self.maybe_leave():
             return None
@@ -189,14 +190,24 @@ class FileOperations:
         db_path = self.db_path
         self._watch_timer.stop()
         self._stop_refresh()
+        self._set_store_closed(True)  # at once: the progress window shows only after a while
         self.list_model.release_store()
         self.store.close()
 
         def reopen(_outcome: str) -> None:
-            self.store = self.open_store(db_path)
-            self._seen_changes = self.store.change_counter()
+            try:
+                store = self.open_store(db_path)
+            except (StoreError, OSError) as exc:  # File > Open database stays available
+                log.error("cannot open the database after a restore: %s", type(exc).__name__)
+                self.store = None
+                self._set_store_closed(False)
+                self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+                return
+            self.store = store
+            self._seen_changes = store.change_counter()
             self._watch_timer.start()
             self.list_model.set_store_opener(lambda: self.open_store(db_path))
+            self._set_store_closed(False)
             self.refresh_recommendations()
 
         return self._run("task.restore", lambda _progress: restore_database(

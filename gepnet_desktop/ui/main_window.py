@@ -111,6 +111,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self._open = False                   # a case (stored or new) is in the form
         self._copy_code: str | None = None
         self._last_deleted: str | None = None
+        self._store_closed = False           # a restore is replacing the database file
         self._selecting = False
         self._pending_row: int | None = None
         self._last_backup: dt.datetime | None = None
@@ -323,8 +324,27 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             self.setWindowTitle(f"{APP_NAME}[*]")
         self.setWindowModified(self.has_unsaved_changes())
 
+    def store_available(self) -> bool:
+        """True when the database is open: not while a restore replaces its file, nor after
+        it could not be opened again."""
+        return self.store is not None and not self._store_closed
+
+    def _set_store_closed(self, closed: bool) -> None:
+        """While the store is closed (a restore), nothing that uses it can be reached."""
+        self._store_closed = closed
+        self._update_actions()
+
     def _update_actions(self) -> None:
-        window_actions.update_enabled(self.actions, case_open=self._open, ready=self.is_ready())
+        ready = self.is_ready()
+        available = ready and self.store_available()
+        window_actions.update_enabled(self.actions, case_open=self._open and available,
+                                      ready=available)
+        self.actions["open_db"].setEnabled(ready and not self._store_closed)
+        self.actions["undo_delete"].setEnabled(available and self._last_deleted is not None)
+        if ready and not available:
+            self.undo_delete_button.hide()
+        for widget in (self.filter_bar, self.list_view):  # opening a row reads the store
+            widget.setEnabled(available or not ready)
 
     def _update_dir_label(self) -> None:
         self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.db_path.parent)))

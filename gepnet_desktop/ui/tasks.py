@@ -37,8 +37,9 @@ class _Worker(QThread):
 class Task(QObject):
     """One job on its own thread. Connect to the signals, then `start()`.
 
-    Exactly one of `succeeded(result)`, `failed(exception)` or `cancelled()` is emitted, then
-    `finished()`; all are delivered on the GUI thread.
+    Exactly one of `succeeded(result)` (the job returned, even after a late Cancel),
+    `failed(exception)` or `cancelled()` (the job raised the store's `Cancelled`) is emitted,
+    then `finished()`; all are delivered on the GUI thread.
     """
 
     progressed = Signal(object, object)  # done, total (Python ints: no 32-bit limit)
@@ -89,12 +90,16 @@ class Task(QObject):
         return not self._cancel.is_set()
 
     def _run_job(self) -> None:
+        # A job that returns did its work, even when Cancel came too late to stop it (an
+        # import after its commit); one that stopped raises the store's Cancelled.
         try:
             self.result = self._job(self._progress)
-            self.outcome = "cancelled" if self._cancel.is_set() else "succeeded"
+            self.outcome = "succeeded"
         except BaseException as exc:  # reported on the GUI thread as a sentence
+            from ..store import Cancelled
+
             self.error = exc
-            self.outcome = "cancelled" if self._cancel.is_set() else "failed"
+            self.outcome = "cancelled" if isinstance(exc, Cancelled) else "failed"
             if self.outcome == "failed":
                 log_exception(log, f"task {self.name} failed", exc)
 

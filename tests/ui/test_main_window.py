@@ -557,6 +557,63 @@ def test_declining_every_draft_removes_them(open_window):
 
 
 # -- file menu -----------------------------------------------------------------------------------
+def test_delete_asks_about_unsaved_changes_first(qtbot, open_window):
+    a, b, c = stored({"case_code": "DU-1"}, {"case_code": "DU-2"}, {"case_code": "DU-3"})
+    window = open_window()
+    drafts = DraftStore(default_folder())
+
+    # Cancel: nothing deleted, the edit and its draft stay.
+    window.open_case(a.uuid)
+    type_into(qtbot, window, "notes", "kept edit")
+    window.save_draft()
+    window.prompts.answers["unsaved"] = [dialogs.CANCEL]
+    assert not window.delete_case()
+    assert window.prompts.calls[-1] == ("unsaved", "DU-1")
+    assert window.store.get(a.uuid) is not None
+    assert window.form.data()["notes"] == "kept edit" and window.isWindowModified()
+    assert [d["notes"] for _k, d in drafts.load_all()] == ["kept edit"]
+
+    # Save: the edit is stored, then the case deleted; Undo delete brings the edit back.
+    window.prompts.answers["unsaved"] = [dialogs.SAVE]
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert window.delete_case()
+    assert window.store.get(a.uuid) is None
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert window.undo_delete()
+    assert window.store.get(a.uuid).notes == "kept edit"
+    assert window.form.data()["notes"] == "kept edit"
+
+    # Discard: the stored version is deleted, as the user chose.
+    window.open_case(b.uuid)
+    type_into(qtbot, window, "notes", "thrown away")
+    window.prompts.answers["unsaved"] = [dialogs.DISCARD]
+    assert window.delete_case()
+    assert window.store.get(b.uuid) is None
+    assert window.prompts.calls[-1] == ("unsaved", "DU-2")
+    assert drafts.load_all() == []
+
+    # Nothing changed: no question.
+    window.open_case(c.uuid)
+    asked = window.prompts.kinds().count("unsaved")
+    assert window.delete_case()
+    assert window.prompts.kinds().count("unsaved") == asked
+    assert window.store.get(c.uuid) is None
+
+
+def test_deleting_a_new_unsaved_case_asks_first(qtbot, open_window):
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "case_code", "NEW-DEL")
+    window.prompts.answers["unsaved"] = [dialogs.CANCEL]
+    assert not window.delete_case()
+    assert window.prompts.calls[-1] == ("unsaved", "New case")
+    assert window.form.data()["case_code"] == "NEW-DEL"
+    window.prompts.answers["unsaved"] = [dialogs.DISCARD]
+    assert window.delete_case()
+    assert window.right.currentWidget() is window.placeholder
+    assert window.store.get_by_code("NEW-DEL") is None
+
+
 def finish(qtbot, window: MainWindow, task) -> str:
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as blocker:
         pass
@@ -593,6 +650,95 @@ def test_export_import_backup_and_restore(qtbot, open_window, tmp_path):
     assert done.args == ["task.restore", "succeeded"]
     assert window.store.get_by_code("IM-1") is not None
     qtbot.waitUntil(lambda: window.list_model.total() == 4, timeout=5000)
+
+
+def gate_restore(monkeypatch):
+    """Hold File > Restore's work until the test lets it go: (started, release) events."""
+    import gepnet_desktop.store as store_package
+
+    started, release = threading.Event(), threading.Event()
+    real_restore = store_package.restore_database
+
+    def gated(db_path, source, progress=None):
+        started.set()
+        if not release.wait(10):
+            raise RuntimeError("the test never released the restore")
+        return real_restore(db_path, source, progress)
+
+    monkeypatch.setattr(store_package, "restore_database", gated)
+    return started, release
+
+
+STORE_ACTIONS = ("new", "save", "open_db", "import", "export", "backup", "restore", "next",
+                 "previous", "load_demo", "undo_delete", "delete", "duplicate")
+
+
+def test_while_a_restore_has_the_database_closed_nothing_can_use_it(qtbot, open_window,
+                                                                   tmp_path, monkeypatch):
+    (a,) = stored({"case_code": "RS-1"})
+    window = open_window()
+    with qtbot.waitSignal(window.taskFinished, timeout=10000):
+        window.backup_to(tmp_path / "backup.db")
+    window.open_case(a.uuid)
+    window.delete_case()
+    assert window.actions["undo_delete"].isEnabled()
+    started, release = gate_restore(monkeypatch)
+    try:
+        window.restore_from(tmp_path / "backup.db")
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        for name in STORE_ACTIONS:
+            assert not window.actions[name].isEnabled(), name
+        assert not window.list_view.isEnabled() and not window.filter_bar.isEnabled()
+        assert not window.undo_delete_button.isVisible()
+        qtbot.keyClick(window.list_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert window.right.currentWidget() is window.placeholder
+        with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+            release.set()
+    finally:
+        release.set()
+    assert done.args == ["task.restore", "succeeded"]
+    for name in ("new", "open_db", "import", "export", "backup", "restore", "load_demo"):
+        assert window.actions[name].isEnabled(), name
+    assert window.list_view.isEnabled() and window.filter_bar.isEnabled()
+    qtbot.waitUntil(lambda: window.list_model.total() == 1, timeout=5000)
+    window.actions["new"].trigger()
+    type_into(qtbot, window, "case_code", "AFTER-1")
+    assert window.save()
+    assert window.store.get_by_code("AFTER-1") is not None
+
+
+def test_a_database_that_cannot_be_reopened_after_a_restore_is_named(qtbot, open_window,
+                                                                      tmp_path, monkeypatch):
+    stored({"case_code": "RF-1"})
+    window = open_window()
+    with qtbot.waitSignal(window.taskFinished, timeout=10000):
+        window.backup_to(tmp_path / "backup.db")
+    started, release = gate_restore(monkeypatch)
+    real_opener = window.open_store
+
+    def broken_opener(path):
+        raise StoreError(f"{path}: the disk went away.")
+
+    try:
+        window.restore_from(tmp_path / "backup.db")
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        window.open_store = broken_opener
+        with qtbot.waitSignal(window.taskFinished, timeout=10000):
+            release.set()
+    finally:
+        release.set()
+    assert window.prompts.calls[-1][:2] == ("error", "Cannot open the database")
+    assert "the disk went away" in window.prompts.calls[-1][2]
+    assert window.store is None
+    for name in STORE_ACTIONS:
+        if name != "open_db":
+            assert not window.actions[name].isEnabled(), name
+    assert window.actions["open_db"].isEnabled()
+    window.open_store = real_opener
+    with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
+        assert window.open_database(tmp_path / "backup.db")
+    assert window.actions["new"].isEnabled() and window.list_model.total() == 1
 
 
 def test_a_bad_import_names_the_record_and_writes_nothing(qtbot, open_window, tmp_path):
@@ -686,6 +832,79 @@ def test_long_work_reports_progress_and_can_be_cancelled(qtbot):
     with qtbot.waitSignal(finishing.succeeded, timeout=5000) as blocker:
         pass
     assert blocker.args == [7]
+
+
+def test_a_cancel_after_the_job_finished_its_work_reports_success(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+    worked, pressed = threading.Event(), threading.Event()
+
+    def job(progress):
+        progress(1, 1)
+        worked.set()  # the work is done (committed) here
+        assert pressed.wait(5)
+        progress(1, 1)  # the late Cancel: False now, but nothing is left to stop
+        return 42
+
+    task = run_with_progress(host, "Import", "Import: working…", job)
+    try:
+        qtbot.waitUntil(worked.is_set, timeout=5000)
+        task.cancel()
+        with qtbot.waitSignal(task.succeeded, timeout=5000) as blocker:
+            pressed.set()
+    finally:
+        pressed.set()
+        task.wait()
+    assert blocker.args == [42]
+    assert task.outcome == "succeeded" and task.is_cancelled()
+
+
+def test_an_error_after_a_cancel_is_a_failure(qtbot):
+    host = QWidget()
+    qtbot.addWidget(host)
+
+    def job(progress):
+        while progress(0, 1):
+            pass
+        raise StoreError("cases.json: cannot be read.")
+
+    task = run_with_progress(host, "Import", "Import: working…", job)
+    with qtbot.waitSignal(task.failed, timeout=5000) as blocker:
+        task.cancel()
+    assert str(blocker.args[0]) == "cases.json: cannot be read."
+    assert task.outcome == "failed"
+
+
+def test_an_import_cancelled_after_its_commit_shows_its_summary(qtbot, open_window, tmp_path,
+                                                                monkeypatch):
+    import gepnet_desktop.store as store_package
+
+    window = open_window()
+    new = tmp_path / "late.json"
+    new.write_text(json.dumps([{"case_code": "LATE-1"}, {"case_code": "LATE-2"}]))
+    committed, pressed = threading.Event(), threading.Event()
+    real_import = store_package.import_cases
+
+    def import_then_late_cancel(store, path, progress=None):
+        report = real_import(store, path, progress=progress)
+        committed.set()
+        assert pressed.wait(5)
+        progress(1, 1)  # returns False: the user pressed Cancel after the commit
+        return report
+
+    monkeypatch.setattr(store_package, "import_cases", import_then_late_cancel)
+    task = window.import_from(new)
+    try:
+        qtbot.waitUntil(committed.is_set, timeout=5000)
+        task.dialog.findChild(QPushButton).click()  # the progress window's Cancel
+        with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+            pressed.set()
+    finally:
+        pressed.set()
+        task.wait()
+    assert done.args == ["task.import", "succeeded"]
+    assert window.prompts.calls[-1][0] == "info" and "2 added" in window.prompts.calls[-1][2]
+    qtbot.waitUntil(lambda: window.list_model.total() == 2, timeout=5000)
 
 
 # -- a new pathway version ---------------------------------------------------------------------
