@@ -12,7 +12,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,13 +108,14 @@ def _json_records(path: Path, text: str) -> list[Record]:
 
 
 def _csv_records(path: Path, text: str) -> list[Record]:
-    rows = csv.reader(io.StringIO(text, newline=""))
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    numbered = _numbered_rows(rows)
     try:
-        header = next(rows)
+        _, header = next(numbered)
     except StopIteration:
         raise StoreError(f"{path}: is empty; a CSV export starts with a header row.") from None
-    except csv.Error as exc:
-        raise StoreError(f"{path}: is not readable CSV ({exc}).") from None
+    except _MalformedRow as exc:
+        raise ImportFailed(str(path), [exc.problem]) from None
     bad = [RecordProblem("row 1", None, col, "unknown column; allowed columns are "
                          + ", ".join(CSV_COLUMNS)) for col in header if col not in CSV_COLUMNS]
     bad += [RecordProblem("row 1", None, col, "the column appears twice")
@@ -126,26 +127,67 @@ def _csv_records(path: Path, text: str) -> list[Record]:
         raise ImportFailed(str(path), bad)
     records: list[Record] = []
     try:
-        for number, row in enumerate(rows, start=2):
+        for number, row in numbered:
             if not any(cell.strip() for cell in row):
                 continue
-            position = f"row {number}"
-            if len(row) != len(header):
-                records.append((position, None, [RecordProblem(
-                    position, None, "row", f"has {len(row)} cells but the header has "
-                    f"{len(header)}; allowed: one cell per column (quote cells holding commas)")]))
-                continue
-            obj: dict[str, Any] = {}
-            problems: list[RecordProblem] = []
-            for key, cell in zip(header, row, strict=True):
-                obj[key] = _parse_cell(key, cell, position, problems)
-            code = obj.get("case_code")
-            problems = [RecordProblem(p.position, code if isinstance(code, str) else None,
-                                      p.field, p.message) for p in problems]
-            records.append((position, obj, problems))
-    except csv.Error as exc:
-        raise StoreError(f"{path}: is not readable CSV ({exc}).") from None
+            records.append(_csv_record(f"row {number}", header, row))
+    except _MalformedRow as exc:  # the rest of the file cannot be read
+        raise ImportFailed(str(path), [p for r in records for p in r[2]] + [exc.problem]) \
+            from None
     return records
+
+
+class _MalformedRow(Exception):
+    """A row the CSV reader cannot split into cells (a quote not closed, text after one)."""
+
+    def __init__(self, number: int, first_line: int, last_line: int, exc: csv.Error) -> None:
+        text = str(exc)
+        if "end of data" in text:
+            detail = ("a quote opened in it is never closed, so the rest of the file would be "
+                      "one cell")
+        elif "expected after" in text:
+            detail = "a closing quote is followed by more text instead of a comma"
+        else:
+            detail = text
+        lines = f"line {first_line}" if last_line <= first_line else \
+            f"lines {first_line}-{last_line}"
+        self.problem = RecordProblem(
+            f"row {number}", None, "row", f"is not well-formed CSV ({lines}: {detail}); "
+            "allowed: a cell as it is, or in double quotes with each quote inside it written "
+            "twice (\"\"), as export writes it")
+        super().__init__(self.problem.message)
+
+
+def _numbered_rows(rows: Any) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a csv.reader with their numbers (the header is row 1); _MalformedRow for a
+    row that cannot be read."""
+    number = 0
+    while True:
+        number += 1
+        first_line = rows.line_num + 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _MalformedRow(number, first_line, rows.line_num, exc) from None
+        yield number, row
+
+
+def _csv_record(position: str, header: list[str], row: list[str]) -> Record:
+    """One data row as a record, with the problems of its cells."""
+    if len(row) != len(header):
+        return (position, None, [RecordProblem(
+            position, None, "row", f"has {len(row)} cells but the header has "
+            f"{len(header)}; allowed: one cell per column (quote cells holding commas)")])
+    obj: dict[str, Any] = {}
+    problems: list[RecordProblem] = []
+    for key, cell in zip(header, row, strict=True):
+        obj[key] = _parse_cell(key, cell, position, problems)
+    code = obj.get("case_code")
+    problems = [RecordProblem(p.position, code if isinstance(code, str) else None,
+                              p.field, p.message) for p in problems]
+    return (position, obj, problems)
 
 
 def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem]) -> Any:

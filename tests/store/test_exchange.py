@@ -108,6 +108,41 @@ def test_a_hand_written_csv_imports(tmp_path: Path, store: Store) -> None:
     assert [e.action for e in store.history(one.uuid)] == ["import"]
 
 
+@pytest.mark.parametrize(("text", "row"), [
+    ('case_code,notes\nA-1,fine\nB-2,"never closed\nC-3,swallowed\n', "row 3"),
+    ('case_code\n"A-1\n', "row 2"),  # was read as the code "A-1" + a new line
+    ('case_code,notes\n"A-1"x,text after the closing quote\n', "row 2"),
+])
+def test_a_malformed_csv_is_refused_naming_the_row(tmp_path: Path, store: Store, text: str,
+                                                   row: str) -> None:
+    path = tmp_path / "malformed.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ImportFailed) as info:
+        import_cases(store, path)
+    [problem] = info.value.problems
+    assert problem.position == row and problem.field == "row"
+    assert "not well-formed CSV" in str(info.value) and "nothing was imported" in str(info.value)
+    assert store.count(CaseQuery(include_deleted=True)) == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_cells_that_look_like_spreadsheet_formulas_round_trip_unchanged(
+        tmp_path: Path, store: Store, fmt: str) -> None:
+    risky = {"=1+1": "@SUM(A1:A9)", "+82-10": "-5 mg daily", "@home": "=HYPERLINK(\"x\")"}
+    for code, note in risky.items():
+        store.create(make_case(code, notes=note))
+    first = tmp_path / f"first.{fmt}"
+    export_cases(store, first)
+    other = open_store(tmp_path / "other" / "gepnet.db")
+    import_cases(other, first)
+    assert {r.case_code: other.get(r.uuid).notes
+            for r in other.search(CaseQuery(), 0, 10)} == risky  # no prefix added or kept
+    second = tmp_path / f"second.{fmt}"
+    export_cases(other, second)
+    assert first.read_bytes() == second.read_bytes()
+    other.close()
+
+
 def test_one_bad_record_among_thousands_writes_nothing(tmp_path: Path, store: Store) -> None:
     store.create(make_case("KEEP-1"))
     counter = store.change_counter()
