@@ -28,6 +28,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..case.fields import FIELDS_BY_KEY, label
 from ..demo import is_demo_case
+from ..logs import log_exception
 from ..pathway import Pathway, text
 from .shell_phrases import tr
 
@@ -66,7 +67,7 @@ class _Fetcher(QObject):
             count = self._store.count(query) if with_count else -1
             rows = self._store.search(query, offset, limit)
         except Exception as exc:  # reported to the GUI thread; the list stays as it was
-            log.exception("case list query failed")
+            log_exception(log, "case list query failed", exc)
             self.failed.emit(generation, str(exc))
             return
         self.loaded.emit(generation, count, offset, rows)

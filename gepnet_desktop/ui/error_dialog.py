@@ -25,17 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__, paths
+from ..logs import log_exception
 from .shell_phrases import tr
 
 log = logging.getLogger(__name__)
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
-
-
-def log_exception(logger: logging.Logger, what: str, exc: BaseException) -> None:
-    """Log an exception's type and stack, leaving out its message (no identifiers in logs)."""
-    stack = "".join(traceback.format_tb(exc.__traceback__))
-    logger.error("%s: %s.%s\n%s", what, type(exc).__module__, type(exc).__qualname__,
-                 stack.rstrip())
 
 
 def details_text(exc_type: type[BaseException], exc: BaseException,

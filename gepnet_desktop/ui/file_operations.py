@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from ..logs import log_exception
 from .shell_phrases import plain, tr
 from .tasks import Task, failure_sentence, run_with_progress
 
@@ -231,6 +232,23 @@ class FileOperations:
         task.finished.connect(finished)
         task.start()
         return task
+
+    def backup_at_close(self) -> Path | None:
+        """The automatic backup when the window closes, after the last save (the store skips it
+        when nothing changed since the newest one). Shows nothing and never stops the closing:
+        an error goes to the log (its kind and stack, no message). The backup's path or None."""
+        if not self.store_available():
+            return None
+        from ..store import auto_backup
+
+        try:
+            dest = auto_backup(self.store)
+        except Exception as exc:
+            log_exception(log, "automatic backup at close failed", exc)
+            return None
+        if dest is not None:
+            log.info("automatic backup taken at close")
+        return dest
 
     def wait_for_tasks(self) -> None:
         """Block until every worker task has ended (at close)."""

@@ -401,6 +401,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             return
         self.save_settings()
         self.shutdown()
+        self.backup_at_close()
         event.accept()
 
     def shutdown(self) -> None:

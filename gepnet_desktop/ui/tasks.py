@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from .error_dialog import log_exception
+from ..logs import log_exception
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 import re
 from pathlib import Path
@@ -261,3 +262,26 @@ def test_filter_combos_use_labels_from_fields_and_pathway():
     kinds = {pathway.nodes[n].kind for n in nodes if n != NEEDS_DATA}
     assert kinds <= {"treatment", "action"}  # the walk stores nothing else
     bar.deleteLater()
+
+
+def test_a_failed_query_is_reported_and_logged_without_its_message(qtbot, caplog):
+    secret = "SECRET-Q7"  # stands for a value the user typed
+
+    class BrokenStore:
+        def count(self, query):
+            raise RuntimeError(f"no such case {secret}")
+
+        def close(self):
+            pass
+
+    model = CaseListModel(BrokenStore, default_pathway(), "en")
+    try:
+        with caplog.at_level(logging.ERROR, logger="gepnet_desktop"), \
+                qtbot.waitSignal(model.queryFailed, timeout=5000) as failed:
+            model.refresh()
+    finally:
+        model.shutdown()
+    assert failed.args == ["no such case SECRET-Q7"]  # shown to the user, on their screen
+    assert "case list query failed" in caplog.text and "RuntimeError" in caplog.text
+    assert "SECRET-Q7" not in caplog.text
+    assert model.total() == 0 and not model.is_loaded()

@@ -796,6 +796,50 @@ def test_automatic_backup_on_start(qtbot, open_window):
     assert window.backup_label.text().startswith("Last backup: 20")
 
 
+def test_closing_takes_an_automatic_backup(qtbot, open_window):
+    stored({"case_code": "CB-1"})
+    window = open_window()
+    window.new_case()
+    type_into(qtbot, window, "case_code", "CB-2")
+    window.prompts.answers["unsaved"] = [dialogs.SAVE]
+    assert window.close()
+    backups = list((paths.data_dir() / "backups").glob("*.db"))
+    assert len(backups) == 1  # taken after the save the closing asked for
+    with sqlite3.connect(backups[0]) as conn:
+        codes = sorted(r[0] for r in conn.execute("SELECT case_code FROM cases"))
+    assert codes == ["CB-1", "CB-2"]
+    assert window.settings.geometry is not None  # the window's state was saved before
+
+
+def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, open_window,
+                                                                       monkeypatch, caplog):
+    import gepnet_desktop.store as store_package
+
+    stored({"case_code": "CF-1"})
+    calls: list[str] = []
+    secret = "SECRET-CF"  # stands for a value the user typed
+
+    def skipped(store):
+        calls.append("skipped")
+        return None
+
+    def broken(store):
+        calls.append("broken")
+        raise StoreError(f"backups/gepnet-auto.db: disk full while copying {secret}")
+
+    monkeypatch.setattr(store_package, "auto_backup", skipped)
+    window = open_window()
+    assert window.close() and not window.isVisible()
+    assert calls == ["skipped"] and window.prompts.calls == []
+
+    monkeypatch.setattr(store_package, "auto_backup", broken)
+    other = open_window()
+    with caplog.at_level(logging.ERROR, logger="gepnet_desktop"):
+        assert other.close() and not other.isVisible()
+    assert calls == ["skipped", "broken"] and other.prompts.calls == []
+    assert "StoreError" in caplog.text and "SECRET-CF" not in caplog.text
+
+
 def test_long_work_reports_progress_and_can_be_cancelled(qtbot):
     host = QWidget()
     qtbot.addWidget(host)
