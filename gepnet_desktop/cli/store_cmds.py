@@ -85,10 +85,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--format", choices=("json", "csv"), help="default: from the suffix")
     imp.set_defaults(func=_store_errors(run_import))
-    exp = sub.add_parser("export", help="export every case to a JSON or CSV file")
+    exp = sub.add_parser("export", help="export every case to a JSON or CSV file",
+                         description="Export the cases, ordered by case code. Deleted cases "
+                                     "are left out unless --include-deleted; the audit trail "
+                                     "is never exported (see `cases history`).")
     exp.add_argument("file", metavar="FILE")
     exp.add_argument("--format", choices=("json", "csv"),
                      help="default: csv for a .csv file, else json")
+    exp.add_argument("--include-deleted", action="store_true",
+                     help="export the deleted cases too; every record then carries deleted_at, "
+                          "and import keeps them deleted")
     exp.set_defaults(func=_store_errors(run_export))
     bak = sub.add_parser("backup", help="write a consistent copy of the database to FILE")
     bak.add_argument("file", metavar="FILE")
@@ -197,8 +203,20 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     with _open(args) as store:
-        n = export_cases(store, args.file, fmt=args.format)
-    sys.stdout.write(f"{n} case{'s' if n != 1 else ''} written to {args.file}\n")
+        deleted = store.count(CaseQuery(include_deleted=True)) - store.count(CaseQuery())
+        n = export_cases(store, args.file, fmt=args.format,
+                         include_deleted=args.include_deleted)
+    text = f"{n} case{'s' if n != 1 else ''} written to {args.file}"
+    if args.include_deleted:
+        text += f", {deleted} of them deleted (marked by deleted_at)" if deleted else ""
+        text += "; not exported: the audit trail (`cases history`)."
+    elif deleted:
+        text += (f"; not exported: {deleted} deleted case{'s' if deleted != 1 else ''} (add "
+                 "--include-deleted to export them too) and the audit trail "
+                 "(`cases history`).")
+    else:
+        text += "; not exported: the audit trail (`cases history`)."
+    sys.stdout.write(text + "\n")
     return 0
 
 

@@ -12,7 +12,6 @@ import sqlite3
 import uuid as uuidlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -48,6 +47,7 @@ from .rows import (
     case_values,
     content,
     line_rows,
+    load_cases,
     row_to_case,
 )
 from .search import ROW_SELECT, CaseQuery, CaseRow, count_rows, search_rows
@@ -276,11 +276,18 @@ class Store:
     def iter_cases(self, *, include_deleted: bool = False, batch: int = 500) -> Iterator[Case]:
         """Every case ordered by case code, loaded in batches (wrap in read_transaction for a
         consistent snapshot)."""
+        for case, _deleted_at in self.iter_cases_with_state(include_deleted=include_deleted,
+                                                            batch=batch):
+            yield case
+
+    def iter_cases_with_state(self, *, include_deleted: bool = False, batch: int = 500
+                              ) -> Iterator[tuple[Case, str | None]]:
+        """Like iter_cases, each case with its deleted_at (None: not deleted)."""
         where = "" if include_deleted else "WHERE deleted_at IS NULL"
         uuids = [r[0] for r in self.db.execute(
             f"SELECT uuid FROM cases {where} ORDER BY case_code").fetchall()]
         for start in range(0, len(uuids), batch):
-            yield from self._load_many(uuids[start:start + batch])
+            yield from load_cases(self.db, uuids[start:start + batch])
 
     # --- internals (also used by exchange_import.py) -----------------------------------------
     def _validated(self, case: Case) -> Case:
@@ -353,16 +360,7 @@ class Store:
         return row_to_case(row, lines), row[4]
 
     def _load_many(self, uuids: Sequence[str]) -> list[Case]:
-        if not uuids:
-            return []
-        marks = ", ".join("?" * len(uuids))
-        rows = {r[0]: r for r in self.db.execute(
-            f"SELECT {CASE_SELECT} FROM cases WHERE uuid IN ({marks})", list(uuids))}
-        lines: dict[str, list[Any]] = {}
-        for line in self.db.execute(f"SELECT {LINE_SELECT} FROM lines WHERE case_uuid IN "
-                                    f"({marks}) ORDER BY case_uuid, position", list(uuids)):
-            lines.setdefault(line[0], []).append(line)
-        return [row_to_case(rows[u], lines.get(u, ())) for u in uuids if u in rows]
+        return [case for case, _deleted_at in load_cases(self.db, uuids)]
 
     def _must_get(self, uuid: str) -> Case:
         case = self.get(uuid, include_deleted=True)

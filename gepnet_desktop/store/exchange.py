@@ -10,7 +10,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..case import Case
 from .cases import CaseQuery, Store
 from .db import read_transaction
 from .errors import Cancelled, StoreError
@@ -18,6 +17,7 @@ from .exchange_format import (
     CSV_COLUMNS,
     CSV_ENCODING,
     FORMATS,
+    StoredCase,
     format_for,
     read_records,
     write_csv,
@@ -30,11 +30,13 @@ log = logging.getLogger(__name__)
 
 
 def export_cases(store: Store, path: str | Path, fmt: str | None = None,
-                 progress: Progress | None = None) -> int:
-    """Write every case (not the deleted ones) to `path`; returns how many.
+                 progress: Progress | None = None, *, include_deleted: bool = False) -> int:
+    """Write every case to `path`; returns how many. The audit trail is not exported.
 
-    The file appears only when complete: a cancel (progress returning False) or an error leaves
-    no file. Cases are read from one consistent snapshot.
+    Deleted cases are left out, unless `include_deleted`: then they are written too, and every
+    record carries `deleted_at` (null when not deleted), which import keeps. The file appears
+    only when complete: a cancel (progress returning False) or an error leaves no file. Cases
+    are read from one consistent snapshot.
     """
     path = Path(path).expanduser().resolve()
     fmt = format_for(path, fmt)
@@ -48,9 +50,11 @@ def export_cases(store: Store, path: str | Path, fmt: str | None = None,
     try:
         with os.fdopen(fd, "w", encoding="utf-8" if fmt == "json" else CSV_ENCODING,
                        newline="") as fh, read_transaction(store.db):
-            total = store.count(CaseQuery())
-            cases = _with_progress(store.iter_cases(), total, progress)
-            n = write_json(fh, cases) if fmt == "json" else write_csv(fh, cases)
+            total = store.count(CaseQuery(include_deleted=include_deleted))
+            cases = _with_progress(store.iter_cases_with_state(include_deleted=include_deleted),
+                                   total, progress)
+            write = write_json if fmt == "json" else write_csv
+            n = write(fh, cases, with_deleted=include_deleted)
         os.replace(tmp, path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot be written ({exc.strerror or exc}); check the "
@@ -61,8 +65,8 @@ def export_cases(store: Store, path: str | Path, fmt: str | None = None,
     return n
 
 
-def _with_progress(cases: Iterable[Case], total: int, progress: Progress | None
-                   ) -> Iterable[Case]:
+def _with_progress(cases: Iterable[StoredCase], total: int, progress: Progress | None
+                   ) -> Iterable[StoredCase]:
     for i, case in enumerate(cases, start=1):
         yield case
         if (i % 100 == 0 or i == total) and not keep_going(progress, i, total):

@@ -4,6 +4,7 @@ JSON: a list of case objects (case-fields.md) with the store's keys uuid, revisi
 updated_at and who_grade; one case per line, ordered by case code.
 CSV: one row per case with the same keys as columns; `comorbidities` as values separated by ";",
 `lines` as a JSON list of line objects in one cell; an empty cell is null (unknown).
+Exported with deleted cases, every record also has `deleted_at` (null when not deleted), last.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from .errors import ImportFailed, RecordProblem, StoreError
 
 FORMATS = ("json", "csv")
 CSV_COLUMNS: tuple[str, ...] = (*META_KEYS, *(f.key for f in CASE_FIELDS), "lines")
+DELETED_KEY = "deleted_at"  # in files exported with deleted cases: when the case was deleted
 _KINDS = {f.key: f.kind for f in CASE_FIELDS} | {
     "uuid": "text", "revision": "int", "created_at": "text", "updated_at": "text",
-    "who_grade": "text", "lines": "lines"}
+    "who_grade": "text", "lines": "lines", DELETED_KEY: "text"}
+StoredCase = tuple[Case, "str | None"]  # a case and its deleted_at
 _INT = re.compile(r"[+-]?\d+")
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheet programs read Korean right
 
@@ -39,12 +42,21 @@ def format_for(path: Path, fmt: str | None) -> str:
 
 
 # --- writing -----------------------------------------------------------------------------------
-def write_json(fh: io.TextIOBase, cases: Iterable[Case]) -> int:
+def record_dict(case: Case, deleted_at: str | None, with_deleted: bool) -> dict[str, Any]:
+    """The exchange object of a stored case; `with_deleted` adds its deleted_at (last)."""
+    data = case.to_dict(meta=True)
+    if with_deleted:
+        data[DELETED_KEY] = deleted_at
+    return data
+
+
+def write_json(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False
+               ) -> int:
     """Write the cases as a JSON list, one object per line; returns how many."""
     n = 0
-    for case in cases:
+    for case, deleted_at in cases:
         fh.write("[\n" if n == 0 else ",\n")
-        fh.write(json.dumps(case.to_dict(meta=True), ensure_ascii=False))
+        fh.write(json.dumps(record_dict(case, deleted_at, with_deleted), ensure_ascii=False))
         n += 1
     fh.write("\n]\n" if n else "[]\n")
     return n
@@ -64,14 +76,16 @@ def _cell(key: str, value: Any) -> str:
     return str(value)
 
 
-def write_csv(fh: io.TextIOBase, cases: Iterable[Case]) -> int:
+def write_csv(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False
+              ) -> int:
     """Write the header row and one row per case; returns how many cases."""
+    columns = (*CSV_COLUMNS, DELETED_KEY) if with_deleted else CSV_COLUMNS
     writer = csv.writer(fh, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     n = 0
-    for case in cases:
-        data = case.to_dict(meta=True)
-        writer.writerow([_cell(key, data.get(key)) for key in CSV_COLUMNS])
+    for case, deleted_at in cases:
+        data = record_dict(case, deleted_at, with_deleted)
+        writer.writerow([_cell(key, data.get(key)) for key in columns])
         n += 1
     return n
 
@@ -116,8 +130,9 @@ def _csv_records(path: Path, text: str) -> list[Record]:
         raise StoreError(f"{path}: is empty; a CSV export starts with a header row.") from None
     except _MalformedRow as exc:
         raise ImportFailed(str(path), [exc.problem]) from None
+    allowed = (*CSV_COLUMNS, DELETED_KEY)
     bad = [RecordProblem("row 1", None, col, "unknown column; allowed columns are "
-                         + ", ".join(CSV_COLUMNS)) for col in header if col not in CSV_COLUMNS]
+                         + ", ".join(allowed)) for col in header if col not in allowed]
     bad += [RecordProblem("row 1", None, col, "the column appears twice")
             for i, col in enumerate(header) if col in header[:i]]
     if "case_code" not in header:
@@ -221,5 +236,5 @@ def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem
     return cell
 
 
-__all__ = ["CSV_COLUMNS", "CSV_ENCODING", "FORMATS", "Record", "format_for", "read_records",
-           "write_csv", "write_json"]
+__all__ = ["CSV_COLUMNS", "CSV_ENCODING", "DELETED_KEY", "FORMATS", "Record", "StoredCase",
+           "format_for", "read_records", "record_dict", "write_csv", "write_json"]

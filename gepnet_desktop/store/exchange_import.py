@@ -5,6 +5,7 @@ See `import_cases` for the rules; the README's "Exchange files" section for the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid as uuidlib
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from . import audit
 from .cases import Store, now
 from .db import write_transaction
 from .errors import Cancelled, DuplicateCodeError, ImportFailed, RecordProblem
-from .exchange_format import format_for, read_records
+from .exchange_format import DELETED_KEY, format_for, read_records
 from .progress import Progress, keep_going
 from .rows import content
 
@@ -49,15 +50,28 @@ class ImportReport:
     unchanged: int = 0
     skipped_older: list[RecordNote] = field(default_factory=list)
     conflicts: list[RecordNote] = field(default_factory=list)
+    # replaced by a newer revision, but deleted in this database: they stay deleted (hidden)
+    replaced_still_deleted: list[RecordNote] = field(default_factory=list)
+    # marked deleted in the file, but not in this database: they stay in its list
+    deleted_elsewhere: list[RecordNote] = field(default_factory=list)
 
     def summary(self) -> str:
         """A sentence or a few for the user."""
         text = (f"{self.source}: {self.total} records read; {self.added} added, "
-                f"{self.replaced} replaced by a newer revision, {self.unchanged} already "
-                f"present, {len(self.skipped_older)} skipped (older revision than the "
-                f"database), {len(self.conflicts)} in conflict (not applied).")
-        if self.conflicts:
-            text += "\n" + "\n".join(f"  {c}" for c in self.conflicts)
+                f"{self.replaced} replaced by a newer revision, "
+                f"{len(self.replaced_still_deleted)} replaced but still deleted, "
+                f"{self.unchanged} already present, {len(self.skipped_older)} skipped (older "
+                f"revision than the database), {len(self.conflicts)} in conflict (not "
+                "applied).")
+        for notes, head in ((self.conflicts, "In conflict:"),
+                            (self.replaced_still_deleted, "Replaced but still deleted (restore "
+                             "them to see them in the list; `cases list --deleted` shows "
+                             "them):"),
+                            (self.deleted_elsewhere, "Deleted in the file but not in this "
+                             "database (they stay in the list; delete them here if they "
+                             "should go):")):
+            if notes:
+                text += f"\n{head}\n" + "\n".join(f"  {n}" for n in notes)
         return text
 
 
@@ -71,29 +85,34 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     row, case code and field. A record without uuid is a new case. A known uuid: a higher
     revision replaces the stored case, a lower one is skipped, the same revision with the same
     content is left as it is, and with different content is a conflict: reported, not applied.
-    `progress(done, total)` counts validation then writing (total = 2 x records); returning
-    False cancels, and nothing is written.
+    A record's `deleted_at` (files exported with deleted cases) is kept for a case new to the
+    database; a known case keeps the database's deleted state (an import never deletes or
+    restores one): a newer revision of a case deleted here replaces its content and is
+    reported as replaced but still deleted, and a record deleted in the file but not here is
+    reported as deleted elsewhere. `progress(done, total)` counts validation then writing
+    (total = 2 x records); returning False cancels, and nothing is written.
     """
     path = Path(path).expanduser().resolve()
     records = read_records(path, format_for(path, fmt))
     report = ImportReport(source=str(path), total=len(records))
     total = 2 * len(records)
     problems: list[RecordProblem] = []
-    valid: list[tuple[str, Case]] = []
+    valid: list[tuple[str, Case, str | None]] = []
     seen_uuid: dict[str, str] = {}
     seen_code: dict[str, str] = {}
     for i, (position, obj, parse_problems) in enumerate(records, start=1):
         problems += parse_problems
         if not parse_problems:
+            obj, deleted_at = _take_deleted_at(position, obj, problems)
             case = _validate_record(position, obj, problems)
             if case is not None and _unique_in_file(position, case, seen_uuid, seen_code,
                                                     problems):
-                valid.append((position, case))
+                valid.append((position, case, deleted_at))
         _tick(progress, i, total, "import")
     with write_transaction(store.db):
-        for i, (position, case) in enumerate(valid, start=len(records) + 1):
+        for i, (position, case, deleted_at) in enumerate(valid, start=len(records) + 1):
             try:
-                _apply(store, position, case, report)
+                _apply(store, position, case, deleted_at, report)
             except DuplicateCodeError as exc:
                 problems.append(RecordProblem(position, case.case_code, "case_code",
                                               str(exc).removeprefix("case_code: ")))
@@ -102,9 +121,9 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
             raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
     if progress is not None:
         progress(total, total)  # after the commit: a late "cancel" changes nothing
-    log.info("import: %d added, %d replaced, %d unchanged, %d skipped, %d conflicts",
-             report.added, report.replaced, report.unchanged, len(report.skipped_older),
-             len(report.conflicts))
+    log.info("import: %d added, %d replaced (%d still deleted), %d unchanged, %d skipped, "
+             "%d conflicts", report.added, report.replaced, len(report.replaced_still_deleted),
+             report.unchanged, len(report.skipped_older), len(report.conflicts))
     return report
 
 
@@ -117,6 +136,32 @@ def _problem_sort_key(problem: RecordProblem) -> tuple[int, str]:
 def _tick(progress: Progress | None, done: int, total: int, what: str) -> None:
     if (done % 200 == 0 or done == total) and not keep_going(progress, done, total):
         raise Cancelled(f"The {what} was cancelled; nothing was written.")
+
+
+def _take_deleted_at(position: str, obj: Any, problems: list[RecordProblem]
+                     ) -> tuple[Any, str | None]:
+    """The record without its deleted_at, and that value (checked: None or a date and time)."""
+    if not isinstance(obj, dict) or DELETED_KEY not in obj:
+        return obj, None
+    obj = dict(obj)
+    value = obj.pop(DELETED_KEY)
+    if value is None or (isinstance(value, str) and _is_time(value)):
+        return obj, value
+    code = obj.get("case_code")
+    problems.append(RecordProblem(
+        position, code if isinstance(code, str) else None, DELETED_KEY,
+        f"{value!r} is not a date and time; allowed: empty or null (the case is not deleted), "
+        "or an ISO 8601 date and time such as 2024-05-01T09:30:00.000+00:00, as export "
+        "writes it"))
+    return obj, None
+
+
+def _is_time(text: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return "T" in text or " " in text
 
 
 def _validate_record(position: str, obj: Any, problems: list[RecordProblem]) -> Case | None:
@@ -147,22 +192,26 @@ def _unique_in_file(position: str, case: Case, seen_uuid: dict[str, str],
     return ok
 
 
-def _apply(store: Store, position: str, case: Case, report: ImportReport) -> None:
+def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
+           report: ImportReport) -> None:
     """Write one valid record inside the import's transaction (see import_cases)."""
-    stored = None
+    stored, stored_deleted_at = None, None
     if case.uuid is not None:
         found = store.db.execute("SELECT 1 FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()
         if found:
-            stored, _deleted = store._load_for_write(case.uuid, case.case_code)
+            stored, stored_deleted_at = store._load_for_write(case.uuid, case.case_code)
     revision = case.revision or 1
     if stored is None:
         new_uuid = case.uuid or str(uuidlib.uuid4())
         created = case.created_at or now()
         store._check_code_free(case.case_code, None)
         store._insert(case, uuid=new_uuid, revision=revision, created_at=created,
-                      updated_at=case.updated_at or created)
+                      updated_at=case.updated_at or created, deleted_at=deleted_at)
+        changes = audit.diff(None, content(case))
+        if deleted_at is not None:
+            changes[DELETED_KEY] = {"old": None, "new": deleted_at}
         audit.record(store.db, at=now(), user=store.user, case_uuid=new_uuid, action="import",
-                     revision=revision, changes=audit.diff(None, content(case)))
+                     revision=revision, changes=changes)
         report.added += 1
         return
     stored_revision = stored.revision or 0
@@ -188,7 +237,17 @@ def _apply(store: Store, position: str, case: Case, report: ImportReport) -> Non
                    created_at=case.created_at or stored.created_at)
     audit.record(store.db, at=now(), user=store.user, case_uuid=case.uuid or "",
                  action="import", revision=revision, changes=changes)
+    if stored_deleted_at is not None:
+        report.replaced_still_deleted.append(RecordNote(
+            position, case.case_code, case.uuid, f"revision {revision} replaced the stored "
+            f"one, but the case was deleted in this database ({stored_deleted_at}) and stays "
+            "deleted"))
+        return
     report.replaced += 1
+    if deleted_at is not None:
+        report.deleted_elsewhere.append(RecordNote(
+            position, case.case_code, case.uuid, f"revision {revision} replaced the stored "
+            f"one; the file marks it deleted ({deleted_at}), this database does not"))
 
 
 __all__ = ["ImportReport", "RecordNote", "import_cases"]

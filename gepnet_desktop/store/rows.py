@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlite_utils import Database
+
 from ..case import CASE_FIELDS, LINE_FIELDS, Case, Line
 
 FIELD_COLUMNS: tuple[str, ...] = tuple(f.key for f in CASE_FIELDS)  # a column per case field
@@ -53,6 +55,20 @@ def row_to_case(row: Sequence[Any], lines: Iterable[Sequence[Any]] = ()) -> Case
     case_lines = [Line(**dict(zip(LINE_COLUMNS, line[1:], strict=True))) for line in lines]
     return Case(**values, lines=case_lines, uuid=meta["uuid"], revision=meta["revision"],
                 created_at=meta["created_at"], updated_at=meta["updated_at"])
+
+
+def load_cases(db: Database, uuids: Sequence[str]) -> list[tuple[Case, str | None]]:
+    """The stored cases with these uuids, in the given order, each with its deleted_at."""
+    if not uuids:
+        return []
+    marks = ", ".join("?" * len(uuids))
+    rows = {r[0]: r for r in db.execute(
+        f"SELECT {CASE_SELECT} FROM cases WHERE uuid IN ({marks})", list(uuids))}
+    lines: dict[str, list[Any]] = {}
+    for line in db.execute(f"SELECT {LINE_SELECT} FROM lines WHERE case_uuid IN ({marks}) "
+                           "ORDER BY case_uuid, position", list(uuids)):
+        lines.setdefault(line[0], []).append(line)
+    return [(row_to_case(rows[u], lines.get(u, ())), rows[u][4]) for u in uuids if u in rows]
 
 
 def content(case: Case) -> dict[str, Any]:

@@ -98,6 +98,31 @@ def test_export_round_trip_through_another_data_dir(tmp_path: Path, cases_file: 
         assert first.read_bytes() == second.read_bytes()
 
 
+def test_export_says_what_it_leaves_out_and_can_include_deleted_cases(
+        tmp_path: Path, cases_file: Path, capsys) -> None:
+    from gepnet_desktop.clinic import open_clinic
+
+    run(["import", str(cases_file)], capsys)
+    with open_clinic() as store:
+        store.delete(store.get_by_code("V-02").uuid)
+    n = len(VIGNETTES)
+    code, out, _ = run(["export", str(tmp_path / "live.json")], capsys)
+    assert code == 0 and out.startswith(f"{n - 1} cases written")
+    assert "1 deleted case (add --include-deleted" in out and "audit trail" in out
+    everything = tmp_path / "all.csv"
+    code, out, _ = run(["export", str(everything), "--include-deleted"], capsys)
+    assert code == 0 and out.startswith(f"{n} cases written") and "1 of them deleted" in out
+    other = tmp_path / "other"
+    code, out, _ = run(["--data-dir", str(other), "import", str(everything)], capsys)
+    assert code == 0 and f"{n} added" in out
+    code, out, _ = run(["--data-dir", str(other), "cases", "list", "--json", "--deleted"],
+                       capsys)
+    assert {r["case_code"] for r in json.loads(out) if r["deleted_at"]} == {"V-02"}
+    again = tmp_path / "again.csv"
+    run(["--data-dir", str(other), "export", str(again), "--include-deleted"], capsys)
+    assert again.read_bytes() == everything.read_bytes()
+
+
 def test_import_conflicts_exit_1(tmp_path: Path, cases_file: Path, capsys) -> None:
     run(["import", str(cases_file)], capsys)
     export = tmp_path / "all.json"

@@ -243,6 +243,68 @@ def test_uuid_rules_newer_replaces_older_skips_same_conflicts(tmp_path: Path,
     assert history[-1].changes == {"notes": {"old": None, "new": "from the other workstation"}}
 
 
+def test_a_newer_revision_of_a_deleted_case_is_reported_still_deleted(tmp_path: Path,
+                                                                      store: Store) -> None:
+    gone = store.create(make_case("GONE-1"))
+    store.delete(gone.uuid)
+    newer = gone.to_dict(meta=True) | {"revision": 3, "notes": "edited elsewhere"}
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps([newer]), encoding="utf-8")
+    report = import_cases(store, path)
+    assert report.replaced == 0
+    assert [(n.case_code, n.uuid) for n in report.replaced_still_deleted] == [
+        ("GONE-1", gone.uuid)]
+    assert "1 replaced but still deleted" in report.summary()
+    assert "record 1 (GONE-1)" in report.summary() and "restore" in report.summary()
+    assert store.get(gone.uuid) is None  # still deleted: the import does not restore it
+    kept = store.get(gone.uuid, include_deleted=True)
+    assert (kept.revision, kept.notes) == (3, "edited elsewhere")
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_with_deleted_cases_round_trips_and_keeps_them_deleted(
+        tmp_path: Path, store: Store, fmt: str) -> None:
+    fill(store)
+    first = tmp_path / f"first.{fmt}"
+    assert export_cases(store, first, include_deleted=True) == 62
+    gone = store.get_by_code("GONE-1", include_deleted=True)
+    empty = open_store(tmp_path / "two" / "gepnet.db")
+    report = import_cases(empty, first)
+    assert (report.added, report.conflicts) == (62, [])
+    assert empty.get(gone.uuid) is None and empty.is_deleted(gone.uuid)
+    assert empty.row(gone.uuid).deleted_at == store.row(gone.uuid).deleted_at
+    assert empty.get(gone.uuid, include_deleted=True) == gone
+    assert empty.count(CaseQuery()) == 61
+    second = tmp_path / f"second.{fmt}"
+    export_cases(empty, second, include_deleted=True)
+    assert first.read_bytes() == second.read_bytes()
+    plain = tmp_path / f"plain.{fmt}"
+    export_cases(empty, plain)  # without deleted cases: as before, no deleted_at at all
+    assert b"deleted_at" not in plain.read_bytes() and b"GONE-1" not in plain.read_bytes()
+    empty.close()
+
+
+def test_import_keeps_the_database_s_deleted_state_of_a_known_case(tmp_path: Path,
+                                                                  store: Store) -> None:
+    live = store.create(make_case("LIVE-1"))
+    record = live.to_dict(meta=True) | {"revision": 2, "notes": "newer",
+                                        "deleted_at": "2024-05-01T09:30:00.000+00:00"}
+    path = tmp_path / "marked.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    report = import_cases(store, path)
+    assert report.replaced == 1 and store.get(live.uuid).notes == "newer"  # not deleted here
+    assert [n.case_code for n in report.deleted_elsewhere] == ["LIVE-1"]
+    assert "Deleted in the file but not in this database" in report.summary()
+
+
+def test_a_bad_deleted_at_is_named(tmp_path: Path, store: Store) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("case_code,deleted_at\nA-1,yesterday\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"row 2 \(A-1\): deleted_at: 'yesterday' is not"):
+        import_cases(store, path)
+    assert store.count(CaseQuery(include_deleted=True)) == 0
+
+
 def test_the_same_uuid_twice_in_a_file_is_an_error(tmp_path: Path, store: Store) -> None:
     one = make_case("A-1").to_dict() | {"uuid": "u-1", "revision": 1}
     two = make_case("A-2").to_dict() | {"uuid": "u-1", "revision": 2}
