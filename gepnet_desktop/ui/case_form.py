@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QScrollArea,
     QSizePolicy,
@@ -31,22 +30,14 @@ from ..case.fields import CASE_FIELDS, FIELDS_BY_KEY, SECTIONS, FieldSpec, label
 from ..case.grading import GRADE_INPUTS
 from ..case.model import Case
 from ..case.validation import Problem, ValidationResult, validate_case
-from .field_widgets import (
-    ERROR,
-    ChecklistField,
-    FieldEditor,
-    NotesField,
-    display_message,
-    make_editor,
-    problem_html,
-)
+from .field_editors import FieldEditor
+from .form_rows import field_row, section_layout
 from .form_undo import ReplaceDataCommand, SetFieldCommand, UndoKeyFilter
-from .lines_editor import LinesEditor, parse_line_path
+from .lines_editor import LinesEditor
+from .lines_model import parse_line_path
+from .mnemonics import assign_mnemonics, with_mnemonic
+from .problem_style import ERROR, display_message, problem_html
 
-# The arguments of case.grading.who_grade: the grade is shown from these fields alone, so that a
-# problem elsewhere in the form does not hide it.
-# Letters the main window's menus use (File, Edit, Case, View, Help, Language): never a field's.
-RESERVED_MNEMONICS = "fecvhl"
 STYLE = """
 QGroupBox { font-weight: bold; }
 QGroupBox > QLabel, QGroupBox QWidget { font-weight: normal; }
@@ -75,44 +66,6 @@ def _t(key: str, lang: str) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     return a == b and type(a) is type(b)
-
-
-def assign_mnemonics(english: list[str], reserved: str = RESERVED_MNEMONICS) -> list[str | None]:
-    """One distinct letter or digit per label, avoiding `reserved`: from the label's own text
-    where a matching allows it (most labels), else any free one (shown as "(&X)")."""
-    pool = [c for c in "abcdefghijklmnopqrstuvwxyz0123456789" if c not in reserved]
-    wanted = [[c for c in dict.fromkeys(text.lower()) if c in pool] for text in english]
-    owner: dict[str, int] = {}
-
-    def place(i: int, seen: set[str]) -> bool:  # Kuhn's augmenting path
-        for c in wanted[i]:
-            if c in seen:
-                continue
-            seen.add(c)
-            if c not in owner or place(owner[c], seen):
-                owner[c] = i
-                return True
-        return False
-
-    for i in range(len(english)):
-        place(i, set())
-    out: list[str | None] = [None] * len(english)
-    for c, i in owner.items():
-        out[i] = c
-    free = iter(c for c in pool if c not in owner)
-    return [c if c is not None else next(free, None) for c in out]
-
-
-def with_mnemonic(text: str, letter: str | None) -> str:
-    """`text` with `&` before `letter`, or `text (&X)` when the text lacks it (Korean)."""
-    text = text.replace("&", "&&")
-    if not letter:
-        return text
-    at = text.lower().find(letter)
-    if at >= 0:
-        return text[:at] + "&" + text[at:]
-    gap = " " if text.isascii() else ""  # Korean menus write "파일(&F)"
-    return f"{text}{gap}(&{letter.upper()})"
 
 
 class CaseForm(QWidget):
@@ -172,7 +125,7 @@ class CaseForm(QWidget):
         for section, titles in SECTIONS.items():
             box = QGroupBox(label(titles, self.lang), content)
             box.setObjectName(f"section_{section}")
-            form = self._form_layout(box)
+            form = section_layout(box)
             for spec in CASE_FIELDS:
                 if spec.section != section:
                     continue
@@ -219,73 +172,18 @@ class CaseForm(QWidget):
                 lab.setMinimumWidth(widest)
         self._grade_caption.setMinimumWidth(widest)
 
-    def _form_layout(self, box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setContentsMargins(10, 8, 10, 10)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(6)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        return form
 
     def _add_field(self, form: QFormLayout, box: QGroupBox, spec: FieldSpec,
                    letter: str | None) -> list[QWidget]:
-        """One row: label with mnemonic and buddy; editor (+ unit); its message under it."""
-        editor = make_editor(spec, self.lang)
-        editor.setObjectName(f"field_{spec.key}")
-        editor.edited.connect(lambda key=spec.key: self._on_edited(key))
-        text = label(spec.label, self.lang)
-        if spec.key == "case_code":
-            text += " *"
-        field_label = QLabel(with_mnemonic(text, letter), box)
-        field_label.setObjectName(f"label_{spec.key}")
-        field_label.setBuddy(editor)
-        field_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        anchor = editor.boxes[0] if isinstance(editor, ChecklistField) else editor
-        if not isinstance(editor, NotesField):  # level with the editor, not the message
-            field_label.setFixedHeight(anchor.sizeHint().height())
-        help_text = label(spec.help, self.lang) if spec.help else ""
-        if help_text:
-            field_label.setToolTip(help_text)
-            editor.setToolTip(help_text)
-        editor.setAccessibleName(label(spec.label, self.lang))
-
-        cell = QWidget(box)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(2)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        row.addWidget(editor)
-        if spec.unit:
-            unit = QLabel(spec.unit, cell)
-            unit.setStyleSheet("color: #555;")
-            row.addWidget(unit)
-        if isinstance(editor, NotesField):
-            editor.setSizePolicy(QSizePolicy.Policy.Expanding, editor.sizePolicy().verticalPolicy())
-        else:
-            if spec.kind == "text":  # a code: room for its 40 characters, not the whole width
-                editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance("M" * 12))
-                editor.setMaximumWidth(editor.fontMetrics().horizontalAdvance("0" * 34))
-            row.addStretch(1)
-        cell_layout.addLayout(row)
-        message = QLabel(cell)
-        message.setObjectName(f"message_{spec.key}")
-        message.setWordWrap(True)
-        message.setTextFormat(Qt.TextFormat.RichText)
-        message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        message.hide()
-        cell_layout.addWidget(message)
-        form.addRow(field_label, cell)
-
-        self._editors[spec.key] = editor
-        self._labels[spec.key] = field_label
-        self._messages[spec.key] = message
-        self._cells[spec.key] = cell
-        focusables: list[QWidget] = (list(editor.boxes) if isinstance(editor, ChecklistField)
-                                     else [editor])
+        """One field's row (form_rows.field_row), wired to the form; its focusable widgets."""
+        row = field_row(spec, self.lang, letter, box)
+        form.addRow(row.label, row.cell)
+        row.editor.edited.connect(lambda key=spec.key: self._on_edited(key))
+        self._editors[spec.key] = row.editor
+        self._labels[spec.key] = row.label
+        self._messages[spec.key] = row.message
+        self._cells[spec.key] = row.cell
+        focusables = row.focusables()
         for widget in focusables:
             widget.installEventFilter(self)
             widget.installEventFilter(self._undo_keys)

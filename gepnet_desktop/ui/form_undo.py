@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QKeyEvent, QUndoCommand, QUndoStack
-
-from .field_widgets import undo_keys
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 
 
 class FieldTarget(Protocol):
@@ -141,6 +139,17 @@ class MoveLineCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.target.apply_move(self.dest, self.source)
+
+
+def undo_keys(event: QKeyEvent) -> str | None:
+    """"undo" or "redo" when the key event is the platform's undo/redo key, else None."""
+    if event.matches(QKeySequence.StandardKey.Undo):
+        return "undo"
+    if event.matches(QKeySequence.StandardKey.Redo) or (
+            event.key() == Qt.Key.Key_Y
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+        return "redo"
+    return None
 
 
 class UndoKeyFilter(QObject):

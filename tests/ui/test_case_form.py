@@ -12,15 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from gepnet_desktop.case import CASE_FIELDS, Case, Line, validate_case
 from gepnet_desktop.case.fields import SECTIONS
 from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.field_widgets import (
-    ERROR,
-    SEVERITY_COLOURS,
-    WARNING,
-    ChecklistField,
-    DateField,
-    EnumCombo,
-    NumberField,
-)
+from gepnet_desktop.ui.choice_fields import ChecklistField, EnumCombo
+from gepnet_desktop.ui.date_field import DateField
+from gepnet_desktop.ui.number_field import NumberField
+from gepnet_desktop.ui.problem_style import ERROR, SEVERITY_COLOURS, WARNING
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from gepnet_desktop.case import Case, Line
 from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.field_widgets import ERROR, SEVERITY_COLOURS, DateField, EnumCombo
-from gepnet_desktop.ui.lines_editor import KEYS, LinesEditor, LinesModel, parse_line_path
+from gepnet_desktop.ui.choice_fields import EnumCombo
+from gepnet_desktop.ui.date_field import DateField
+from gepnet_desktop.ui.lines_editor import LinesEditor
+from gepnet_desktop.ui.lines_model import KEYS, LinesModel, parse_line_path
+from gepnet_desktop.ui.problem_style import ERROR, SEVERITY_COLOURS
 
 REGIMEN, START, END, OUTCOME, RESPONSE, NOTES = range(6)
 

@@ -24,9 +24,9 @@ from gepnet_desktop.ui import dialogs
 from gepnet_desktop.ui.app import choose_language, start_session
 from gepnet_desktop.ui.case_list import SORT_ROLE
 from gepnet_desktop.ui.chart.view import READABLE_ZOOM
+from gepnet_desktop.ui.choice_fields import EnumCombo
 from gepnet_desktop.ui.drafts import DraftStore, default_folder
 from gepnet_desktop.ui.error_dialog import ExceptionHandler
-from gepnet_desktop.ui.field_widgets import EnumCombo
 from gepnet_desktop.ui.main_window import MainWindow
 from gepnet_desktop.ui.settings import AppSettings
 from gepnet_desktop.ui.tasks import run_with_progress
