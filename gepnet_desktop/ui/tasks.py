@@ -12,17 +12,19 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ..logs import log_exception
 
+if TYPE_CHECKING:  # the store loads after the window is first shown
+    from ..store.progress import Progress
+
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], bool]
-Job = Callable[[Progress], Any]
+Job = Callable[["Progress"], Any]
 
 
 class _Worker(QThread):
