@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.ui.chart import PathwayScene, PathwayView, style
-from gepnet_desktop.ui.chart.items import DIMMED, PATH, PLAIN, RECOMMENDATION, STOP
+from gepnet_desktop.ui.chart.states import DIMMED, PATH, PLAIN, RECOMMENDATION, STOP
 from tests.conftest import load_vignettes
 
 VIGNETTES = load_vignettes()

@@ -8,7 +8,7 @@ from PySide6.QtGui import QTextCursor
 
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import default_pathway, evaluate, text
-from gepnet_desktop.ui.chart.items import RECOMMENDATION, STOP
+from gepnet_desktop.ui.chart.states import RECOMMENDATION, STOP
 from gepnet_desktop.ui.pathway_page import PathwayPage
 from tests.conftest import load_vignettes
 

@@ -9,7 +9,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent
 
 from ...pathway import Evaluation, Pathway, text
-from .items import DIMMED, PATH, PLAIN, RECOMMENDATION, STOP, EdgeItem, LegendItem, NodeItem
+from .edge_item import EdgeItem
+from .legend_item import LegendItem
+from .node_item import NodeItem
+from .states import DIMMED, PATH, PLAIN, RECOMMENDATION, STOP
 
 MARGIN = 40.0
 log = logging.getLogger(__name__)
