@@ -2,7 +2,8 @@
 (import, export, backup, restore, the automatic backup) on worker threads with progress.
 
 A part of MainWindow (a mixin): it uses the window's store, db_path, open_store, settings,
-list_model, prompts, tasks and status bar. Each job opens its own store connection.
+list_model, prompts, tasks and status bar. Each job opens its own store connection. While a
+restore replaces the file the window's store is closed (`store_available()` is False).
 """
 
 from __future__ import annotations
@@ -27,6 +28,34 @@ log = logging.getLogger(__name__)
 
 class FileOperations:
     """File dialogs, another database, and the background file tasks."""
+
+    def store_available(self) -> bool:
+        """True when the database is open: not while a restore replaces its file, nor after
+        it could not be opened again."""
+        return self.store is not None and not self._store_closed
+
+    def _set_store_closed(self, closed: bool) -> None:
+        """While the store is closed (a restore), nothing that uses it can be reached."""
+        self._store_closed = closed
+        self._update_actions()
+
+    def _update_backup_label(self) -> None:
+        when = self._last_backup or (self._find_last_backup() if self.is_ready() else None)
+        if when is None:
+            self.backup_label.setText(tr("status.no_backup", self.lang))
+        else:
+            self.backup_label.setText(tr("status.last_backup", self.lang,
+                                         when=when.strftime("%Y-%m-%d %H:%M")))
+
+    def _find_last_backup(self) -> dt.datetime | None:
+        """When the newest automatic backup of this database was written, if any."""
+        from ..store import list_auto_backups
+
+        try:
+            backups = list_auto_backups(self.db_path)
+            return dt.datetime.fromtimestamp(backups[-1].stat().st_mtime) if backups else None
+        except OSError:
+            return None
 
     def _ask_path(self, title_key: str, filter_key: str, *, save: bool,
                   suggested: str = "") -> Path | None:
@@ -215,7 +244,8 @@ class FileOperations:
             db_path, Path(source)), on_end=reopen)
 
     def auto_backup(self) -> Task:
-        """The rotating automatic backup in the data dir, quietly on a worker thread."""
+        """The rotating automatic backup in the data dir, quietly on a worker thread (the store
+        skips it when nothing changed since the newest one; the label keeps that one's time)."""
         from ..store import auto_backup
 
         task = Task("auto-backup", lambda _progress: self._with_store(auto_backup), self)
@@ -224,7 +254,7 @@ class FileOperations:
         def finished() -> None:
             if task in self.tasks:
                 self.tasks.remove(task)
-            if task.outcome == "succeeded":
+            if task.outcome == "succeeded" and task.result is not None:  # None: skipped
                 self._last_backup = dt.datetime.now()
                 self._update_backup_label()
             self.taskFinished.emit("auto-backup", task.outcome or "failed")

@@ -324,16 +324,6 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             self.setWindowTitle(f"{APP_NAME}[*]")
         self.setWindowModified(self.has_unsaved_changes())
 
-    def store_available(self) -> bool:
-        """True when the database is open: not while a restore replaces its file, nor after
-        it could not be opened again."""
-        return self.store is not None and not self._store_closed
-
-    def _set_store_closed(self, closed: bool) -> None:
-        """While the store is closed (a restore), nothing that uses it can be reached."""
-        self._store_closed = closed
-        self._update_actions()
-
     def _update_actions(self) -> None:
         ready = self.is_ready()
         available = ready and self.store_available()
@@ -349,24 +339,6 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
     def _update_dir_label(self) -> None:
         self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.db_path.parent)))
         self.dir_label.setToolTip(str(self.db_path))
-
-    def _update_backup_label(self) -> None:
-        when = self._last_backup or (self._find_last_backup() if self.is_ready() else None)
-        if when is None:
-            self.backup_label.setText(tr("status.no_backup", self.lang))
-        else:
-            self.backup_label.setText(tr("status.last_backup", self.lang,
-                                         when=when.strftime("%Y-%m-%d %H:%M")))
-
-    def _find_last_backup(self) -> dt.datetime | None:
-        """When the newest automatic backup of this database was written, if any."""
-        from ..store.backup import list_auto_backups
-
-        try:
-            backups = list_auto_backups(self.db_path)
-            return dt.datetime.fromtimestamp(backups[-1].stat().st_mtime) if backups else None
-        except OSError:
-            return None
 
     def _on_count(self, count: int) -> None:
         key = "status.count_one" if count == 1 else "status.count"

@@ -3,6 +3,7 @@ duplicate and delete with undo, the live pathway, file tasks, settings and the e
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import random
@@ -794,6 +795,33 @@ def test_automatic_backup_on_start(qtbot, open_window):
     with sqlite3.connect(backups[0]) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     assert window.backup_label.text().startswith("Last backup: 20")
+
+
+def test_an_automatic_backup_skipped_for_no_change_keeps_the_last_backup_time(qtbot,
+                                                                             open_window):
+    import os
+
+    from gepnet_desktop.store import auto_backup
+
+    stored({"case_code": "AS-1"})
+    store = open_clinic(paths.database_path())
+    try:
+        first = auto_backup(store)
+    finally:
+        store.close()
+    then = dt.datetime(2020, 1, 2, 3, 4).timestamp()
+    os.utime(first, (then, then))
+    window = open_window()
+    assert window.backup_label.text() == "Last backup: 2020-01-02 03:04"
+    with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
+        window.auto_backup()
+    assert done.args == ["auto-backup", "succeeded"]
+    assert list((paths.data_dir() / "backups").glob("*.db")) == [first]  # nothing changed
+    assert window.backup_label.text() == "Last backup: 2020-01-02 03:04"
+    window.prompts.answers["unsaved"] = [dialogs.DISCARD]
+    assert window.close()  # still nothing changed: no backup at close either
+    assert list((paths.data_dir() / "backups").glob("*.db")) == [first]
+    assert window.prompts.calls == []
 
 
 def test_closing_takes_an_automatic_backup(qtbot, open_window):
