@@ -1,5 +1,6 @@
 """The store at clinic scale: import of 100,000 cases (target < 60 s), search at 100,000 cases
-(< 50 ms), one save (< 20 ms); also export, backup, check and a pathway refresh.
+(< 50 ms), one save (< 20 ms); also export, backup, check, a pathway refresh, automatic
+backup (made, then skipped) and restore.
 
 Run: .venv/bin/python benchmarks/store.py [N]     (prints figures; asserts nothing)
 """
@@ -20,10 +21,12 @@ from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.store import (
     CaseQuery,
+    auto_backup,
     backup_database,
     check_database,
     export_cases,
     import_cases,
+    restore_database,
 )
 
 NOTES = ["liver metastases on MRI", "간 전이 확인", "reviewed at the tumour board",
@@ -135,7 +138,18 @@ def main() -> None:
         refreshed = store.refresh_derived()
         print(f"refresh of the stored recommendation after a pathway change: "
               f"{time.perf_counter() - t0:.1f} s for {refreshed:,} cases")
+        t0 = time.perf_counter()
+        auto_backup(store)
+        made = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        skipped = auto_backup(store) is None
+        print(f"automatic backup at start: {made:.1f} s; at the next start without a change: "
+              f"{(time.perf_counter() - t0) * 1000:.0f} ms ({'skipped' if skipped else 'made'})")
         store.close()
+        t0 = time.perf_counter()
+        restore_database(store.path, folder / "backup.db")
+        print(f"restore (verify, keep the current database aside, write): "
+              f"{time.perf_counter() - t0:.1f} s")
 
 
 if __name__ == "__main__":
