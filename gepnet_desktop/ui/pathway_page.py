@@ -6,9 +6,10 @@ import logging
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QFileDialog,
     QFrame,
@@ -40,6 +41,49 @@ STRIP_CSS = {
 }
 LINK_CSS = ("QPushButton { border: none; color: #1565c0; text-decoration: underline; "
             "padding: 0 4px; } QPushButton:focus { outline: 1px dotted #1565c0; }")
+
+
+class ToolRows(QWidget):
+    """Two rows of tools (None: a stretch) side by side when there is room, else one above the
+    other; asks only for the room of the wider row, so a narrow window never cuts them off."""
+
+    def __init__(self, first: tuple[QWidget | None, ...], second: tuple[QWidget | None, ...],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows = []
+        for widgets in (first, second):
+            row = QHBoxLayout()
+            for widget in widgets:
+                if widget is None:
+                    row.addStretch(1)
+                else:
+                    row.addWidget(widget)
+            self._rows.append(row)
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._box.setContentsMargins(0, 0, 0, 0)
+        self._box.setSpacing(16)
+        self._box.addLayout(self._rows[0], 0)
+        self._box.addLayout(self._rows[1], 1)
+
+    def is_one_row(self) -> bool:
+        return self._box.direction() == QBoxLayout.Direction.LeftToRight
+
+    def arrange(self) -> None:
+        """One row when the width holds both, else two."""
+        needed = sum(row.sizeHint().width() for row in self._rows) + 16
+        wide = self.width() >= needed
+        if wide != self.is_one_row():
+            self._box.setDirection(QBoxLayout.Direction.LeftToRight if wide
+                                   else QBoxLayout.Direction.TopToBottom)
+            self._box.setSpacing(16 if wide else 4)
+
+    def minimumSizeHint(self) -> QSize:
+        width = max(row.minimumSize().width() for row in self._rows)
+        return QSize(width, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.arrange()
+        super().resizeEvent(event)
 
 
 class PathwayPage(QWidget):
@@ -80,15 +124,9 @@ class PathwayPage(QWidget):
         self.zoom_label.setMinimumWidth(44)
         self.newer_box = QCheckBox(self)
         self.export_button = QPushButton(self)
-        tools = QHBoxLayout()
-        tools.setContentsMargins(0, 0, 0, 0)
-        for w in (self.zoom_out_button, self.zoom_in_button, self.zoom_label, self.fit_button,
-                  self.path_button, self.actual_button):
-            tools.addWidget(w)
-        tools.addSpacing(16)
-        tools.addWidget(self.newer_box)
-        tools.addStretch(1)
-        tools.addWidget(self.export_button)
+        self.tools = ToolRows((self.zoom_out_button, self.zoom_in_button, self.zoom_label,
+                               self.fit_button, self.path_button, self.actual_button, None),
+                              (self.newer_box, None, self.export_button), self)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("pathwayStatus")
@@ -96,7 +134,7 @@ class PathwayPage(QWidget):
         self.missing_row = QHBoxLayout()
         self.missing_row.setContentsMargins(0, 0, 0, 0)
         self._missing_buttons: list[QPushButton] = []
-        strip = QHBoxLayout()
+        strip = self._strip = QHBoxLayout()
         strip.setContentsMargins(0, 0, 0, 0)
         strip.addWidget(self.status_label, 0)
         strip.addLayout(self.missing_row)
@@ -123,7 +161,7 @@ class PathwayPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(6)
         layout.addWidget(self.banner)
-        layout.addLayout(tools)
+        layout.addWidget(self.tools)
         layout.addLayout(strip)
         layout.addWidget(self.warnings_label)
         layout.addWidget(self.splitter, 1)
@@ -174,6 +212,7 @@ class PathwayPage(QWidget):
         self.newer_box.setToolTip(tr("newer_note", lang))
         self.export_button.setText(tr("export", lang))
         self._show_zoom(self.view.zoom())
+        self.tools.arrange()
 
     # public API
     def evaluation(self) -> Evaluation | None:
@@ -259,10 +298,28 @@ class PathwayPage(QWidget):
                 self._missing_buttons.append(button)
         self.status_label.setStyleSheet(STRIP_CSS[kind])
         self.status_label.setText(words)
+        self._fit_status()
         warnings = [text(self.pathway.warnings.get(w), lang) or w for w in ev.warnings] \
             if ev else []
         self.warnings_label.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings_label.setVisible(bool(warnings))
+
+    def _fit_status(self) -> None:
+        """The status line on one line when it fits beside its links, else wrapped to the
+        page's width (a long box name on a narrow page)."""
+        margins = self.layout().contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        links = sum(b.sizeHint().width() for b in self._missing_buttons)
+        one_line = self.status_label.fontMetrics().horizontalAdvance(self.status_label.text())
+        wrap = one_line + links + 8 * (1 + len(self._missing_buttons)) > room
+        if wrap != self.status_label.wordWrap():
+            self.status_label.setWordWrap(wrap)
+            self._strip.setStretch(0, 1 if wrap else 0)  # wrapped: the whole width
+            self._strip.setStretch(2, 0 if wrap else 1)  # else the links beside the text
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._fit_status()
+        super().resizeEvent(event)
 
     def _export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("export.title", self.lang),

@@ -491,6 +491,24 @@ def test_the_pathway_tab_shows_a_long_path_readably_at_the_default_size(qtbot, o
     assert view.zoom() < READABLE_ZOOM and all(shown(n) for n in ev.path)
 
 
+def test_at_the_smallest_window_the_pathway_tab_opens_on_the_end_of_the_path(qtbot,
+                                                                              open_window):
+    # DEMO-05 stops at a box beside the one before it (same row): that box is the end.
+    case = stored(next(c for c in demo.demo_cases() if c.case_code == "DEMO-05").to_dict())[0]
+    window = open_window()
+    window.resize(780, 480)  # the window's minimum size
+    qtbot.waitUntil(lambda: window.width() == 780, timeout=2000)
+    window.open_case(case.uuid)
+    window.show_tab(1)
+    view = window.page.view
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None, timeout=5000)
+    ev = window.page.evaluation()
+    assert ev.stop_node == ev.path[-1]
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    assert view.zoom() >= READABLE_ZOOM - 1e-9
+    assert visible.contains(view.pathway_scene().node_item(ev.stop_node).scene_box().center())
+
+
 def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):
     window = open_window()
     window.new_case()

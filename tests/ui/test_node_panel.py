@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QTabWidget
 
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import default_pathway, evaluate, text
@@ -239,3 +240,38 @@ def test_cautions_carry_their_citations(qtbot) -> None:
     assert pathway.cautions["renal_impairment"]["en"] in shown
     for key in pathway.caution_citations["renal_impairment"]:
         assert pathway.references[key] in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_chart_tools_and_status_fit_a_narrow_page(qtbot, lang):
+    # As in the main window: a tab whose width the window decides (at least 400 px).
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    page = PathwayPage(PATHWAY, lang)
+    tabs.addTab(page, "Pathway")
+    tabs.setMinimumSize(400, 300)
+    tabs.resize(1400, 700)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    page.set_evaluation(ev_of("V17", lang))  # stops: a long status line and a field link
+    assert page.missing_buttons()
+    tools = (page.zoom_out_button, page.zoom_in_button, page.fit_button, page.path_button,
+             page.actual_button, page.newer_box, page.export_button, page.status_label,
+             *page.missing_buttons())
+
+    def whole(widget) -> bool:  # not elided, not cut off by the page's edge
+        return widget.width() >= widget.minimumSizeHint().width() and \
+            widget.mapTo(page, QPoint(widget.width(), 0)).x() <= page.width()
+
+    def one_row() -> bool:
+        return page.export_button.y() == page.fit_button.y()
+
+    # one row when there is room (the layout settles after a resize)
+    qtbot.waitUntil(lambda: one_row() and all(whole(w) for w in tools), timeout=2000)
+    assert page.fit_button.width() >= page.fit_button.sizeHint().width()
+    for width in (480, 420):  # the tab at the window's smallest size, and narrower still
+        tabs.resize(width, 700)
+        qtbot.waitUntil(lambda: not one_row() and all(whole(w) for w in tools), timeout=2000)
+        assert page.export_button.width() >= page.export_button.sizeHint().width()
+    tabs.resize(1400, 700)
+    qtbot.waitUntil(one_row, timeout=2000)

@@ -111,11 +111,15 @@ class PathwayView(QGraphicsView):
         self.zoomChanged.emit(self.zoom())
 
     def _path_end_rect(self) -> QRectF:
-        """The lowest box of the path (its end) and the boxes above it, while they fit the
-        viewport at the current zoom."""
+        """The last box of the path (where the walk ends: the recommendation or the stop) and
+        the steps before it, while they fit the viewport at the current zoom."""
         scene = self.pathway_scene()
-        boxes = sorted((scene.node_item(n).sceneBoundingRect()
-                        for n in scene.highlighted_node_ids()), key=lambda r: -r.bottom())
+        ev = scene.evaluation
+        on_path = set(scene.highlighted_node_ids())
+        boxes = [scene.node_item(n).sceneBoundingRect()
+                 for n in reversed(ev.path if ev is not None else []) if n in on_path]
+        if not boxes:
+            return self.path_rect()
         room = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(30, 30, -30, -30)
         shown = boxes[0]
         for box in boxes[1:]:
