@@ -53,6 +53,7 @@ class ToolRows(QWidget):
         self._rows = []
         for widgets in (first, second):
             row = QHBoxLayout()
+            row.setSpacing(6)  # its own: inherited from the box, the width would follow it
             for widget in widgets:
                 if widget is None:
                     row.addStretch(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QTabWidget
+from PySide6.QtWidgets import QApplication, QTabWidget
 
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import default_pathway, evaluate, text
@@ -275,3 +275,32 @@ def test_the_chart_tools_and_status_fit_a_narrow_page(qtbot, lang):
         assert page.export_button.width() >= page.export_button.sizeHint().width()
     tabs.resize(1400, 700)
     qtbot.waitUntil(one_row, timeout=2000)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_chart_tools_settle_at_every_width(qtbot, lang):
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    page = PathwayPage(PATHWAY, lang)
+    tabs.addTab(page, "Pathway")
+    tabs.setMinimumSize(400, 300)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    switches: list[bool] = []
+    arrange = page.tools.arrange
+
+    def counted() -> None:
+        before = page.tools.is_one_row()
+        arrange()
+        if page.tools.is_one_row() != before:
+            switches.append(page.tools.is_one_row())
+
+    page.tools.arrange = counted
+    for width in range(400, 1000, 6):
+        tabs.resize(width, 600)
+        for _ in range(3):
+            QApplication.processEvents()
+        settled = len(switches)
+        for _ in range(4):
+            QApplication.processEvents()
+        assert len(switches) == settled, f"the tools keep switching rows at {width} px"
