@@ -178,6 +178,30 @@ def start_times(empty: Path, full: Path, n: int, runs: int) -> None:
     print(f"  ... first rows of the list   {statistics.median(listed_full) * 1000:7.0f} ms")
 
 
+class StallMeter:
+    """Gaps between turns of the GUI event loop (a zero-interval timer), in ms."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+        self._timer = QTimer()
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+    def start(self) -> None:
+        self._last = time.perf_counter()
+        self._timer.start(0)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
 def wait_for(app, condition: Callable[[], bool], timeout: float = 10.0) -> None:
     end = time.perf_counter() + timeout
     while not condition():
@@ -187,7 +211,7 @@ def wait_for(app, condition: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def in_window(folder: Path, n: int) -> None:
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtTest import QTest
 
     from gepnet_desktop import paths
@@ -268,17 +292,8 @@ def in_window(folder: Path, n: int) -> None:
     print(f"  slowest: {worst:.1f} ms")
 
     # Scrolling: jump through the whole list; the GUI thread must never stall.
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick() -> None:
-        now = time.perf_counter()
-        gaps.append((now - last[0]) * 1000)
-        last[0] = now
-
-    ticker = QTimer()
-    ticker.timeout.connect(tick)
-    ticker.start(0)
+    stalls = StallMeter()
+    stalls.start()
     bar_ = window.list_view.verticalScrollBar()
     t0 = time.perf_counter()
     for step in range(0, 101):
@@ -286,9 +301,10 @@ def in_window(folder: Path, n: int) -> None:
         QTest.qWait(15)
     wait_for(app, lambda: window.list_model.case_uuid(window.list_model.rowCount() - 1)
              is not None)
-    ticker.stop()
+    stalls.stop()
     print(f"scrolling top to bottom in 100 jumps ({(time.perf_counter() - t0):.1f} s): longest "
-          f"GUI-thread stall {max(gaps):.1f} ms, median {statistics.median(gaps):.2f} ms; "
+          f"GUI-thread stall {max(stalls.gaps):.1f} ms, median "
+          f"{statistics.median(stalls.gaps):.2f} ms; "
           f"pages kept {len(window.list_model._pages)}")
 
     # Chart redraw after a field change: keystroke -> validation -> walk -> chart restyled and
@@ -327,7 +343,7 @@ def background_refresh(folder: Path, n: int) -> None:
     how long the background update takes and the longest GUI-thread stall meanwhile."""
     import sqlite3
 
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
 
     from gepnet_desktop import paths
     from gepnet_desktop.ui.app import application
@@ -346,16 +362,7 @@ def background_refresh(folder: Path, n: int) -> None:
         window.resize(1280, 820)
         window.show()
         wait_for(app, lambda: window.isVisible())
-        gaps: list[float] = []
-        last = [time.perf_counter()]
-
-        def tick() -> None:
-            now = time.perf_counter()
-            gaps.append((now - last[0]) * 1000)
-            last[0] = now
-
-        ticker = QTimer()
-        ticker.timeout.connect(tick)
+        stalls = StallMeter()
         loop = QEventLoop()
         outcome: list = []
         window.recommendationsRefreshed.connect(lambda o, k: (outcome.append((o, k)),
@@ -363,15 +370,14 @@ def background_refresh(folder: Path, n: int) -> None:
         t0 = time.perf_counter()
         window.finish_start()
         opened = time.perf_counter() - t0
-        last[0] = time.perf_counter()
-        ticker.start(0)
+        stalls.start()
         loop.exec()
-        ticker.stop()
+        stalls.stop()
         took = time.perf_counter() - t0
         print(f"pathway version change at {n:,} cases: database opened and editor built in "
               f"{opened * 1000:.0f} ms on the GUI thread; {outcome[0][1]:,} recommendations "
               f"recomputed in the background in {took:.1f} s ({outcome[0][0]}); longest "
-              f"GUI-thread stall meanwhile {max(gaps):.1f} ms")
+              f"GUI-thread stall meanwhile {max(stalls.gaps):.1f} ms")
         window.close()
         window.shutdown()
         window.store.close()
