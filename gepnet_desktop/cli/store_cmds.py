@@ -15,6 +15,7 @@ from .. import paths
 from ..case import CASE_FIELDS, FIELDS_BY_KEY, LINE_FIELDS
 from ..case.fields import SECTIONS, WHO_GRADES, label, value_label
 from ..store import (
+    NEEDS_DATA,
     SORT_COLUMNS,
     CaseQuery,
     Store,
@@ -63,7 +64,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--site", choices=FIELDS_BY_KEY["primary_site"].values, help="primary site")
     lst.add_argument("--grade", choices=WHO_GRADES, help="WHO grade")
     lst.add_argument("--recommendation", metavar="NODE", help="pathway node id of the "
-                     "current recommendation")
+                     f"current recommendation, or {NEEDS_DATA} for walks that stop for "
+                     "missing data")
     lst.add_argument("--deleted", action="store_true", help="include deleted cases")
     lst.add_argument("--sort", choices=SORT_COLUMNS, default="updated_at")
     lst.add_argument("--ascending", action="store_true")
