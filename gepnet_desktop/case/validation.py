@@ -206,6 +206,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                                    part("allow_line_object", values=names)))
             continue
         n_before = len(errors)
+        bad: set[str] = set()
         errors.extend(_problem(f"{base}.{key}", part("unknown_field"),
                                part("allow_line_fields", values=names))
                       for key in item if key not in known)
@@ -220,18 +221,17 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                                        nullable=key not in REQUIRED_LINE_KEYS)
                 if problem:
                     errors.append(problem)
-        if len(errors) > n_before:
-            continue
-        line = Line(**{k: item.get(k) for k in known})
-        if line.start_date and line.end_date and line.end_date < line.start_date:
+                    bad.add(key)
+        # The cross-field checks of a line run on its good fields, whatever else is wrong.
+        start, end = (None if k in bad else item.get(k) for k in ("start_date", "end_date"))
+        if start and end and end < start:
             errors.append(_problem(f"{base}.end_date", part(
-                "end_before_start", end=line.end_date, start=line.start_date),
-                part("allow_after_start")))
-        if line.outcome == "ongoing" and line.end_date:
-            errors.append(_problem(f"{base}.end_date", part("end_while_ongoing",
-                                                            end=line.end_date),
+                "end_before_start", end=end, start=start), part("allow_after_start")))
+        if end and item.get("outcome") == "ongoing":
+            errors.append(_problem(f"{base}.end_date", part("end_while_ongoing", end=end),
                                    part("allow_end_when_over")))
-        lines.append(line)
+        if len(errors) == n_before:
+            lines.append(Line(**{k: item.get(k) for k in known}))
     ongoing = [i for i, item in enumerate(raw, start=1)
                if isinstance(item, dict) and item.get("outcome") == "ongoing"]
     errors.extend(_problem(f"lines[{i}].outcome", part("second_ongoing", first=ongoing[0]),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..case import Case, validate_case
+from ..case import Case, ValidationResult, validate_case
 from ..pathway import PathwayError, default_pathway, evaluate, load_pathway
+from ..pathway.explain import field_label
 from ..pathway.summary import summary_lines
 from .errors import CliError
 from .io import print_json, read_json
@@ -25,22 +26,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def validate_all(data: object) -> list[Case]:
-    """Validate every case of a file's content; a CliError lists every problem of every case."""
+def validate_all(data: object) -> list[ValidationResult]:
+    """Validate every case of a file's content; a CliError lists every problem of every case.
+
+    The results keep each valid case's soft warnings (shown, never blocking)."""
     items = data if isinstance(data, list) else [data]
-    cases: list[Case] = []
+    results: list[ValidationResult] = []
     problems: list[str] = []
     for i, item in enumerate(items, start=1):
         result = validate_case(item)
         if result.ok and result.case is not None:
-            cases.append(result.case)
+            results.append(result)
             continue
         code = item.get("case_code") if isinstance(item, dict) else None
         who = f"case {i}" + (f" ({code})" if isinstance(code, str) else "")
         problems.extend(f"{who}: {p}" for p in result.errors)
     if problems:
         raise CliError("\n".join(problems))
-    return cases
+    return results
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,17 +52,24 @@ def run(args: argparse.Namespace) -> int:
     except PathwayError as exc:
         raise CliError("\n".join(exc.problems)) from None
     data = read_json(args.file)
-    cases = validate_all(data)
+    checked = validate_all(data)
+    cases: list[Case] = [r.case for r in checked if r.case is not None]
     try:
         results = [evaluate(c, pathway, lang=args.lang) for c in cases]
     except PathwayError as exc:  # a data file that does not cover a case: its fault, not the case's
         raise CliError("\n".join(exc.problems)) from None
     if args.json:
         out = [r.to_json(explain=args.explain) for r in results]
+        if args.explain:  # the record's soft warnings, beside the contract's keys
+            for item, check in zip(out, checked, strict=True):
+                item["record_warnings"] = [{"field": w.field, "text": w.text(args.lang)}
+                                           for w in check.warnings]
         print_json(out if isinstance(data, list) else out[0])
         return 0
-    for i, (case, ev) in enumerate(zip(cases, results, strict=True), start=1):
+    check_word = "확인" if args.lang == "ko" else "Check the record"
+    for i, (case, ev, check) in enumerate(zip(cases, results, checked, strict=True), start=1):
         title = f"Case {i}" + (f" ({case.case_code})" if case.case_code else "")
-        sys.stdout.write(title + "\n" + "\n".join(f"  {line}" for line in
-                                                   summary_lines(ev, pathway, args.lang)) + "\n\n")
+        lines = [f"{check_word}: {field_label(w.field, args.lang)}: {w.text(args.lang)}"
+                 for w in check.warnings] + summary_lines(ev, pathway, args.lang)
+        sys.stdout.write(title + "\n" + "\n".join(f"  {line}" for line in lines) + "\n\n")
     return 0

@@ -9,6 +9,7 @@ import functools
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from .. import paths
@@ -231,7 +232,14 @@ def _existing_database() -> Any:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    dest = backup_database(_existing_database(), args.file)
+    target = Path(args.file).expanduser()
+    if target.is_dir():
+        raise CliError(f"{target}: is a folder; give the name of the backup file to write, "
+                       f"e.g. {target / 'gepnet-backup.db'}", 2)
+    if not target.parent.is_dir():
+        raise CliError(f"{target}: the folder {target.parent} does not exist; check the path "
+                       "(is the USB stick mounted?) or create the folder first", 2)
+    dest = backup_database(_existing_database(), target)
     sys.stdout.write(f"Backup written to {dest}\n")
     return 0
 

@@ -78,7 +78,7 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
     shown = value_label(name, actual, lang)
     if op in NUMERIC[lang]:
         phrase = NUMERIC[lang][op][0 if holds else 1].format(v=value_label(name, want, lang))
-        return f"{lab} {shown} {phrase}"
+        return f"{lab} {shown}: {phrase}" if lang == "ko" else f"{lab} {shown} {phrase}"
     if op in ("is_null", "not_null") or isinstance(actual, bool):
         return f"{lab}: {shown}"
     positive = op in ("eq", "in")

@@ -21,6 +21,12 @@ NODE_KEYS = {"id", "kind", "label", "layout", "provenance", "question", "stop_wh
 EDGE_KEYS = {"from", "to", "label", "when", "provenance", "trigger"}
 OPTION_KEYS = {"name", "class", "dose", "citations", "access_kr", "cautions"}
 CAUTION_KEYS = {"text", "citations", "provenance"}
+SECTION_TYPES: dict[str, type] = {
+    "nodes": list, "edges": list, "options": dict, "cautions": dict, "warnings": dict,
+    "references": dict, "symptom_control": dict, "failure": dict, "provenance_kinds": dict,
+    "progression_paces": list, "authors": list, "changelog": list, "newer_evidence": list,
+    "title": dict, "source": dict, "reconstruction_notice": dict,
+}
 KINDS = ("start", "decision", "group", "treatment", "action")
 SCHEMA_VERSION = 1
 
@@ -138,6 +144,9 @@ def check_document(doc: Any, name: str) -> list[str]:
     for key in ("id", "version"):
         if not isinstance(doc[key], str) or not doc[key]:
             errs.append(f"{key} must be a non-empty text")
+    for key, kind in SECTION_TYPES.items():
+        if key in doc and not isinstance(doc[key], kind):
+            errs.append(f"{key} must be a {'list' if kind is list else 'JSON object'}")
     if errs:
         return [f"{name}: {e}" for e in errs]
     if doc["schema"] != SCHEMA_VERSION:

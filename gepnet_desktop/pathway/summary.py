@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..case.fields import label, value_label
+from ..case.fields import value_label
+from .explain import field_label
 from .model import Pathway, text
 from .walk import Evaluation
 
@@ -30,7 +31,7 @@ def summary_lines(ev: Evaluation, pathway: Pathway, lang: str = "en") -> list[st
     if ev.status == "recommendation" and ev.recommendation_node:
         out.append(f"{h['rec']}: {text(pathway.nodes[ev.recommendation_node].label, lang)}")
     else:
-        missing = ", ".join(label({"en": m}, lang) for m in ev.missing)
+        missing = ", ".join(field_label(m, lang) for m in ev.missing)
         out.append(f"{h['stop']} ({h['missing']}: {missing})")
     out.append(f"{h['path']}: " + " → ".join(text(pathway.nodes[n].label, lang) for n in ev.path))
     if ev.options:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWidget
 from .. import APP_NAME, __version__
 from ..case.fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, value_label
 from ..case.model import Case
+from ..case.validation import validate_case
 from ..pathway import Evaluation, Pathway, text
 from .chart.export import atomic_target, ensure_app, render_chart_image
 from .chart.fragments import (
@@ -114,6 +115,15 @@ def _png_bytes(image: QImage) -> bytes:
     return bytes(data.data())
 
 
+
+def record_warnings_html(case: Case, lang: str) -> str:
+    """The record's soft warnings (validation's, e.g. an unusual Ki-67), '' for none."""
+    found = validate_case(case.to_dict()).warnings
+    if not found:
+        return ""
+    items = "".join(f"<li>{esc(w.text(lang))}</li>" for w in found)
+    return f"<h3>{esc(tr('record_warnings', lang))}</h3><ul class='warn'>{items}</ul>"
+
 def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "en", *,
                       image_src: str | None = None, image_width: int = 1000,
                       printed: dt.datetime | None = None) -> str:
@@ -150,6 +160,7 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
     out.append(symptom_html(pathway, ev, lang, cites))
     out.append(current_regimen_html(ev, lang))
     out.append(warnings_html(pathway, ev.warnings, lang))
+    out.append(record_warnings_html(case, lang))
     out.append(explanations_html(ev, lang, None, pathway))
     path = " → ".join(text(pathway.nodes[n].label, lang) for n in ev.path)
     out.append(f"<p class='meta'>{esc(tr('path', lang))}: {esc(path)}</p>")

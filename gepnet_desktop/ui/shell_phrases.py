@@ -222,5 +222,10 @@ def field_name(path: str, lang: str = "en") -> str:
 
 
 def problem_sentence(problem: Problem, lang: str = "en") -> str:
-    """One validation problem as a sentence that names the field: "Ki-67: 150 is out of range"."""
-    return f"{field_name(problem.field, lang)}: {problem.message}"
+    """One validation problem as a sentence that names the field, in the form's words and
+    language: "Ki-67: 150 is out of range; allowed: ..., or empty for unknown"."""
+    from .problem_style import display_message
+
+    name = field_name(problem.field, lang)
+    text = display_message(problem, name, lang)
+    return text if problem.needs_field_name else f"{name}: {text}"

@@ -164,3 +164,15 @@ def test_case_codes_are_pseudonyms() -> None:
     result = validate_case({"case_code": "800101-1234567"}, today=TODAY)
     assert result.ok and [w.field for w in result.warnings] == ["case_code"]
     assert "resident registration number" in result.warnings[0].message
+
+
+def test_a_line_with_a_bad_field_still_has_its_dates_checked() -> None:
+    errs = errors({"lines": [{"regimen": "aspirin", "outcome": "ongoing",
+                              "start_date": "2024-05-01", "end_date": "2024-04-01"}]})
+    assert "lines[1].regimen" in errs
+    assert "lines[1].end_date" in errs  # before the start, and set while ongoing
+    result = validate_case({"lines": [{"regimen": "aspirin", "outcome": "ongoing",
+                                       "start_date": "2024-05-01", "end_date": "2024-04-01"}]},
+                           today=TODAY)
+    ends = [p.message for p in result.errors if p.field == "lines[1].end_date"]
+    assert len(ends) == 2 and "before the start" in ends[0] and "ongoing" in ends[1]

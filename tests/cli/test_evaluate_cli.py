@@ -49,7 +49,7 @@ def test_explain_adds_pathway_and_reasons_in_korean(tmp_path, capsys) -> None:
     data = json.loads(out)
     assert code == 0 and data["pathway"]["id"] == "kr-gepnet-2021"
     behaviour = next(e["text"] for e in data["explanations"] if e["node"] == "behaviour")
-    assert "Ki-67 1% 10% 미만" in behaviour
+    assert "Ki-67 1%: 10% 미만" in behaviour
 
 
 def test_readable_summary_names_options_doses_and_banner(tmp_path, capsys) -> None:
@@ -135,3 +135,16 @@ def test_files_with_a_byte_order_mark_or_absurd_content(tmp_path, capsys) -> Non
         assert code == 2 and out == "" and "too long or nesting too deep" in err
     code, out, err = run(["evaluate", str(tmp_path)], capsys)
     assert code == 2 and "is a folder" in err
+
+
+def test_soft_warnings_of_the_record_are_shown_but_never_block(tmp_path, capsys) -> None:
+    v37 = next(v for v in VIGNETTES if v["id"] == "V37")  # well differentiated, Ki-67 60%
+    src = write(tmp_path, [v37["case"]])
+    code, out, err = run(["--lang", "en", "evaluate", src], capsys)
+    assert code == 0 and err == ""
+    assert "Check the record: Ki-67: Ki-67 60% is unusual" in out
+    code, out, _ = run(["evaluate", src, "--json"], capsys)
+    assert json.loads(out) == [v37["expected"]]  # the contract's keys only
+    code, out, _ = run(["--lang", "ko", "evaluate", src, "--json", "--explain"], capsys)
+    warned = json.loads(out)[0]["record_warnings"]
+    assert [w["field"] for w in warned] == ["ki67_percent"] and "고분화" in warned[0]["text"]

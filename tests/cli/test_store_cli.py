@@ -139,6 +139,11 @@ def test_backup_check_restore(tmp_path: Path, cases_file: Path, data_dir: Path,
                               capsys) -> None:
     run(["import", str(cases_file)], capsys)
     backup = tmp_path / "usb" / "backup.db"
+    code, out, err = run(["backup", str(backup)], capsys)  # the stick is not mounted
+    assert code == 2 and not backup.parent.exists() and "does not exist" in err
+    code, out, err = run(["backup", str(tmp_path)], capsys)
+    assert code == 2 and "is a folder" in err
+    backup.parent.mkdir()
     code, out, _ = run(["backup", str(backup)], capsys)
     assert code == 0 and backup.exists()
     code, out, _ = run(["check"], capsys)

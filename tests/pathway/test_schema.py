@@ -112,3 +112,8 @@ def test_a_gap_in_a_decision_is_one_sentence_at_evaluation(tmp_path: Path, capsy
     out, err = capsys.readouterr()
     assert out == "" and err.strip() == (f"{pw}: node 'site_sstr_negative' has no edge that fits "
                                          "this case")
+
+
+def test_a_section_of_the_wrong_type_is_one_sentence() -> None:
+    found = problems(lambda d: d.update(nodes="x"))
+    assert found == ["broken.json: nodes must be a list"]

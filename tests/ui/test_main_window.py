@@ -234,6 +234,7 @@ def test_an_invalid_ki67_blocks_saving_with_a_message_naming_the_field(qtbot, op
     assert kind == "error"
     assert message.startswith("The case was not saved. Ki-67: 150 is out of range")
     assert "0 to 100" in message
+    assert "or empty for unknown" in message and "null" not in message  # the form's words
     assert window.statusBar().currentMessage() == message
     assert window.form.editor("ki67_percent").hasFocus()
     assert window.store.count(CaseQuery()) == 0
@@ -245,7 +246,7 @@ def test_a_missing_case_code_is_named(qtbot, open_window):
     window.new_case()
     type_into(qtbot, window, "ki67_percent", "5")
     assert window.save() is False
-    assert "Case code: is required" in window.prompts.calls[-1][2]
+    assert "Case code is required" in window.prompts.calls[-1][2]
 
 
 def test_a_code_used_by_another_case_is_refused(qtbot, open_window):

@@ -147,3 +147,16 @@ def test_cancelling_the_print_dialog_prints_nothing(qtbot, tmp_path):
     QTimer.singleShot(0, cancel)
     assert print_report(case, ev, PATHWAY, lang="en", printer=printer) is False
     assert seen and not (tmp_path / "never.pdf").exists()
+
+
+def test_the_report_shows_the_record_s_soft_warnings(qtbot) -> None:
+    from gepnet_desktop.case import validate_case
+    from gepnet_desktop.pathway import default_pathway, evaluate
+    from gepnet_desktop.ui.report import build_report_html
+
+    case = validate_case(VIGNETTES["V37"]["case"]).case  # well differentiated, Ki-67 60%
+    html = build_report_html(case, evaluate(case), default_pathway(), "en")
+    assert "Check the record" in html and "Ki-67 60% is unusual" in html
+    plain = validate_case(VIGNETTES["V01"]["case"]).case
+    assert "Check the record" not in build_report_html(plain, evaluate(plain),
+                                                       default_pathway(), "en")
