@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from gepnet_desktop import demo, paths
@@ -510,6 +510,34 @@ def test_at_the_smallest_window_the_pathway_tab_opens_on_the_end_of_the_path(qtb
     assert visible.contains(view.pathway_scene().node_item(ev.stop_node).scene_box().center())
 
 
+def test_a_path_ending_on_the_full_width_bar_opens_on_its_last_steps(qtbot, open_window):
+    # DEMO-07 ends on "later lines", a bar across the whole chart: the view frames only the part
+    # of it under the box before it, so the first view shows the last steps and Zoom to path is
+    # not Fit to window.
+    case = stored(next(c for c in demo.demo_cases() if c.case_code == "DEMO-07").to_dict())[0]
+    window = open_window()
+    window.open_case(case.uuid)
+    window.show_tab(1)
+    view = window.page.view
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None, timeout=5000)
+    ev = window.page.evaluation()
+    boxes = [view.pathway_scene().node_item(n).scene_box() for n in ev.path]
+    bar, before = boxes[-1], boxes[-2]
+    assert bar.width() > 4 * before.width() and bar.left() < before.left() < bar.right()
+    under = QRectF(before.left(), bar.top(), before.width(), bar.height())
+
+    def shown(box: QRectF) -> bool:
+        return view.mapToScene(view.viewport().rect()).boundingRect().contains(box)
+
+    assert view.zoom() >= READABLE_ZOOM - 1e-9
+    assert shown(under) and shown(boxes[-2]) and shown(boxes[-3])  # the last steps, readable
+    window.page.fit_action.trigger()
+    whole = view.zoom()
+    window.page.path_action.trigger()  # Zoom to path: the path's boxes, larger than the chart
+    assert view.zoom() > 1.5 * whole
+    assert shown(under) and all(shown(box) for box in boxes[:-1])
+
+
 def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):
     window = open_window()
     window.new_case()
@@ -524,6 +552,32 @@ def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):
     buttons[0].click()
     assert window.tabs.currentWidget() is window.form
     qtbot.waitUntil(window.form.editor("sstr_status").hasFocus, timeout=2000)
+
+
+def test_a_missing_field_link_gives_the_field_the_focus_once_the_window_is_active(qtbot,
+                                                                                  open_window):
+    # A link clicked while another window is active (as offscreen, in acceptance runs) still
+    # makes the field the window's focus; it has the keyboard focus when the window is active.
+    window = open_window()
+    window.new_case()
+    choose(window, "differentiation", "well")
+    type_into(qtbot, window, "ki67_percent", "30")  # G3: the walk needs the primary site
+    qtbot.waitUntil(lambda: window.page.evaluation() is not None
+                    and window.page.evaluation().missing == ["primary_site"], timeout=2000)
+    window.show_tab(1)
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is other, timeout=2000)
+    window.page.missing_buttons()[0].click()
+    editor = window.form.editor("primary_site")
+    assert window.tabs.currentWidget() is window.form and window.focusWidget() is editor
+    window.activateWindow()
+    qtbot.waitUntil(editor.hasFocus, timeout=2000)
+    viewport = window.form.scroll.viewport()
+    where = editor.geometry().translated(editor.parentWidget().mapTo(viewport, QPoint(0, 0)))
+    assert viewport.rect().contains(where)  # scrolled into view
 
 
 # -- drafts --------------------------------------------------------------------------------------
