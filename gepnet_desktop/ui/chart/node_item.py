@@ -14,6 +14,8 @@ from .shapes import TEXT_FLAGS, draw_badge, draw_pill, fit_font, kind_outline, t
 from .states import DIMMED, HIGHLIGHTED, PATH, PLAIN, RECOMMENDATION, STOP
 from .strings import tr
 
+WIDE_BOX_WIDTH = 600.0  # a box wider than this is a bar across the chart
+ANCHORED_LABEL_WIDTH = 260.0
 
 class NodeItem(QGraphicsItem):
     """One box: its shape says its kind, its colours say its part in the patient's path."""
@@ -26,6 +28,7 @@ class NodeItem(QGraphicsItem):
         self.newer_titles: list[str] = []
         self.show_newer = False
         self.lang = lang
+        self.label_anchor: float | None = None  # scene x where a wide box shows its label
         self._provenance_label = provenance_label
         self._rect = QRectF(-node.w / 2, -node.h / 2, node.w, node.h)
         self._outline = kind_outline(node.kind, self._rect)
@@ -81,6 +84,24 @@ class NodeItem(QGraphicsItem):
         used = QFontMetricsF(self.font).boundingRect(self._text_rect, TEXT_FLAGS, self.label)
         return used.height() <= self._text_rect.height() + 0.5 and \
             used.width() <= self._text_rect.width() + 0.5
+
+    def set_label_anchor(self, x: float | None) -> None:
+        """Centre the label of a wide box (the later-lines bar) under scene x, where the
+        patient's path comes in; None centres it on the box."""
+        if x is not None and self._rect.width() <= WIDE_BOX_WIDTH:
+            x = None
+        if x != self.label_anchor:
+            self.label_anchor = x
+            self.update()
+
+    def label_rect(self) -> QRectF:
+        """Where the label is drawn, in item coordinates."""
+        if self.label_anchor is None:
+            return self._text_rect
+        half = min(ANCHORED_LABEL_WIDTH, self._text_rect.width()) / 2
+        centre = min(max(self.label_anchor - self.pos().x(), self._text_rect.left() + half),
+                     self._text_rect.right() - half)
+        return QRectF(centre - half, self._text_rect.top(), 2 * half, self._text_rect.height())
 
     # state
     def set_state(self, state: str) -> None:
@@ -150,13 +171,15 @@ class NodeItem(QGraphicsItem):
         painter.drawPath(self._outline)
         painter.setFont(self.font)
         painter.setPen(text_colour)
-        painter.drawText(self._text_rect, TEXT_FLAGS, self.label)
+        label_rect = self.label_rect()
+        painter.drawText(label_rect, TEXT_FLAGS, self.label)
         dim = self.state == DIMMED
         badge = style.provenance_colour(self.node.provenance)
         draw_badge(painter, QPointF(self._rect.left() + 2, self._rect.top() + 1),
                    style.provenance_letter(self.node.provenance),
                    style.DIM_BORDER if dim else badge, self.lang)
-        top_right = QPointF(self._rect.right() - 6, self._rect.top())
+        right = self._rect.right() if self.label_anchor is None else label_rect.right()
+        top_right = QPointF(right - 6, self._rect.top())
         if self.state == RECOMMENDATION:
             draw_pill(painter, top_right, "★ " + tr("tag.rec", self.lang), style.REC,
                       style.WHITE, self.lang)

@@ -145,6 +145,9 @@ class PathwayScene(QGraphicsScene):
             else:
                 state = DIMMED
             item.set_state(state)
+            # A path ending on a bar across the chart: its label where the path comes in.
+            ends_here = ev is not None and len(ev.path) > 1 and nid == ev.path[-1]
+            item.set_label_anchor(self._nodes[ev.path[-2]].pos().x() if ends_here else None)
         for eid, item in self._edges.items():
             item.set_state(PLAIN if ev is None else PATH if eid in edges else DIMMED)
 
