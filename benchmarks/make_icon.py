@@ -14,7 +14,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -26,6 +26,8 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
+
+from gepnet_desktop.ui.chart.export import png_bytes
 
 OUT = Path(__file__).resolve().parents[1] / "resources" / "icons"
 NAME = "gepnet-desktop"
@@ -81,15 +83,6 @@ def draw(size: int) -> QImage:
     p.drawRoundedRect(QRectF(148, 184, 72, 44), 8, 8)             # the patient's option
     p.end()
     return image
-
-
-def png_bytes(image: QImage) -> bytes:
-    data = QByteArray()
-    buf = QBuffer(data)
-    buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")
-    buf.close()
-    return bytes(data.data())
 
 
 def ico(images: dict[int, bytes]) -> bytes:

@@ -10,6 +10,7 @@ on `changed`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any
 
@@ -37,6 +38,7 @@ from .lines_editor import LinesEditor
 from .lines_model import parse_line_path
 from .mnemonics import assign_mnemonics, with_mnemonic
 from .problem_style import ERROR, display_message, problem_html
+from .words import word
 
 STYLE = """
 QGroupBox { font-weight: bold; }
@@ -59,9 +61,7 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str) -> str:
-    words = _TEXT[key]
-    return words.get(lang) or words["en"]
+_t = functools.partial(word, _TEXT)
 
 
 def _same(a: Any, b: Any) -> bool:

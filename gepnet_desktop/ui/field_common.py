@@ -4,9 +4,12 @@ Korean, and the rule that the mouse wheel scrolls the form unless the control ha
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtGui import QWheelEvent
 
 from ..case.fields import value_label
+from .words import word
 
 _TEXT: dict[str, dict[str, str]] = {
     "not_recorded": {"en": "Not recorded", "ko": "기록 없음"},
@@ -23,10 +26,7 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def ui_text(key: str, lang: str) -> str:
-    """One of the editors' own words in `lang` (English fallback)."""
-    words = _TEXT[key]
-    return words.get(lang) or words["en"]
+ui_text = functools.partial(word, _TEXT)  # one of the editors' own words in `lang`
 
 
 def unknown_text(lang: str) -> str:

@@ -5,6 +5,7 @@ editors in `lines_table`.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -25,6 +26,7 @@ from ..case.validation import Problem
 from .lines_model import KEYS, LinesModel, parse_line_path
 from .lines_table import LineDelegate, LinesTable
 from .problem_style import ERROR, problems_html
+from .words import word
 
 _TEXT: dict[str, dict[str, str]] = {
     # No mnemonics: the form's labels need the letters; the table has keys for these.
@@ -44,9 +46,7 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, lang: str, **kw: Any) -> str:
-    words = _TEXT[key]
-    return (words.get(lang) or words["en"]).format(**kw)
+_t = functools.partial(word, _TEXT)
 
 
 class LinesEditor(QWidget):

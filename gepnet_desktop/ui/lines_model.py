@@ -5,6 +5,7 @@ validation problems on their row and cell (`lines[2].end_date` is row 2, column 
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,6 +24,7 @@ from ..case.validation import Problem
 from .field_common import ui_text
 from .form_undo import InsertLineCommand, MoveLineCommand, RemoveLineCommand, SetCellCommand
 from .problem_style import ERROR, WARNING, problem_icon
+from .words import word
 
 KEYS: tuple[str, ...] = tuple(f.key for f in LINE_FIELDS)
 _LINE_PATH = re.compile(r"lines\[(\d+)\](?:\.(\w+))?$")
@@ -35,9 +37,7 @@ _TEXT: dict[str, dict[str, str]] = {  # the names of the undo steps
 }
 
 
-def _t(key: str, lang: str, **kw: Any) -> str:
-    words = _TEXT[key]
-    return (words.get(lang) or words["en"]).format(**kw)
+_t = functools.partial(word, _TEXT)
 
 
 def empty_line() -> dict[str, Any]:

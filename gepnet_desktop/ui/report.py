@@ -7,8 +7,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QUrl
-from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
+from PySide6.QtCore import QMarginsF, QUrl
+from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
 from PySide6.QtWidgets import QWidget
 
 from .. import APP_NAME, __version__
@@ -16,7 +16,7 @@ from ..case.fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, value_label
 from ..case.model import Case
 from ..case.validation import validate_case
 from ..pathway import Evaluation, Pathway, text
-from .chart.export import atomic_target, ensure_app, render_chart_image
+from .chart.export import atomic_target, ensure_app, png_bytes, render_chart_image
 from .chart.fragments import (
     Citations,
     current_regimen_html,
@@ -103,16 +103,9 @@ def lines_table_html(case: Case, lang: str) -> str:
 def chart_data_uri(pathway: Pathway, ev: Evaluation, lang: str, scale: float = 1.0) -> str:
     """The chart as a PNG data URI, so an HTML report is one self-contained file."""
     return "data:image/png;base64," + base64.b64encode(
-        _png_bytes(render_chart_image(pathway, ev, lang, scale))).decode("ascii")
+        png_bytes(render_chart_image(pathway, ev, lang, scale))).decode("ascii")
 
 
-def _png_bytes(image: QImage) -> bytes:
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
 
 
 

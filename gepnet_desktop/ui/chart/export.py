@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QFontMetricsF, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QApplication
@@ -197,6 +197,16 @@ def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: 
             _paint_on(writer, lambda p: sheet.paint(
                 p, QRectF(0, 0, writer.width(), writer.height())))
     return out
+
+
+def png_bytes(image: QImage) -> bytes:
+    """An image as PNG file bytes, in memory."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
 
 
 def render_chart_image(pathway: Pathway, ev: Evaluation | None, lang: str = "en",
