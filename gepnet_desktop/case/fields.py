@@ -140,10 +140,15 @@ LINE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("start_date", "date", {"en": "Start", "ko": "시작일"}, "lines"),
     FieldSpec("end_date", "date", {"en": "End", "ko": "종료일"}, "lines"),
     FieldSpec("outcome", "enum", {"en": "Outcome", "ko": "결과"}, "lines",
-              values=("ongoing", "progression", "toxicity", "completed", "other"),
-              value_labels=_vl(ongoing=("Ongoing", "진행 중"), progression=("Progression", "진행"),
+              values=("ongoing", "continued_after_progression", "progression", "toxicity",
+                      "completed", "other"),
+              value_labels=_vl(ongoing=("Ongoing", "투여 중"),
+                               continued_after_progression=("Continued after progression",
+                                                            "진행 후 지속 투여"),
+                               progression=("Progression", "진행"),
                                toxicity=("Toxicity", "독성"), completed=("Completed", "완료"),
                                other=("Other", "기타"))),
+    FieldSpec("progression_date", "date", {"en": "Progression date", "ko": "진행일"}, "lines"),
     FieldSpec("best_response", "enum", {"en": "Best response", "ko": "최고 반응"}, "lines",
               values=("CR", "PR", "SD", "PD", "NE"),
               value_labels=_vl(CR=("CR", "CR"), PR=("PR", "PR"), SD=("SD", "SD"), PD=("PD", "PD"),
@@ -152,7 +157,25 @@ LINE_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 REQUIRED_LINE_KEYS = ("regimen", "outcome")
-SYMPTOM_AGENTS = ("telotristat", "diazoxide", "high_dose_ppi")
+
+# Groups of regimens and values that the record's own checks and the pathway both name
+# (pathway-spec.md, Inputs; case-fields.md, lines). Declared here once; the pathway data file
+# refers to them by group name.
+REGIMEN_GROUPS: dict[str, tuple[str, ...]] = {
+    "ssa": ("lanreotide", "octreotide_lar"),
+    "symptom_agent": ("telotristat", "diazoxide", "high_dose_ppi"),
+    "fixed_course": ("prrt_lu177", "captem", "platinum_etoposide", "irinotecan_cisplatin",
+                     "folfiri", "folfox"),
+}
+SSA_REGIMENS = REGIMEN_GROUPS["ssa"]
+SYMPTOM_AGENTS = REGIMEN_GROUPS["symptom_agent"]
+FIXED_COURSES = REGIMEN_GROUPS["fixed_course"]
+# Outcomes that say the disease progressed on (or after) the line.
+PROGRESSION_OUTCOMES = ("progression", "continued_after_progression")
+# Outcomes that leave no end date (the line is still given).
+CONTINUING_OUTCOMES = ("ongoing", "continued_after_progression")
+# Values of `pace` that document a progression.
+PROGRESSING_PACES = ("slow_progression", "rapid_progression")
 
 # Keys the store adds to a case; accepted in exchange files and by `evaluate`.
 META_KEYS = ("uuid", "revision", "created_at", "updated_at", "who_grade")

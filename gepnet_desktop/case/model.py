@@ -16,6 +16,7 @@ class Line:
     outcome: str
     start_date: str | None = None
     end_date: str | None = None
+    progression_date: str | None = None
     best_response: str | None = None
     notes: str | None = None
 
