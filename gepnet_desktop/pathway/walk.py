@@ -25,6 +25,21 @@ class OptionResult:
 
 
 @dataclass(frozen=True)
+class AccessEntry:
+    """Korean access to one option for this patient (pathway-spec.md, Korean access)."""
+
+    option: str
+    status: str  # reimbursed, self_paid, not_approved, unverified
+    text: str  # in the evaluation's language, naming the criterion
+    as_of: str  # the date of the fact the text states
+    citations: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"option": self.option, "status": self.status, "text": self.text,
+                "as_of": self.as_of, "citations": list(self.citations)}
+
+
+@dataclass(frozen=True)
 class Explanation:
     """Why the walk went the way it did at one node of the path."""
 
@@ -47,6 +62,8 @@ class Evaluation:
     current_regimen: str | None
     failed: list[str] = field(default_factory=list)
     explanations: list[Explanation] = field(default_factory=list)
+    access: list[AccessEntry] = field(default_factory=list)  # one per option, in option order
+    newer_evidence: list[str] = field(default_factory=list)  # ids of newer trials that apply
     pathway_id: str = ""
     pathway_version: str = ""
 
@@ -72,6 +89,8 @@ class Evaluation:
         if explain:
             out["pathway"] = {"id": self.pathway_id, "version": self.pathway_version}
             out["explanations"] = [{"node": e.node, "text": e.text} for e in self.explanations]
+            out["access"] = [a.to_json() for a in self.access]
+            out["newer_evidence"] = list(self.newer_evidence)
         return out
 
 
