@@ -66,6 +66,7 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         failure_implies=dict(fail.get("implies", {})),
         progression_paces=tuple(doc["progression_paces"]),
         path=path,
+        access_statuses=doc.get("access_statuses", {}),
     )
 
 

@@ -117,6 +117,7 @@ class Pathway:
     failure_implies: dict[str, list[str]]
     progression_paces: tuple[str, ...]
     path: Path | None = None
+    access_statuses: dict[str, Labels] = field(default_factory=dict)  # status -> badge words
     out_edges: dict[str, list[Edge]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
