@@ -1,17 +1,29 @@
-"""Edge, option and caution conditions: data, never code.
+"""Edge, option, caution and warning conditions: data, never code.
 
-A condition is `{"field": F, "op": OP, "value": V}`, or `{"all": [...]}`, `{"any": [...]}`,
-`{"not": C}`. A comparison with an unknown (null) value is false; `is_null` asks for it.
+A condition is one of
+- `{"field": F, "op": OP, "value": V}`: a comparison with a fact (a case field or a derived
+  value). V may be a literal, `{"threshold": NAME}` (a named threshold of the file) or
+  `{"group": NAME}` (a named value group of case/fields.py); the loader resolves both.
+- `{"all": [...]}`, `{"any": [...]}`, `{"not": C}`.
+- `{"ref": NAME}`: a named condition of the file's `conditions` section.
+- `{"any_line": L}`: some line of therapy fits the line condition L.
+- `{"last_line": {"where": L1, "then": L2}}`: there is a line fitting L1, and the last such
+  line (list order) fits L2.
+- inside a line condition, `{"days": [FROM, TO], "op": OP, "value": N}`: the days from one of
+  the line's dates to another; false while either is unknown.
+A comparison with an unknown (null) value is false; `is_null` asks for it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Mapping
 from typing import Any
 
 Condition = dict[str, Any]
 Facts = dict[str, Any]
 
-COMPARISONS = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": lambda a, b: a == b,
     "ne": lambda a, b: a != b,
     "in": lambda a, b: a in b,
@@ -24,47 +36,122 @@ COMPARISONS = {
     "contains_any": lambda a, b: any(x in a for x in b),
 }
 NULL_OPS = ("is_null", "not_null")
-OPS = (*COMPARISONS, *NULL_OPS)
+EMPTY_OPS = ("is_empty", "not_empty")
+LINE_QUANTIFIERS = ("any_line", "last_line")
 
 
-def holds(cond: Condition | None, facts: Facts) -> bool:
-    """Whether the condition holds for these facts; a missing condition always holds."""
+def _days(facts: Facts, names: list[str]) -> int | None:
+    first, second = (facts.get(n) for n in names)
+    if first is None or second is None:
+        return None
+    return (dt.date.fromisoformat(second) - dt.date.fromisoformat(first)).days
+
+
+def _lines(facts: Facts) -> list[Facts]:
+    lines: list[Facts] = facts.get("_lines", [])
+    return lines
+
+
+def holds(cond: Condition | None, facts: Facts,
+          named: Mapping[str, Condition] | None = None) -> bool:
+    """Whether the condition holds for these facts; a missing condition always holds.
+
+    `named` holds the file's named conditions (defaults to those carried in the facts).
+    """
     if cond is None:
         return True
+    if named is None:
+        named = facts.get("_named", {})
     if "all" in cond:
-        return all(holds(c, facts) for c in cond["all"])
+        return all(holds(c, facts, named) for c in cond["all"])
     if "any" in cond:
-        return any(holds(c, facts) for c in cond["any"])
+        return any(holds(c, facts, named) for c in cond["any"])
     if "not" in cond:
-        return not holds(cond["not"], facts)
-    actual = facts.get(cond["field"])
+        return not holds(cond["not"], facts, named)
+    if "ref" in cond:
+        return holds(named[cond["ref"]], facts, named)
+    if "any_line" in cond:
+        return any(holds(cond["any_line"], line, named) for line in _lines(facts))
+    if "last_line" in cond:
+        spec = cond["last_line"]
+        hits = [line for line in _lines(facts) if holds(spec["where"], line, named)]
+        return bool(hits) and holds(spec["then"], hits[-1], named)
     op = cond["op"]
+    actual = _days(facts, cond["days"]) if "days" in cond else facts.get(cond["field"])
     if op == "is_null":
         return actual is None
     if op == "not_null":
         return actual is not None
+    if op in EMPTY_OPS:
+        return (not actual) == (op == "is_empty")
     if actual is None:
         return False
     return bool(COMPARISONS[op](actual, cond["value"]))
 
 
-def deciding_atoms(cond: Condition | None, facts: Facts) -> list[tuple[Condition, bool]]:
+def deciding_atoms(cond: Condition | None, facts: Facts,
+                   named: Mapping[str, Condition] | None = None
+                   ) -> list[tuple[Condition, bool]]:
     """The comparisons that decide a condition's value here, each with its own value.
 
     `all` true: every part; `all` false: the false parts. `any` true: the true parts;
-    `any` false: every part. `not` is explained by what it negates.
+    `any` false: every part. `not` is explained by what it negates, a named condition by what
+    it holds; a line quantifier is one statement.
     """
     if cond is None:
         return []
+    if named is None:
+        named = facts.get("_named", {})
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
-        parts = [(c, holds(c, facts)) for c in cond[key]]
-        value = holds(cond, facts)
+        parts = [(c, holds(c, facts, named)) for c in cond[key]]
+        value = holds(cond, facts, named)
         if key == "all":
             chosen = parts if value else [p for p in parts if not p[1]]
         else:
             chosen = [p for p in parts if p[1]] if value else parts
-        return [d for c, _ in chosen for d in deciding_atoms(c, facts)]
+        return [d for c, _ in chosen for d in deciding_atoms(c, facts, named)]
     if "not" in cond:
-        return deciding_atoms(cond["not"], facts)
-    return [(cond, holds(cond, facts))]
+        return deciding_atoms(cond["not"], facts, named)
+    if "ref" in cond:
+        return deciding_atoms(named[cond["ref"]], facts, named)
+    return [(cond, holds(cond, facts, named))]
+
+
+def names_fact(cond: Any, name: str, named: Mapping[str, Condition]) -> bool:
+    """Whether a condition reads the fact `name`, directly or through a named condition."""
+    if isinstance(cond, list):
+        return any(names_fact(c, name, named) for c in cond)
+    if not isinstance(cond, dict):
+        return False
+    if cond.get("field") == name:
+        return True
+    if isinstance(cond.get("ref"), str):
+        return names_fact(named.get(cond["ref"]), name, named)
+    return any(names_fact(v, name, named) for v in cond.values() if isinstance(v, (dict, list)))
+
+
+def resolve(cond: Any, thresholds: Mapping[str, float],
+            groups: Mapping[str, tuple[str, ...]]) -> Any:
+    """A copy of a checked condition with `{"threshold": N}` and `{"group": N}` values replaced
+    by what they name."""
+    if isinstance(cond, list):
+        return [resolve(c, thresholds, groups) for c in cond]
+    if not isinstance(cond, dict):
+        return cond
+    if set(cond) == {"threshold"}:
+        return thresholds[cond["threshold"]]
+    if set(cond) == {"group"}:
+        return list(groups[cond["group"]])
+    return {k: resolve(v, thresholds, groups) for k, v in cond.items()}
+
+
+def thresholds_named(cond: Any) -> set[str]:
+    """The named thresholds a condition uses."""
+    if isinstance(cond, list):
+        return {t for c in cond for t in thresholds_named(c)}
+    if not isinstance(cond, dict):
+        return set()
+    if set(cond) == {"threshold"} and isinstance(cond["threshold"], str):
+        return {cond["threshold"]}
+    return {t for v in cond.values() for t in thresholds_named(v)}

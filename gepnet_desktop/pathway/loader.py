@@ -8,8 +8,23 @@ from pathlib import Path
 from typing import Any
 
 from ..bundled import resource_path
-from .model import Edge, Node, Option, OptionRef, Pathway, Rule, StopRule
+from ..case.fields import VALUE_GROUPS
+from .conditions import resolve
+from .model import (
+    AccessRule,
+    Edge,
+    FinalRule,
+    LineRules,
+    Node,
+    Option,
+    OptionList,
+    OptionRef,
+    Pathway,
+    Rule,
+    StopRule,
+)
 from .schema import check_document
+from .texts import fill_thresholds
 
 DEFAULT_PATHWAY = "kr-gepnet-2021.json"
 
@@ -20,6 +35,10 @@ class PathwayError(Exception):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+
+
+def _refs(items: list[dict[str, Any]]) -> tuple[OptionRef, ...]:
+    return tuple(OptionRef(o["id"], o.get("when")) for o in items)
 
 
 def _node(raw: dict[str, Any]) -> Node:
@@ -33,9 +52,47 @@ def _node(raw: dict[str, Any]) -> Node:
         w=lay.get("w", default_w), h=lay.get("h", default_h), provenance=raw["provenance"],
         question=raw.get("question"), stop_when_missing=stops,
         warnings=tuple(Rule(w["code"], w.get("when")) for w in raw.get("warnings", [])),
-        options=tuple(OptionRef(o["id"], o.get("when")) for o in raw.get("options", [])),
+        options=_refs(raw.get("options", [])),
         citations=tuple(raw.get("citations", [])),
-        filter_failed=bool(raw.get("filter_failed", True)),
+        filter_excluded=bool(raw.get("filter_excluded", True)),
+        alternatives=tuple(OptionList(a.get("when"), _refs(a["options"]))
+                           for a in raw.get("alternatives", [])),
+    )
+
+
+def _option(oid: str, raw: dict[str, Any], common: list[dict[str, Any]]) -> Option:
+    shared = [{**c, "when": resolve_option(c.get("when"), oid)} for c in common] \
+        if raw.get("common_cautions", True) else []
+    return Option(
+        oid, raw["name"], raw.get("class", "other"), raw.get("dose"),
+        tuple(raw.get("citations", [])), raw.get("access_kr"),
+        tuple(Rule(c["code"], c.get("when")) for c in [*shared, *raw.get("cautions", [])]),
+        provenance=raw.get("provenance", "inferred"),
+        access_rules=tuple(AccessRule(r["status"], r.get("when"), r["text"], r["as_of"],
+                                      tuple(r.get("citations", [])))
+                           for r in raw.get("access_rules", [])),
+    )
+
+
+def resolve_option(cond: Any, option_id: str) -> Any:
+    """A common caution's condition for one option: `"$option"` becomes its id."""
+    if isinstance(cond, dict):
+        return {k: resolve_option(v, option_id) for k, v in cond.items()}
+    if isinstance(cond, list):
+        return [resolve_option(v, option_id) for v in cond]
+    return option_id if cond == "$option" else cond
+
+
+def _line_rules(raw: dict[str, Any]) -> LineRules:
+    return LineRules(
+        progression_outcomes=tuple(raw["progression_outcomes"]),
+        toxicity_outcomes=tuple(raw["toxicity_outcomes"]),
+        progression_implies={k: tuple(v) for k, v in raw["progression_implies"].items()},
+        kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
+        drugs={k: tuple(v) for k, v in raw["drugs"].items()},
+        judged_by_condition=dict(raw["judged_by_condition"]),
+        current=tuple(raw["current"]),
+        progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 
 
@@ -44,7 +101,9 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     problems = check_document(doc, name)
     if problems:
         raise PathwayError(problems)
-    fail = doc["failure"]
+    values = {k: t["value"] for k, t in doc["thresholds"].items()}
+    doc = fill_thresholds(resolve(doc, values, VALUE_GROUPS), values)
+    common = doc["common_cautions"]
     return Pathway(
         id=doc["id"], version=doc["version"], title=doc["title"], source=doc["source"],
         notice=doc["reconstruction_notice"], authors=doc["authors"], changelog=doc["changelog"],
@@ -52,21 +111,20 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         nodes={n["id"]: _node(n) for n in doc["nodes"]},
         edges=[Edge(e["from"], e["to"], e.get("label"), e.get("when"), e["provenance"],
                     e.get("trigger", "")) for e in doc["edges"]],
-        options={oid: Option(oid, o["name"], o.get("class", "other"), o.get("dose"),
-                             tuple(o.get("citations", [])), o.get("access_kr"),
-                             tuple(Rule(c["code"], c.get("when")) for c in o.get("cautions", [])))
-                 for oid, o in doc["options"].items()},
+        options={oid: _option(oid, o, common) for oid, o in doc["options"].items()},
         cautions={code: c["text"] for code, c in doc["cautions"].items()},
         caution_citations={code: tuple(c["citations"]) for code, c in doc["cautions"].items()},
         warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
-        failure_outcomes=tuple(fail.get("outcomes", ())),
-        not_anti_tumour=tuple(fail.get("not_anti_tumour", ())),
-        failure_implies=dict(fail.get("implies", {})),
-        progression_paces=tuple(doc["progression_paces"]),
+        line_rules=_line_rules(doc["lines"]),
+        conditions=doc["conditions"],
+        thresholds=doc["thresholds"],
+        record_warnings=tuple(Rule(w["code"], w.get("when")) for w in doc["record_warnings"]),
+        final_rules=tuple(FinalRule(r.get("when"), r["put_first"], r["warning"])
+                          for r in doc["final_rules"]),
         path=path,
-        access_statuses=doc.get("access_statuses", {}),
+        access_statuses=doc["access_statuses"],
     )
 
 

@@ -43,6 +43,14 @@ class OptionRef:
 
 
 @dataclass(frozen=True)
+class OptionList:
+    """A treatment node's options for the cases its condition fits (None: every case)."""
+
+    when: Condition | None
+    options: tuple[OptionRef, ...]
+
+
+@dataclass(frozen=True)
 class Node:
     """One box of the chart."""
 
@@ -59,7 +67,8 @@ class Node:
     warnings: tuple[Rule, ...] = ()
     options: tuple[OptionRef, ...] = ()
     citations: tuple[str, ...] = ()
-    filter_failed: bool = True
+    filter_excluded: bool = True
+    alternatives: tuple[OptionList, ...] = ()  # tried in order before `options`
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,17 @@ class Edge:
 
 
 @dataclass(frozen=True)
+class AccessRule:
+    """A dated Korean access criterion: the status and text when its condition holds."""
+
+    status: str
+    when: Condition | None
+    text: Labels
+    as_of: str
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Option:
     """A regimen as shown to the clinician: name, dose as published, citations, access note."""
 
@@ -89,6 +109,33 @@ class Option:
     citations: tuple[str, ...]
     access_kr: dict[str, Any] | None
     cautions: tuple[Rule, ...]
+    provenance: str = "inferred"
+    access_rules: tuple[AccessRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """How the lines of therapy are read (pathway-spec.md, Inputs): which outcomes are a
+    progression or a toxicity, class implications, regimens kept after a toxicity, drug
+    composition, regimens judged by a named condition, and the current-line rules."""
+
+    progression_outcomes: tuple[str, ...]
+    toxicity_outcomes: tuple[str, ...]
+    progression_implies: dict[str, tuple[str, ...]]
+    kept_after_toxicity: tuple[str, ...]
+    drugs: dict[str, tuple[str, ...]]
+    judged_by_condition: dict[str, str]
+    current: tuple[Condition, ...]
+    progressing_paces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FinalRule:
+    """Applied when the walk ends with a recommendation: an option put first, a warning last."""
+
+    when: Condition | None
+    put_first: str
+    warning: str
 
 
 @dataclass
@@ -112,10 +159,11 @@ class Pathway:
     symptom_control: dict[str, list[str]]
     references: dict[str, str]
     newer_evidence: list[dict[str, Any]]
-    failure_outcomes: tuple[str, ...]
-    not_anti_tumour: tuple[str, ...]
-    failure_implies: dict[str, list[str]]
-    progression_paces: tuple[str, ...]
+    line_rules: LineRules
+    conditions: dict[str, Condition]  # named conditions, thresholds resolved
+    thresholds: dict[str, dict[str, Any]]  # name -> value, unit, provenance, citations
+    record_warnings: tuple[Rule, ...]
+    final_rules: tuple[FinalRule, ...]
     path: Path | None = None
     access_statuses: dict[str, Labels] = field(default_factory=dict)  # status -> badge words
     out_edges: dict[str, list[Edge]] = field(default_factory=dict)
