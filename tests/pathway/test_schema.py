@@ -66,7 +66,7 @@ def test_the_bundled_file_loads_with_every_contract_node() -> None:
     (lambda d: node(d, "grade").update(kind="oval"), "node 'grade': kind 'oval'"),
     (lambda d: d["options"]["everolimus"]["cautions"].append({"code": "pregnancy"}),
      "option 'everolimus': caution"),
-    (lambda d: d.update(schema=2), "schema 2 is not supported"),
+    (lambda d: d.update(schema=1), "schema 1 is not supported"),
 ])
 def test_each_problem_is_one_sentence_naming_the_element(mutate, expected: str) -> None:
     found = problems(mutate)
