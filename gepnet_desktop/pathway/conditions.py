@@ -146,12 +146,17 @@ def resolve(cond: Any, thresholds: Mapping[str, float],
     return {k: resolve(v, thresholds, groups) for k, v in cond.items()}
 
 
-def thresholds_named(cond: Any) -> set[str]:
-    """The named thresholds a condition uses."""
+def thresholds_named(cond: Any, named: Mapping[str, Any] | None = None,
+                     seen: frozenset[str] = frozenset()) -> set[str]:
+    """The named thresholds a condition uses (through the named conditions it refers to, when
+    `named` is given)."""
     if isinstance(cond, list):
-        return {t for c in cond for t in thresholds_named(c)}
+        return {t for c in cond for t in thresholds_named(c, named, seen)}
     if not isinstance(cond, dict):
         return set()
     if set(cond) == {"threshold"} and isinstance(cond["threshold"], str):
         return {cond["threshold"]}
-    return {t for v in cond.values() for t in thresholds_named(v)}
+    ref = cond.get("ref")
+    if named is not None and isinstance(ref, str) and ref in named and ref not in seen:
+        return thresholds_named(named[ref], named, seen | {ref})
+    return {t for v in cond.values() for t in thresholds_named(v, named, seen)}

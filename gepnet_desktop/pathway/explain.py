@@ -145,6 +145,7 @@ def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
     the answer is left out where the facts already say it ("SSTR imaging: Positive")."""
     reasons = "; ".join(filter(None, (describe(c, h, facts, lang)
                                       for c, h in deciding_atoms(edge.when, facts))))
+    reasons = reasons[:1].upper() + reasons[1:]
     answer = text(edge.label, lang)
     if not reasons or not answer or reasons.casefold().endswith(answer.casefold()):
         return reasons or answer

@@ -125,7 +125,8 @@ def check_placeholders(doc: dict[str, Any]) -> list[str]:
             continue
         own = [node, *(e for e in doc["edges"] if isinstance(e, dict)
                        and e.get("from") == node.get("id"))]
-        for name in sorted(set().union(*(thresholds_named(c) for c in own)) & set(values)):
+        used = set().union(*(thresholds_named(c, doc["conditions"]) for c in own))
+        for name in sorted(used & set(values)):
             literal = re.compile(rf"(?<![\d.{{]){re.escape(number_text(values[name]))}(?![\d.])")
             for place, text in _texts({k: node.get(k) for k in ("label", "question")},
                                       f"node {node.get('id')!r}"):
