@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Facts, holds
+from .conditions import Facts
 from .model import Option, text
 
 UNVERIFIED = "unverified"
@@ -35,7 +35,7 @@ def _patient_text(template: str, facts: Facts) -> str:
 def access_for(option: Option, facts: Facts, lang: str = "en") -> AccessEntry:
     """The access entry of one option for the patient these facts describe."""
     for rule in option.access_rules:
-        if holds(rule.when, facts):
+        if rule.test(facts):
             return AccessEntry(option.id, rule.status, _patient_text(text(rule.text, lang), facts),
                                rule.as_of, rule.citations)
     note = option.access_kr or {}

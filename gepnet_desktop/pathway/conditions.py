@@ -160,3 +160,89 @@ def thresholds_named(cond: Any, named: Mapping[str, Any] | None = None,
     if named is not None and isinstance(ref, str) and ref in named and ref not in seen:
         return thresholds_named(named[ref], named, seen | {ref})
     return {t for v in cond.values() for t in thresholds_named(v, named, seen)}
+
+
+Predicate = Callable[[Facts], bool]
+
+
+def always(_facts: Facts) -> bool:
+    """The predicate of a missing condition."""
+    return True
+
+
+def compile_condition(cond: Condition | None, named: Mapping[str, Predicate]) -> Predicate:
+    """A checked, resolved condition as a function of the facts, built once when the file loads;
+    it gives what `holds` gives. `named` maps a named condition to its predicate (looked up when
+    called, so the named conditions may be compiled in any order)."""
+    if cond is None:
+        return always
+    if "all" in cond or "any" in cond:
+        return _compile_group(cond, named)
+    if "not" in cond:
+        inner = compile_condition(cond["not"], named)
+        return lambda f: not inner(f)
+    if "ref" in cond:
+        name = cond["ref"]
+        return lambda f: named[name](f)
+    if "any_line" in cond:
+        line = compile_condition(cond["any_line"], named)
+        return lambda f: any(line(ln) for ln in f["_lines"])
+    if "last_line" in cond:
+        where = compile_condition(cond["last_line"]["where"], named)
+        then = compile_condition(cond["last_line"]["then"], named)
+
+        def last(f: Facts) -> bool:
+            for ln in reversed(f["_lines"]):
+                if where(ln):
+                    return then(ln)
+            return False
+        return last
+    return _compile_comparison(cond)
+
+
+def _compile_group(cond: Condition, named: Mapping[str, Predicate]) -> Predicate:
+    parts = tuple(compile_condition(c, named) for c in cond.get("all") or cond["any"])
+    if len(parts) == 1:
+        return parts[0]
+    if "all" in cond:
+        if len(parts) == 2:
+            first, second = parts
+            return lambda f: first(f) and second(f)
+        return lambda f: all(p(f) for p in parts)
+    if len(parts) == 2:
+        first, second = parts
+        return lambda f: first(f) or second(f)
+    return lambda f: any(p(f) for p in parts)
+
+
+def _compile_comparison(cond: Condition) -> Predicate:
+    op = cond["op"]
+    if "days" in cond:
+        names = cond["days"]
+        return _compile_on(lambda f: _days(f, names), op, cond.get("value"))
+    key = cond["field"]
+    if op == "is_null":
+        return lambda f: f.get(key) is None
+    if op == "not_null":
+        return lambda f: f.get(key) is not None
+    if op in EMPTY_OPS:
+        empty = op == "is_empty"
+        return lambda f: (not f.get(key)) == empty
+    value = cond["value"]
+    if op == "eq":
+        return lambda f: (a := f.get(key)) is not None and a == value
+    if op in ("in", "not_in"):
+        members, inside = frozenset(value), op == "in"
+        return lambda f: (a := f.get(key)) is not None and (a in members) == inside
+    if op == "contains":
+        return lambda f: (a := f.get(key)) is not None and value in a
+    compare = COMPARISONS[op]
+    return lambda f: (a := f.get(key)) is not None and bool(compare(a, value))
+
+
+def _compile_on(read: Callable[[Facts], Any], op: str, value: Any) -> Predicate:
+    if op in NULL_OPS:
+        null = op == "is_null"
+        return lambda f: (read(f) is None) == null
+    compare = COMPARISONS[op]
+    return lambda f: (a := read(f)) is not None and bool(compare(a, value))

@@ -11,7 +11,6 @@ from typing import Any
 
 from ..case.fields import SSA_REGIMENS, SYMPTOM_AGENTS
 from ..case.model import Case
-from .conditions import holds
 from .model import Pathway
 
 
@@ -44,7 +43,7 @@ def case_facts(case: Case, pathway: Pathway) -> dict[str, Any]:
     toxic = _ordered([ln["regimen"] for ln in anti if ln["outcome"] in rules.toxicity_outcomes])
     intolerant = [r for r in toxic if r not in rules.kept_after_toxicity]
     kept = [r for r in toxic if r in rules.kept_after_toxicity]
-    judged = {r: holds(pathway.conditions[name], facts)
+    judged = {r: pathway.named_tests[name](facts)
               for r, name in rules.judged_by_condition.items()}
     excluded = _ordered([r for r in (*progressed, *intolerant) if r not in judged]
                         + [r for r, out in judged.items() if out])
@@ -71,8 +70,8 @@ def current_regimen(pathway: Pathway, lines: list[dict[str, Any]]) -> str | None
     """The regimen of the last line fitting the first of the file's current-line rules that
     any line fits (pathway-spec.md, current_regimen)."""
     for rule in pathway.line_rules.current:
-        hits = [ln for ln in lines if holds(rule, ln, pathway.conditions)]
-        if hits:
-            regimen: str = hits[-1]["regimen"]
+        hit = next((ln for ln in reversed(lines) if rule(ln)), None)
+        if hit is not None:
+            regimen: str = hit["regimen"]
             return regimen
     return None

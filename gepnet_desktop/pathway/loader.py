@@ -9,7 +9,7 @@ from typing import Any
 
 from ..bundled import resource_path
 from ..case.fields import VALUE_GROUPS
-from .conditions import resolve
+from .conditions import Predicate, compile_condition, resolve
 from .model import (
     AccessRule,
     Edge,
@@ -37,11 +37,18 @@ class PathwayError(Exception):
         self.problems = problems
 
 
-def _refs(items: list[dict[str, Any]]) -> tuple[OptionRef, ...]:
-    return tuple(OptionRef(o["id"], o.get("when")) for o in items)
+Compiler = Any  # Callable[[Condition | None], Predicate]
 
 
-def _node(raw: dict[str, Any]) -> Node:
+def _refs(items: list[dict[str, Any]], P: Compiler) -> tuple[OptionRef, ...]:
+    return tuple(OptionRef(o["id"], o.get("when"), P(o.get("when"))) for o in items)
+
+
+def _rule(raw: dict[str, Any], P: Compiler) -> Rule:
+    return Rule(raw["code"], raw.get("when"), P(raw.get("when")))
+
+
+def _node(raw: dict[str, Any], P: Compiler) -> Node:
     lay = raw["layout"]
     kind = raw["kind"]
     default_w, default_h = (200, 80) if kind == "treatment" else (190, 64)
@@ -51,25 +58,25 @@ def _node(raw: dict[str, Any]) -> Node:
         id=raw["id"], kind=kind, label=raw["label"], x=lay["x"], y=lay["y"],
         w=lay.get("w", default_w), h=lay.get("h", default_h), provenance=raw["provenance"],
         question=raw.get("question"), stop_when_missing=stops,
-        warnings=tuple(Rule(w["code"], w.get("when")) for w in raw.get("warnings", [])),
-        options=_refs(raw.get("options", [])),
+        warnings=tuple(_rule(w, P) for w in raw.get("warnings", [])),
+        options=_refs(raw.get("options", []), P),
         citations=tuple(raw.get("citations", [])),
         filter_excluded=bool(raw.get("filter_excluded", True)),
-        alternatives=tuple(OptionList(a.get("when"), _refs(a["options"]))
+        alternatives=tuple(OptionList(a.get("when"), _refs(a["options"], P), P(a.get("when")))
                            for a in raw.get("alternatives", [])),
     )
 
 
-def _option(oid: str, raw: dict[str, Any], common: list[dict[str, Any]]) -> Option:
+def _option(oid: str, raw: dict[str, Any], common: list[dict[str, Any]], P: Compiler) -> Option:
     shared = [{**c, "when": resolve_option(c.get("when"), oid)} for c in common] \
         if raw.get("common_cautions", True) else []
     return Option(
         oid, raw["name"], raw.get("class", "other"), raw.get("dose"),
         tuple(raw.get("citations", [])), raw.get("access_kr"),
-        tuple(Rule(c["code"], c.get("when")) for c in [*shared, *raw.get("cautions", [])]),
+        tuple(_rule(c, P) for c in [*shared, *raw.get("cautions", [])]),
         provenance=raw.get("provenance", "inferred"),
         access_rules=tuple(AccessRule(r["status"], r.get("when"), r["text"], r["as_of"],
-                                      tuple(r.get("citations", [])))
+                                      tuple(r.get("citations", [])), P(r.get("when")))
                            for r in raw.get("access_rules", [])),
     )
 
@@ -83,7 +90,7 @@ def resolve_option(cond: Any, option_id: str) -> Any:
     return option_id if cond == "$option" else cond
 
 
-def _line_rules(raw: dict[str, Any]) -> LineRules:
+def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
     return LineRules(
         progression_outcomes=tuple(raw["progression_outcomes"]),
         toxicity_outcomes=tuple(raw["toxicity_outcomes"]),
@@ -91,7 +98,7 @@ def _line_rules(raw: dict[str, Any]) -> LineRules:
         kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
         drugs={k: tuple(v) for k, v in raw["drugs"].items()},
         judged_by_condition=dict(raw["judged_by_condition"]),
-        current=tuple(raw["current"]),
+        current=tuple(P(c) for c in raw["current"]),
         progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 
@@ -104,24 +111,32 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     values = {k: t["value"] for k, t in doc["thresholds"].items()}
     doc = fill_thresholds(resolve(doc, values, VALUE_GROUPS), values)
     common = doc["common_cautions"]
+    named: dict[str, Predicate] = {}
+
+    def P(cond: Any) -> Predicate:
+        return compile_condition(cond, named)
+
+    named.update({k: P(c) for k, c in doc["conditions"].items()})
     return Pathway(
         id=doc["id"], version=doc["version"], title=doc["title"], source=doc["source"],
         notice=doc["reconstruction_notice"], authors=doc["authors"], changelog=doc["changelog"],
         provenance_kinds=doc["provenance_kinds"],
-        nodes={n["id"]: _node(n) for n in doc["nodes"]},
+        nodes={n["id"]: _node(n, P) for n in doc["nodes"]},
         edges=[Edge(e["from"], e["to"], e.get("label"), e.get("when"), e["provenance"],
-                    e.get("trigger", "")) for e in doc["edges"]],
-        options={oid: _option(oid, o, common) for oid, o in doc["options"].items()},
+                    e.get("trigger", ""), P(e.get("when"))) for e in doc["edges"]],
+        options={oid: _option(oid, o, common, P) for oid, o in doc["options"].items()},
         cautions={code: c["text"] for code, c in doc["cautions"].items()},
         caution_citations={code: tuple(c["citations"]) for code, c in doc["cautions"].items()},
         warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
-        line_rules=_line_rules(doc["lines"]),
+        newer_tests={e["id"]: P(e.get("applies_when")) for e in doc.get("newer_evidence", [])},
+        line_rules=_line_rules(doc["lines"], P),
         conditions=doc["conditions"],
+        named_tests=named,
         thresholds=doc["thresholds"],
-        record_warnings=tuple(Rule(w["code"], w.get("when")) for w in doc["record_warnings"]),
-        final_rules=tuple(FinalRule(r.get("when"), r["put_first"], r["warning"])
+        record_warnings=tuple(_rule(w, P) for w in doc["record_warnings"]),
+        final_rules=tuple(FinalRule(r.get("when"), r["put_first"], r["warning"], P(r.get("when")))
                           for r in doc["final_rules"]),
         path=path,
         access_statuses=doc["access_statuses"],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import Condition
+from .conditions import Condition, Predicate, always
 
 Labels = dict[str, str]
 
@@ -32,6 +32,7 @@ class Rule:
 
     code: str
     when: Condition | None
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class OptionRef:
 
     id: str
     when: Condition | None
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class OptionList:
 
     when: Condition | None
     options: tuple[OptionRef, ...]
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class Edge:
     when: Condition | None
     provenance: str
     trigger: str = ""
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
     @property
     def id(self) -> str:
@@ -96,6 +100,7 @@ class AccessRule:
     text: Labels
     as_of: str
     citations: tuple[str, ...]
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,7 @@ class LineRules:
     kept_after_toxicity: tuple[str, ...]
     drugs: dict[str, tuple[str, ...]]
     judged_by_condition: dict[str, str]
-    current: tuple[Condition, ...]
+    current: tuple[Predicate, ...]  # line predicates, in order
     progressing_paces: tuple[str, ...]
 
 
@@ -136,6 +141,7 @@ class FinalRule:
     when: Condition | None
     put_first: str
     warning: str
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass
@@ -159,8 +165,10 @@ class Pathway:
     symptom_control: dict[str, list[str]]
     references: dict[str, str]
     newer_evidence: list[dict[str, Any]]
+    newer_tests: dict[str, Predicate]  # newer-evidence id -> who it concerns, compiled
     line_rules: LineRules
     conditions: dict[str, Condition]  # named conditions, thresholds resolved
+    named_tests: dict[str, Predicate]  # the named conditions, compiled
     thresholds: dict[str, dict[str, Any]]  # name -> value, unit, provenance, citations
     record_warnings: tuple[Rule, ...]
     final_rules: tuple[FinalRule, ...]

@@ -8,7 +8,6 @@ from typing import Any
 from ..case.model import Case
 from . import explain
 from .access import AccessEntry, access_for
-from .conditions import holds
 from .facts import case_facts
 from .loader import PathwayError, default_pathway
 from .model import Node, Pathway
@@ -81,11 +80,14 @@ class Evaluation:
 
 
 def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(r.code for r in pathway.options[option_id].cautions if holds(r.when, facts))
+    return tuple(r.code for r in pathway.options[option_id].cautions if r.test(facts))
 
 
-def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") -> Evaluation:
-    """Walk one validated case; explanations and access texts are written in `lang`."""
+def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
+             explain_steps: bool = True) -> Evaluation:
+    """Walk one validated case; explanations and access texts are written in `lang`.
+
+    Without `explain_steps` no explanation is written (the store's refresh, bulk work)."""
     pathway = pathway or default_pathway()
     lang = lang if lang in explain.PHRASES else "en"
     facts = case_facts(case, pathway)
@@ -93,7 +95,7 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") ->
         who_grade=facts["who_grade"], status="needs_data", path=[], recommendation_node=None,
         options=[], symptom_control=list(pathway.symptom_control.get(
             case.functional_syndrome or "", [])),
-        missing=[], warnings=[r.code for r in pathway.record_warnings if holds(r.when, facts)],
+        missing=[], warnings=[r.code for r in pathway.record_warnings if r.test(facts)],
         current_regimen=facts["current_regimen"], failed=list(facts["excluded"]),
         pathway_id=pathway.id, pathway_version=pathway.version,
     )
@@ -103,52 +105,58 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") ->
             raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
                                 "the file has; check its edges for a loop"])
         result.path.append(node.id)
-        node = _visit(node, pathway, facts, result, lang)
+        node = _visit(node, pathway, facts, result, lang if explain_steps else "")
     if result.status == "recommendation":
-        _finish(pathway, facts, result, lang)
+        _finish(pathway, facts, result, lang, explain_steps)
     result.newer_evidence = [e["id"] for e in pathway.newer_evidence
-                             if holds(e.get("applies_when"), facts)]
+                             if pathway.newer_tests[e["id"]](facts)]
     return result
 
 
-def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: str) -> None:
+def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: str,
+            explain_steps: bool) -> None:
     """The final rules (frailty), then Korean access per option."""
     for rule in pathway.final_rules:
-        if holds(rule.when, facts):
+        if rule.test(facts):
             rest = [o for o in result.options if o.id != rule.put_first]
             first = OptionResult(rule.put_first, _cautions(pathway, rule.put_first, facts))
             result.options = [first, *rest]
             if rule.warning not in result.warnings:
                 result.warnings.append(rule.warning)
-            result.explanations.append(Explanation(
-                result.recommendation_node or "", explain.put_first_sentence(
-                    rule.put_first, facts, lang)))
+            if explain_steps:
+                result.explanations.append(Explanation(
+                    result.recommendation_node or "", explain.put_first_sentence(
+                        rule.put_first, facts, lang)))
     result.access = [access_for(pathway.options[o.id], facts, lang) for o in result.options]
 
 
 def _base_options(node: Node, facts: dict[str, Any]) -> list[str]:
-    refs = next((a.options for a in node.alternatives if holds(a.when, facts)), node.options)
-    return list(dict.fromkeys(o.id for o in refs if holds(o.when, facts)))
+    refs = next((a.options for a in node.alternatives if a.test(facts)), node.options)
+    return list(dict.fromkeys(o.id for o in refs if o.test(facts)))
 
 
 def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluation,
            lang: str) -> Node | None:
-    """Apply one node to the result; the next node, or None where the walk ends."""
+    """Apply one node to the result; the next node, or None where the walk ends.
+
+    `lang` "" writes no explanation."""
     for stop in node.stop_when_missing:
         if facts.get(stop.field) is None:
             result.missing = [stop.report]
-            result.explanations.append(Explanation(node.id, explain.stop_sentence(stop.report,
-                                                                                  lang)))
+            if lang:
+                result.explanations.append(Explanation(node.id, explain.stop_sentence(
+                    stop.report, lang)))
             return None
     for rule in node.warnings:
-        if rule.code not in result.warnings and holds(rule.when, facts):
+        if rule.code not in result.warnings and rule.test(facts):
             result.warnings.append(rule.code)
     edges = pathway.out_edges[node.id]
     if node.kind == "treatment":
         base = _base_options(node, facts)
         left = [o for o in base if o not in facts["excluded"]] if node.filter_excluded else base
-        result.explanations.extend(Explanation(node.id, t) for t in explain.removed_sentences(
-            [o for o in base if o not in left], facts, pathway, lang))
+        if lang:
+            result.explanations.extend(Explanation(node.id, t) for t in explain.removed_sentences(
+                [o for o in base if o not in left], facts, pathway, lang))
         if left:
             result.status = "recommendation"
             result.recommendation_node = node.id
@@ -158,11 +166,12 @@ def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluati
         if onward is None:
             raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no option "
                                 "left and no 'exhausted' edge"])
-        result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
+        if lang:
+            result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
         return pathway.nodes[onward.target]
     for edge in edges:
-        if edge.trigger != "exhausted" and holds(edge.when, facts):
-            if edge.when is not None:
+        if edge.trigger != "exhausted" and edge.test(facts):
+            if edge.when is not None and lang:
                 result.explanations.append(Explanation(
                     node.id, explain.decision_sentence(edge, facts, lang)))
                 result.explanations.extend(Explanation(node.id, t) for t in
