@@ -1,5 +1,7 @@
-"""The database check: is a file ours and readable, integrity and foreign keys, the search
-index, every stored case valid. Nothing here changes or migrates the file."""
+"""The database check: is a file ours and readable, integrity and foreign keys, the tables,
+columns, indexes and triggers of its schema version, the search index, every stored case
+valid. Nothing here changes or migrates the file: a file of an older schema (a backup made
+before an upgrade) is judged by what that schema holds, and is healthy when it holds it."""
 
 from __future__ import annotations
 
@@ -11,12 +13,16 @@ from sqlite_utils import Database
 from ..case import validate_case
 from .db import APPLICATION_ID, connect, pragma_int, probe
 from .errors import NewerSchemaError, NotADatabaseError, StoreError
-from .migrations import SCHEMA_VERSION, newer_schema_message
-from .rows import CASE_SELECT, LINE_SELECT, row_to_case
+from .migrations import (
+    SCHEMA_VERSION,
+    SchemaShape,
+    newer_schema_message,
+    read_shape,
+    schema_shape,
+)
+from .rows import case_select, line_select, row_to_case
 
-_BASE_TABLES = frozenset({"cases", "lines", "audit", "store_state"})
-REQUIRED_TABLES = {1: _BASE_TABLES, 2: _BASE_TABLES, 3: _BASE_TABLES | {"cases_fts"},
-                   4: _BASE_TABLES | {"case_text", "case_text_fts"}}  # per schema version
+_ADVICE = "restore a backup, or import an export into a new database"
 
 
 def check_ours(path: Path) -> None:
@@ -79,20 +85,39 @@ def _problems(db: Database, label: str) -> list[str]:
         problems.append(f"{label}: foreign-key check: a row of {table} refers to a missing row "
                         f"of {parent}.")
     version = pragma_int(db, "user_version")
-    tables = set(db.table_names())
-    missing = [f"{label}: table {t} is missing (schema {version})."
-               for t in sorted(REQUIRED_TABLES.get(version, set()) - tables)]
+    expected = schema_shape(version)
+    missing = _shape_problems(read_shape(db, version), expected, label)
     if missing:
         return problems + missing
     if version >= 4:
         problems += _search_index_problems(db, label)
-    problems += _record_problems(db, label)  # the case columns are the same since schema 1
+    problems += _record_problems(db, label, expected)
+    return problems
+
+
+def _shape_problems(found: SchemaShape, expected: SchemaShape, label: str) -> list[str]:
+    """What the file lacks of its schema version: tables, columns, indexes, triggers. More than
+    the schema holds is not reported (it harms nothing this program reads)."""
+    version = expected.version
+    problems = [f"{label}: table {t} is missing (schema {version})."
+                for t in sorted(set(expected.columns) - set(found.columns))]
+    for table, columns in sorted(expected.columns.items()):
+        lacking = [c for c in columns if table in found.columns and
+                   c not in found.columns[table]]
+        if lacking:
+            problems.append(f"{label}: table {table} lacks the column"
+                            f"{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} "
+                            f"(schema {version}); {_ADVICE}.")
+    for kind, names, have in (("index", expected.indexes, found.indexes),
+                              ("trigger", expected.triggers, found.triggers)):
+        problems += [f"{label}: {kind} {name} is missing (schema {version}); {_ADVICE}."
+                     for name in sorted(names - have)]
     return problems
 
 
 def _search_index_problems(db: Database, label: str) -> list[str]:
     """The search text must mirror the cases, and the trigram index the search text."""
-    advice = "restore a backup, or import an export into a new database"
+    advice = _ADVICE
     stale = db.execute("SELECT count(*) FROM cases c LEFT JOIN case_text t ON t.seq = c.seq "
                        "WHERE t.seq IS NULL OR t.case_code IS NOT c.case_code "
                        "OR t.notes IS NOT c.notes").fetchone()[0]
@@ -107,13 +132,17 @@ def _search_index_problems(db: Database, label: str) -> list[str]:
     return problems
 
 
-def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
-    """Stored cases that no longer pass validation, or whose stored grade is wrong."""
+def _record_problems(db: Database, label: str, shape: SchemaShape,
+                     limit: int = 50) -> list[str]:
+    """Stored cases that no longer pass validation, or whose stored grade is wrong. Columns
+    that the file's schema does not have yet read as unknown, as they will after migrating."""
     problems: list[str] = []
     lines: dict[str, list[tuple]] = {}
-    for line in db.execute(f"SELECT {LINE_SELECT} FROM lines ORDER BY case_uuid, position"):
+    for line in db.execute(f"SELECT {line_select(shape.columns['lines'])} FROM lines "
+                           "ORDER BY case_uuid, position"):
         lines.setdefault(line[0], []).append(line)
-    for row in db.execute(f"SELECT {CASE_SELECT}, who_grade FROM cases ORDER BY case_code"):
+    for row in db.execute(f"SELECT {case_select(shape.columns['cases'])}, who_grade FROM cases "
+                          "ORDER BY case_code"):
         case = row_to_case(row[:-1], lines.get(row[0], ()))
         result = validate_case(case.to_dict(meta=True), require_code=True)
         for problem in result.errors:
@@ -127,4 +156,4 @@ def _record_problems(db: Database, label: str, limit: int = 50) -> list[str]:
     return problems
 
 
-__all__ = ["REQUIRED_TABLES", "check_database", "check_ours", "database_summary"]
+__all__ = ["check_database", "check_ours", "database_summary"]
