@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .bundled import resource_path
 from .case import Case, validate_case
+from .i18n import tr
 
 if TYPE_CHECKING:
     from .store import Store
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
 DEMO_FILE = ("examples", "demo-cases.json")
 DEMO_PREFIX = "DEMO-"
 DEMO_NOTICE = "FICTITIOUS DEMONSTRATION CASE"
-# For the first-start offer ({n}: how many cases).
-OFFER_TEXT = {
-    "en": ("Load {n} fictitious demonstration cases, so you can see the chart working? Their "
-           "codes start with DEMO- and they can be deleted like any case."),
-    "ko": ("차트가 어떻게 동작하는지 볼 수 있도록 가상의 예시 증례 {n}개를 불러올까요? "
-           "코드가 DEMO-로 시작하며 다른 증례처럼 삭제할 수 있습니다."),
-}
-
-
 class DemoDataError(Exception):
     """The bundled demonstration file is missing or broken; the message names it."""
 
@@ -57,6 +49,11 @@ def demo_cases() -> list[Case]:
                                 f"and notes starting with {DEMO_NOTICE!r}")
         cases.append(case)
     return sorted(cases, key=lambda c: c.case_code or "")
+
+
+def offer_text(n: int, lang: str = "en") -> str:
+    """The first-start offer to load the `n` demonstration cases (message `demo.offer`)."""
+    return tr("demo.offer", lang, n=n)
 
 
 def is_demo_case(case_code: str | None) -> bool:

@@ -92,5 +92,5 @@ def test_a_broken_demo_file_is_named_and_nothing_is_written(store: Store, tmp_pa
 
 def test_the_offer_text_is_bilingual() -> None:
     n = len(demo.demo_cases())
-    assert f"Load {n} fictitious" in demo.OFFER_TEXT["en"].format(n=n)
-    assert f"{n}개" in demo.OFFER_TEXT["ko"].format(n=n)
+    assert f"Load {n} fictitious" in demo.offer_text(n, "en")
+    assert f"{n}개" in demo.offer_text(n, "ko")

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from ..case import Case, validate_case
+from ..i18n import tr
 from ..pathway import Pathway, PathwayError, default_pathway, evaluate, load_pathway
 from .errors import CliError
 from .io import read_json
@@ -104,12 +105,11 @@ def run_chart(args: argparse.Namespace) -> int:
     case = load_case(args.source)
     ev = evaluate(case, pathway, lang=args.lang)
     from ..ui.chart import ExportError, PathwayScene, ensure_app, export_chart
-    from ..ui.chart.strings import tr
 
     ensure_app()
     scene = PathwayScene(pathway, args.lang)
     scene.set_evaluation(ev)
-    caption = tr("chart.for", args.lang, code=case.case_code) if case.case_code else ""
+    caption = tr("cli.chart_caption", args.lang, code=case.case_code) if case.case_code else ""
     try:
         export_chart(scene, out, caption=caption)
     except ExportError as exc:

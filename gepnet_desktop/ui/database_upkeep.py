@@ -96,7 +96,7 @@ class DatabaseUpkeep:
         except demo.DemoDataError as exc:
             log.error("demonstration cases unreadable: %s", exc)
             return False
-        if not self.prompts.offer_demo(self, demo.OFFER_TEXT[self.lang].format(n=n)):
+        if not self.prompts.offer_demo(self, demo.offer_text(n, self.lang)):
             return False
         return self.load_demo_cases() > 0
 

@@ -1151,7 +1151,7 @@ def test_the_first_start_offers_the_demonstration_cases_and_yes_loads_them(qtbot
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
         assert start_session(window)
     asked = [c for c in window.prompts.calls if c[0] == "offer_demo"]
-    assert asked == [("offer_demo", demo.OFFER_TEXT["en"].format(n=8))]
+    assert asked == [("offer_demo", demo.offer_text(8, "en"))]
     assert "fictitious" in asked[0][1]
     want = [c.case_code for c in demo.demo_cases()]
     assert len(want) == 8 and all(code.startswith("DEMO-") for code in want)
