@@ -96,13 +96,15 @@ def load_examples() -> list[tuple[Case, dict[str, Any]]]:
 def check_resources() -> str:
     """The bundled files the program reads are present."""
     from .pathway.loader import DEFAULT_PATHWAY
+    from .pathway.structure import SCHEMA_FILE
 
-    wanted = [("pathways", DEFAULT_PATHWAY), EXAMPLE_CASES, EXAMPLE_EXPECTED, ICON]
+    wanted = [("pathways", DEFAULT_PATHWAY), ("pathways", SCHEMA_FILE), EXAMPLE_CASES,
+              EXAMPLE_EXPECTED, ICON]
     missing = [str(resource_path(*p)) for p in wanted if not resource_path(*p).is_file()]
     if missing:
         raise CheckFailed(f"missing: {', '.join(missing)}")
     where = "the bundle" if getattr(sys, "frozen", False) else str(resources_dir())
-    return f"pathway data, example cases and icon found in {where}"
+    return f"pathway data and schema, example cases and icon found in {where}"
 
 
 def check_pathway() -> str:

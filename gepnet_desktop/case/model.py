@@ -1,11 +1,21 @@
-"""The case record as typed Python objects (case-fields.md)."""
+"""The case record as typed Python objects (case-fields.md).
+
+The attributes are typed here for the type checker; their names, order and types follow
+case/fields.py (tests/case/test_model.py fails when the two disagree), and every method reads the
+field table rather than naming fields again.
+"""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .fields import CASE_FIELDS, LINE_FIELDS
+from .fields import CASE_FIELDS, LINE_FIELDS, META_KEYS
+
+# The store's keys a Case carries (who_grade, also a meta key, is derived).
+STORE_KEYS = tuple(k for k in META_KEYS if k != "who_grade")
+LIST_KEYS = tuple(f.key for f in CASE_FIELDS if f.kind == "enum_list")
 
 
 @dataclass
@@ -24,6 +34,12 @@ class Line:
         """The line as a JSON object, keys in the order of case-fields.md."""
         return {f.key: getattr(self, f.key) for f in LINE_FIELDS}
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Line:
+        """A line from a checked JSON object (validation.py); absent keys are unknown."""
+        values: dict[str, Any] = {f.key: data.get(f.key) for f in LINE_FIELDS}
+        return cls(**values)
+
 
 @dataclass
 class Case:
@@ -38,9 +54,11 @@ class Case:
     differentiation: str | None = None
     nec_subtype: str | None = None
     ki67_percent: float | None = None
+    ki67_date: str | None = None
     mitoses_per_2mm2: float | None = None
     functional_syndrome: str | None = None
     sstr_status: str | None = None
+    sstr_imaging_date: str | None = None
     sstr_heterogeneous: bool | None = None
     hepatic_burden: str | None = None
     bulk_symptoms: bool | None = None
@@ -65,18 +83,13 @@ class Case:
     def to_dict(self, *, meta: bool = False) -> dict[str, Any]:
         """The case as a JSON object per case-fields.md; `meta` adds the store's keys."""
         out: dict[str, Any] = {f.key: getattr(self, f.key) for f in CASE_FIELDS}
-        out["comorbidities"] = list(self.comorbidities)
+        out.update({k: list(out[k]) for k in LIST_KEYS})
         out["lines"] = [line.to_dict() for line in self.lines]
         if meta:
-            out = {"uuid": self.uuid, "revision": self.revision, "created_at": self.created_at,
-                   "updated_at": self.updated_at, "who_grade": self.who_grade, **out}
+            out = {**{k: getattr(self, k) for k in META_KEYS}, **out}
         return out
 
     def copy(self) -> Case:
         """A deep copy."""
-        data = asdict(self)
-        data["lines"] = [Line(**line) for line in data["lines"]]
-        return Case(**data)
-
-
-CASE_ATTRS = tuple(f.name for f in fields(Case))
+        lists: dict[str, Any] = {k: list(getattr(self, k)) for k in LIST_KEYS}
+        return replace(self, **lists, lines=[replace(line) for line in self.lines])

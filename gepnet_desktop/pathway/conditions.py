@@ -37,7 +37,6 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 NULL_OPS = ("is_null", "not_null")
 EMPTY_OPS = ("is_empty", "not_empty")
-LINE_QUANTIFIERS = ("any_line", "last_line")
 
 
 def _days(facts: Facts, names: list[str]) -> int | None:
@@ -83,7 +82,7 @@ def holds(cond: Condition | None, facts: Facts,
     if op == "not_null":
         return actual is not None
     if op in EMPTY_OPS:
-        return (not actual) == (op == "is_empty")
+        return not actual if op == "is_empty" else bool(actual)
     if actual is None:
         return False
     return bool(COMPARISONS[op](actual, cond["value"]))

@@ -1,6 +1,7 @@
 """Checks of the pathway file's rule sections (contract 2): named thresholds and conditions,
 how lines are read, record warnings, final rules, common cautions, Korean access rules and the
-newer-evidence layer; and the texts that show a threshold."""
+newer-evidence layer; and the texts that show a threshold. Their structure (keys, types) is the
+JSON Schema's (structure.py): these checks run on a structurally sound document."""
 
 from __future__ import annotations
 
@@ -13,15 +14,6 @@ from ..case.fields import LINE_FIELDS_BY_KEY, REGIMENS
 from .condition_check import Scope, check_condition
 from .conditions import thresholds_named
 from .texts import PATIENT_PLACEHOLDERS, number_text, placeholders
-
-ACCESS_STATUSES = ("reimbursed", "self_paid", "not_approved", "unverified")
-THRESHOLD_KEYS = {"value", "unit", "provenance", "citations", "label"}
-LINE_KEYS = {"progression_outcomes", "toxicity_outcomes", "progression_implies",
-             "kept_after_toxicity", "drugs", "judged_by_condition", "current", "citations"}
-
-
-def _labels(v: Any) -> bool:
-    return isinstance(v, dict) and isinstance(v.get("en"), str) and isinstance(v.get("ko"), str)
 
 
 def _ref_cycles(named: Mapping[str, Any]) -> list[str]:
@@ -79,17 +71,11 @@ def _texts(obj: Any, where: str) -> Iterator[tuple[str, str]]:
 
 def check_thresholds(doc: dict[str, Any], prov: Mapping[str, Any],
                      refs: Mapping[str, Any]) -> list[str]:
-    """Each threshold is a number with a unit, a mark, citations and a label, and is used."""
-    errs = []
-    used = set().union(*(thresholds_named(c) for c in _conditions_of(doc)))
+    """Each threshold's mark and citations are known, and a condition uses it."""
+    errs: list[str] = []
+    used: set[str] = set().union(*(thresholds_named(c) for c in _conditions_of(doc)))
     for name, t in doc["thresholds"].items():
         where = f"threshold {name!r}"
-        if not isinstance(t, dict) or set(t) != THRESHOLD_KEYS or not isinstance(
-                t.get("value"), (int, float)) or isinstance(t.get("value"), bool) or not \
-                _labels(t.get("label")) or not isinstance(t.get("citations"), list):
-            errs.append(f"{where}: needs value (a number), unit, provenance, citations and a "
-                        "label in en and ko")
-            continue
         if t["provenance"] not in prov:
             errs.append(f"{where}: provenance {t['provenance']!r} is not one of {', '.join(prov)}")
         errs.extend(f"{where}: citation {c!r} is not in references" for c in t["citations"]
@@ -102,7 +88,7 @@ def check_thresholds(doc: dict[str, Any], prov: Mapping[str, Any],
 def check_placeholders(doc: dict[str, Any]) -> list[str]:
     """Every `{name}` in a text names a threshold (or, in an access text, a patient value);
     a node's text never writes out a threshold its own conditions use."""
-    errs = []
+    errs: list[str] = []
     known = set(doc["thresholds"])
     places: list[tuple[str, Any, tuple[str, ...]]] = [
         (f"node {n.get('id')!r}", {k: n.get(k) for k in ("label", "question")}, ())
@@ -139,10 +125,7 @@ def check_placeholders(doc: dict[str, Any]) -> list[str]:
 def check_lines(doc: dict[str, Any], scope: Scope) -> list[str]:
     """The `lines` section: outcomes, regimens, drugs, named conditions, current-line rules."""
     raw = doc["lines"]
-    if set(raw) - LINE_KEYS or set(LINE_KEYS) - {"citations"} - set(raw):
-        return [f"lines: needs exactly {', '.join(sorted(LINE_KEYS - {'citations'}))} "
-                "(and optionally citations)"]
-    errs = []
+    errs: list[str] = []
     outcomes = LINE_FIELDS_BY_KEY["outcome"].values
     for key in ("progression_outcomes", "toxicity_outcomes"):
         errs.extend(f"lines {key}: {o!r} is not a line outcome" for o in raw[key]
@@ -162,63 +145,42 @@ def check_lines(doc: dict[str, Any], scope: Scope) -> list[str]:
 
 def check_rules(doc: dict[str, Any], scope: Scope) -> list[str]:
     """Named conditions, record warnings, final rules and common cautions."""
-    errs = []
+    errs: list[str] = []
     for name, cond in doc["conditions"].items():
         errs.extend(check_condition(cond, f"condition {name!r}", scope))
     errs.extend(_ref_cycles(doc["conditions"]))
     for rule in doc["record_warnings"]:
-        if not isinstance(rule, dict) or rule.get("code") not in doc["warnings"]:
+        if rule["code"] not in doc["warnings"]:
             errs.append(f"record_warnings: {rule!r} is not in the warnings section")
         else:
-            errs.extend(check_condition(rule.get("when"), f"record warning {rule['code']}",
-                                        scope))
+            errs.extend(check_condition(rule["when"], f"record warning {rule['code']}", scope))
     for rule in doc["final_rules"]:
-        if not isinstance(rule, dict) or rule.get("put_first") not in doc["options"] or \
-                rule.get("warning") not in doc["warnings"]:
+        if rule["put_first"] not in doc["options"] or rule["warning"] not in doc["warnings"]:
             errs.append(f"final_rules: {rule!r} needs an option (put_first) and a warning")
         elif "when" in rule:
             errs.extend(check_condition(rule["when"], "final rule", scope))
     common = replace(scope, option_placeholder=True)
     for rule in doc["common_cautions"]:
-        if not isinstance(rule, dict) or rule.get("code") not in doc["cautions"]:
+        if rule["code"] not in doc["cautions"]:
             errs.append(f"common_cautions: {rule!r} is not in the cautions section")
         else:
-            errs.extend(check_condition(rule.get("when"), f"common caution {rule['code']}",
-                                        common))
+            errs.extend(check_condition(rule["when"], f"common caution {rule['code']}", common))
     return errs
 
 
 def check_access(doc: dict[str, Any], scope: Scope, refs: Mapping[str, Any]) -> list[str]:
-    """Status words, access rules and notes' statuses; newer evidence's conditions."""
-    errs = []
-    words = doc["access_statuses"]
-    if set(words) != set(ACCESS_STATUSES) or not all(_labels(v) for v in words.values()):
-        errs.append(f"access_statuses: needs en and ko words for {', '.join(ACCESS_STATUSES)}")
+    """Access rules' citations and conditions; newer evidence's conditions."""
+    errs: list[str] = []
     for oid, opt in doc["options"].items():
-        if not isinstance(opt, dict):
-            continue
-        note = opt.get("access_kr") or {}
-        if isinstance(note, dict) and note.get("status", "unverified") not in ACCESS_STATUSES:
-            errs.append(f"option {oid!r}: access_kr status {note.get('status')!r} is not one of "
-                        f"{', '.join(ACCESS_STATUSES)}")
         for i, rule in enumerate(opt.get("access_rules", []), start=1):
             where = f"option {oid!r} access rule {i}"
-            if not isinstance(rule, dict) or rule.get("status") not in ACCESS_STATUSES or \
-                    not _labels(rule.get("text")) or not isinstance(rule.get("as_of"), str):
-                errs.append(f"{where}: needs a status, a text in en and ko and an as_of date")
-                continue
             errs.extend(f"{where}: citation {c!r} is not in references"
                         for c in rule.get("citations", []) if c not in refs)
             if "when" in rule:
                 errs.extend(check_condition(rule["when"], where, scope))
     for item in doc.get("newer_evidence", []):
-        where = f"newer_evidence {item.get('id')!r}" if isinstance(item, dict) else \
-            "newer_evidence"
-        if not isinstance(item, dict) or "applies_when" not in item or not _labels(
-                item.get("applies_text")):
-            errs.append(f"{where}: needs applies_when and an applies_text in en and ko")
-            continue
-        errs.extend(check_condition(item["applies_when"], where, scope))
+        errs.extend(check_condition(item["applies_when"], f"newer_evidence {item['id']!r}",
+                                    scope))
     return errs
 
 
