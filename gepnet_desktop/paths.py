@@ -1,4 +1,5 @@
-"""Where the program keeps its data: --data-dir, else GEPNET_DATA_DIR, else the user data dir."""
+"""Where the program keeps its data: the site policy's data folder when it fixes one, else
+--data-dir, else GEPNET_DATA_DIR, else the user data dir."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import os
 from pathlib import Path
 
 from platformdirs import user_data_dir
+
+from . import site_policy
 
 ENV_VAR = "GEPNET_DATA_DIR"
 DB_NAME = "gepnet.db"
@@ -24,7 +27,12 @@ def set_data_dir(path: str | Path | None) -> None:
 
 def data_dir(create: bool = True) -> Path:
     """The data dir, created on first use unless `create` is false."""
-    if _override is not None:
+    requested = _override or (Path(os.environ[ENV_VAR]).expanduser().resolve()
+                              if os.environ.get(ENV_VAR) else None)
+    site = site_policy.fixed_data_dir(requested, "--data-dir" if _override else f"${ENV_VAR}")
+    if site is not None:  # the site policy fixes it (site_policy.py)
+        path = site
+    elif _override is not None:
         path = _override
     elif os.environ.get(ENV_VAR):
         path = Path(os.environ[ENV_VAR]).expanduser().resolve()
@@ -34,13 +42,15 @@ def data_dir(create: bool = True) -> Path:
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise DataDirError(_unusable(path, exc.strerror or str(exc))) from None
+            raise DataDirError(_unusable(path, exc.strerror or str(exc), site)) from None
         if not os.access(path, os.W_OK | os.X_OK):
-            raise DataDirError(_unusable(path, "no permission to write there"))
+            raise DataDirError(_unusable(path, "no permission to write there", site))
     return path
 
 
-def _unusable(path: Path, reason: str) -> str:
+def _unusable(path: Path, reason: str, site: Path | None = None) -> str:
+    if site is not None:
+        return site_policy.unusable_data_dir(path, reason)
     return (f"The data folder {path} cannot be used ({reason}); choose another with --data-dir "
             f"DIR or the {ENV_VAR} setting.")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,21 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(paths.ENV_VAR, str(target))
     monkeypatch.setattr(paths, "_override", None)
     return target
+
+
+@pytest.fixture(autouse=True)
+def no_site_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """No machine's site.ini reaches a test: $GEPNET_SITE_INI names one not there (a test
+    writes it to set a policy); what was said once is forgotten."""
+    from gepnet_desktop import notices, site_policy
+
+    target = tmp_path / "site" / "site.ini"
+    monkeypatch.setenv(site_policy.ENV_VAR, str(target))
+    site_policy.reset()
+    notices.reset()
+    yield target
+    site_policy.reset()
+    notices.reset()
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "resources" / "examples"

@@ -24,6 +24,7 @@ from .db import connect, connect_read_only, read_transaction
 from .errors import Cancelled, NotADatabaseError, StoreError
 from .migrations import MIGRATIONS, migrate
 from .progress import Progress, keep_going
+from .second_copy import copy_to_second_folder
 from .settings import backups_to_keep
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ def auto_backup(store: Store) -> Path | None:
                                                  store.path.suffix))
     for stale in list_auto_backups(store.path)[:-keep]:
         stale.unlink(missing_ok=True)
+    copy_to_second_folder(store.path, keep)  # the site's second folder, if it names one
     return dest
 
 

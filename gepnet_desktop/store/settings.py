@@ -51,7 +51,13 @@ def save_setting(folder: Path, key: str, value: Any) -> None:
 
 
 def backups_to_keep(folder: Path) -> int:
-    """How many automatic backups to keep (setting `backups_to_keep`, default 10; 0 = none)."""
+    """How many automatic backups to keep (setting `backups_to_keep`, default 10; 0 = none).
+    The site policy's number, when it sets one, beats the setting."""
+    from ..site_policy import fixed_backups_to_keep
+
+    fixed = fixed_backups_to_keep()
+    if fixed is not None:
+        return fixed
     value = load_settings(folder).get("backups_to_keep", DEFAULT_BACKUPS_TO_KEEP)
     if isinstance(value, bool) or not isinstance(value, int) or not \
             0 <= value <= MAX_BACKUPS_TO_KEEP:

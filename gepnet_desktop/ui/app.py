@@ -40,7 +40,12 @@ def _icon_path() -> Path | None:
 
 def choose_language(args: argparse.Namespace, saved: str | None) -> str:
     """--lang when given on the command line, else the language chosen in the View menu,
-    else the system's."""
+    else the system's; the site policy's language beats all three."""
+    from ..site_policy import fixed_language
+
+    site = fixed_language()
+    if site is not None:
+        return site
     if getattr(args, "lang_given", False) or saved is None:
         return args.lang if args.lang in ("en", "ko") else "en"
     return saved
@@ -92,6 +97,9 @@ def start_session(window) -> bool:  # window: MainWindow
     """After the first paint: open the database and build the editor, then (first start on an
     empty database) offer the demonstration cases, offer drafts left by a crash and start the
     automatic backup. False when the database cannot be opened."""
+    from .site_notes import attach
+
+    attach(window)  # notices (site policy, second backup folder, upgrade) shown in the window
     if not window.finish_start():
         return False
     log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
