@@ -41,11 +41,16 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
     """
     pathway = pathway or default_pathway()
 
-    def recommend(case: Case) -> str | None:
-        return evaluate(case, pathway, explain_steps=False).recommendation_node
+    def recommend(case: Case) -> tuple[str | None, str | None]:
+        ev = evaluate(case, pathway, explain_steps=False)
+        return ev.recommendation_node, (ev.missing[0] if ev.missing else None)
 
     store = Store.open(path or paths.database_path(), recommend=recommend, user=user,
                        recommend_version=recommendation_version(pathway))
+    if store.migrated_copy is not None:
+        from .upgrade_notice import announce_upgrade
+
+        announce_upgrade(store)
     if refresh:
         try:
             store.refresh_derived()

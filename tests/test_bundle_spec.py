@@ -77,7 +77,8 @@ def checkout(tmp_path: Path) -> Path:
     root = tmp_path / "checkout"
     shutil.copytree(ROOT / "resources", root / "resources")
     (root / "gepnet_desktop").mkdir()
-    shutil.copy(ROOT / "gepnet_desktop" / "__init__.py", root / "gepnet_desktop" / "__init__.py")
+    for name in ("__init__.py", "po.py"):  # the version; the catalogue's compiler
+        shutil.copy(ROOT / "gepnet_desktop" / name, root / "gepnet_desktop" / name)
     shutil.copy(ROOT / "build.spec", root / "build.spec")
     (root / "resources" / "screenshots").mkdir(exist_ok=True)
     (root / "resources" / "screenshots" / "main-window.png").write_bytes(b"\x89PNG")
@@ -129,8 +130,26 @@ def test_resources_go_in_without_screenshots_or_scripts(app_spec, checkout: Path
             "resources/examples/demo-cases.json", "resources/icons/gepnet-desktop.png"} <= dests
     assert not [d for d in dests if "screenshots" in d or d.endswith(".py")]
     shipped = {str(p.relative_to(checkout)) for p in (checkout / "resources").rglob("*")
-               if p.is_file() and "screenshots" not in p.parts and p.suffix != ".py"}
-    assert dests == shipped
+               if p.is_file() and "screenshots" not in p.parts and p.suffix not in (".py", ".po")}
+    compiled = {str(Path("resources", "i18n", f"{p.stem}.mo"))
+                for p in (checkout / "resources" / "i18n").glob("*.po")}
+    assert dests == shipped | compiled
+
+
+def test_the_message_catalogue_goes_in_compiled(app_spec, checkout: Path) -> None:
+    """Each resources/i18n/*.po is in the bundle as its .mo, which gettext reads back whole."""
+    import gettext
+
+    from gepnet_desktop.po import messages, read_po
+
+    mos = {Path(dest).name: Path(src) for dest, src, _ in app_spec["a"].datas
+           if dest.startswith(str(Path("resources", "i18n")))}
+    assert set(mos) == {"en.mo", "ko.mo"}
+    for name, mo in mos.items():
+        with mo.open("rb") as fh:
+            catalogue = gettext.GNUTranslations(fh)
+        source = messages(read_po(checkout / "resources" / "i18n" / f"{Path(name).stem}.po"))
+        assert source and all(catalogue.gettext(k) == v for k, v in source.items())
 
 
 def test_every_command_and_the_network_stack(app_spec) -> None:
@@ -226,3 +245,19 @@ def test_windows_and_macos_builds(platform: str, checkout, tmp_path, monkeypatch
                  f"{QT}/plugins/tls/qschannelbackend.dll", f"{QT}/plugins/sqldrivers/qsqlite.dll",
                  f"{QT}/lib/QtNetwork.framework/QtNetwork"):
         assert not kept(name), name
+
+
+def test_the_pathway_schema_check_goes_in_with_its_meta_schemas() -> None:
+    """pathway/structure.py validates with jsonschema, which reads the draft 2020-12 meta-schema
+    from jsonschema_specifications' data files: PyInstaller's contributed hooks for both collect
+    them (the frozen program then refuses a broken pathway file offline: .ci/run)."""
+    import _pyinstaller_hooks_contrib
+    from PyInstaller.utils.hooks import collect_data_files
+
+    hooks = [Path(d) for d in _pyinstaller_hooks_contrib.get_hook_dirs()]
+    for module in ("jsonschema", "jsonschema_specifications"):
+        assert any((d / f"hook-{module}.py").is_file() for d in hooks), module
+    datas = [dest for _, dest in collect_data_files("jsonschema_specifications")]
+    assert any("draft202012" in dest for dest in datas)
+    assert "resources/pathways/pathway.schema.json" in {
+        str(p.relative_to(ROOT)) for p in (ROOT / "resources" / "pathways").iterdir()}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..i18n import tr
+
 Labels = dict[str, str]  # language code -> text
 
 
@@ -75,6 +77,10 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
                                large_cell=("Large cell", "대세포"))),
     FieldSpec("ki67_percent", "number", {"en": "Ki-67", "ko": "Ki-67"}, "tumour",
               minimum=0, maximum=100, unit="%"),
+    FieldSpec("ki67_date", "date", {"en": "Ki-67 date", "ko": "Ki-67 측정일"}, "tumour",
+              help={"en": "When the Ki-67 was measured (biopsy or resection); never used by "
+                          "the walk.",
+                    "ko": "Ki-67을 측정한 날짜 (생검 또는 절제); 경로 판단에는 쓰지 않습니다."}),
     FieldSpec("mitoses_per_2mm2", "number", {"en": "Mitoses", "ko": "유사분열"}, "tumour",
               minimum=0, maximum=500, unit="/2 mm²"),
     FieldSpec("functional_syndrome", "enum", {"en": "Functional syndrome", "ko": "기능성 증후군"},
@@ -88,6 +94,11 @@ CASE_FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("sstr_status", "enum", {"en": "SSTR imaging", "ko": "SSTR 영상"}, "imaging",
               values=("positive", "negative"),
               value_labels=_vl(positive=("Positive", "양성"), negative=("Negative", "음성"))),
+    FieldSpec("sstr_imaging_date", "date", {"en": "SSTR imaging date", "ko": "SSTR 영상 촬영일"},
+              "imaging",
+              help={"en": "Date of the SSTR imaging that gave the SSTR status; never used by the "
+                          "walk.",
+                    "ko": "SSTR 상태를 정한 SSTR 영상의 촬영일; 경로 판단에는 쓰지 않습니다."}),
     FieldSpec("sstr_heterogeneous", "bool",
               {"en": "Heterogeneous SSTR uptake", "ko": "SSTR 섭취 불균일"}, "imaging"),
     FieldSpec("hepatic_burden", "enum", {"en": "Liver tumour burden", "ko": "간 종양 부담"}, "imaging",
@@ -184,9 +195,17 @@ VALUE_GROUPS: dict[str, tuple[str, ...]] = {
 
 # Keys the store adds to a case; accepted in exchange files and by `evaluate`.
 META_KEYS = ("uuid", "revision", "created_at", "updated_at", "who_grade")
+# Keys of exchange records beside the case (the tumour board's decisions about it, written by
+# export after `lines` when there are any); accepted, and left aside, by `evaluate`.
+DECISIONS_KEY = "board_decisions"
+EXCHANGE_KEYS = (DECISIONS_KEY,)
 
 FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in CASE_FIELDS}
 LINE_FIELDS_BY_KEY: dict[str, FieldSpec] = {f.key: f for f in LINE_FIELDS}
+
+# Dated observations: a case field and the date field that says when it was observed.
+OBSERVATION_DATES: dict[str, str] = {"ki67_percent": "ki67_date",
+                                     "sstr_status": "sstr_imaging_date"}
 
 # Values a derived field can take, for the pathway loader's checks.
 WHO_GRADES = ("G1", "G2", "G3", "NEC", "MiNEN")
@@ -200,12 +219,12 @@ def label(spec_labels: Labels, lang: str) -> str:
 def value_label(key: str, value: object, lang: str = "en") -> str:
     """A human label for a case field's value ("Unknown" for None)."""
     if value is None:
-        return "Unknown" if lang != "ko" else "알 수 없음"
+        return tr("value.unknown", lang)
     spec = FIELDS_BY_KEY.get(key) or LINE_FIELDS_BY_KEY.get(key)
     if spec and isinstance(value, str) and value in spec.value_labels:
         return label(spec.value_labels[value], lang)
     if isinstance(value, bool):
-        return ("예" if value else "아니오") if lang == "ko" else ("yes" if value else "no")
+        return tr("value.yes" if value else "value.no", lang)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     unit = spec.unit if spec else ""

@@ -27,6 +27,7 @@ def random_case_dict(rng: random.Random, *, code: str | None = None,
     """A valid case object (case-fields.md) with random values; `code` sets case_code."""
     case: dict[str, Any] = {}
     for spec in CASE_FIELDS:
+        value: Any
         if spec.kind == "enum":
             value = rng.choice(spec.values)
         elif spec.kind == "enum_list":
@@ -58,6 +59,7 @@ def random_lines(rng: random.Random, *, max_lines: int = 4,
     today = today or dt.date.today()
     regimens = list(REGIMENS)
     outcomes = LINE_FIELDS_BY_KEY["outcome"].values
+    responses = LINE_FIELDS_BY_KEY["best_response"].values
     day = min(dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 1500)), today)
     busy: set[str] = set()  # "ssa", "other", "continued": the limits already used
     lines: list[dict[str, Any]] = []
@@ -86,6 +88,6 @@ def random_lines(rng: random.Random, *, max_lines: int = 4,
             "start_date": _maybe(rng, start.isoformat(), 0.2),
             "end_date": end.isoformat() if end else None,
             "progression_date": progressed.isoformat() if progressed else None,
-            "best_response": _maybe(rng, rng.choice(("CR", "PR", "SD", "PD", "NE")), 0.3)})
+            "best_response": _maybe(rng, rng.choice(responses), 0.3)})
         day = min(start + dt.timedelta(days=rng.randint(30, 400)), today)
     return lines

@@ -11,6 +11,7 @@ from typing import Any
 from .fields import (
     CASE_FIELDS,
     CONTINUING_OUTCOMES,
+    EXCHANGE_KEYS,
     FIELDS_BY_KEY,
     FIXED_COURSES,
     LINE_FIELDS,
@@ -326,7 +327,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
         _check_line_dates(item, base, bad, errors)
         _check_continued(views[i], errors)
         if len(errors) == n_before:
-            lines.append(Line(**{k: item.get(k) for k in known}))
+            lines.append(Line.from_dict(item))
     _check_concurrency(list(views.values()), errors)
     return lines
 
@@ -342,7 +343,7 @@ def validate_case(obj: Any, *, require_code: bool = False,
         return ValidationResult(None, [_problem("case", part("not_case", v=_describe(obj)),
                                                 part("allow_case_object"))])
     errors: list[Problem] = []
-    allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS)
+    allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
     field_names = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
     errors.extend(_problem(str(key), part("unknown_field"),
                            part("allow_fields", values=field_names))

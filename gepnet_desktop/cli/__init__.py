@@ -11,10 +11,11 @@ import importlib
 import logging
 import sys
 
-from .. import APP_NAME, __version__, paths
+from .. import APP_NAME, __version__, paths, site_policy
 from .errors import CliError
 
-COMMAND_MODULES = ("evaluate_cmd", "chart_cmds", "store_cmds")
+COMMAND_MODULES = ("evaluate_cmd", "chart_cmds", "store_cmds", "board_cmds", "cohort_cmd",
+                   "site_cmds")
 log = logging.getLogger(__name__)
 
 
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         paths.set_data_dir(args.data_dir)
     args.lang_given = args.lang is not None  # the window prefers it to its saved choice
     args.lang = args.lang or system_language()
+    site_lang = site_policy.fixed_language(args.lang if args.lang_given else None)
+    if site_lang is not None:  # the site policy fixes it (and says so when --lang differs)
+        args.lang, args.lang_given = site_lang, True
     try:
         if args.self_test:
             from ..selftest import run_self_test

@@ -6,9 +6,12 @@ import argparse
 import sys
 
 from ..case import Case, ValidationResult, validate_case
+from ..case.observations import observation_lines
+from ..i18n import tr
 from ..pathway import PathwayError, default_pathway, evaluate, load_pathway
 from ..pathway.explain import field_label
 from ..pathway.summary import summary_lines
+from ..pathway.what_if import what_if
 from .errors import CliError
 from .io import print_json, read_json
 
@@ -64,12 +67,15 @@ def run(args: argparse.Namespace) -> int:
             for item, check in zip(out, checked, strict=True):
                 item["record_warnings"] = [{"field": w.field, "text": w.text(args.lang)}
                                            for w in check.warnings]
+            for item, case, ev in zip(out, cases, results, strict=True):
+                item["what_if"] = [w.to_json() for w in what_if(case, pathway, ev)]
         print_json(out if isinstance(data, list) else out[0])
         return 0
-    check_word = "확인" if args.lang == "ko" else "Check the record"
+    check_word = tr("cli.check_record", args.lang)
     for i, (case, ev, check) in enumerate(zip(cases, results, checked, strict=True), start=1):
         title = f"Case {i}" + (f" ({case.case_code})" if case.case_code else "")
         lines = [f"{check_word}: {field_label(w.field, args.lang)}: {w.text(args.lang)}"
-                 for w in check.warnings] + summary_lines(ev, pathway, args.lang)
+                 for w in check.warnings] + observation_lines(case, args.lang) + \
+            summary_lines(ev, pathway, args.lang)
         sys.stdout.write(title + "\n" + "\n".join(f"  {line}" for line in lines) + "\n\n")
     return 0

@@ -15,6 +15,7 @@ from typing import Any
 from .. import paths
 from ..case import CASE_FIELDS, FIELDS_BY_KEY, LINE_FIELDS
 from ..case.fields import SECTIONS, WHO_GRADES, label, value_label
+from ..i18n import tr
 from ..store import (
     NEEDS_DATA,
     SORT_COLUMNS,
@@ -169,7 +170,7 @@ def run_show(args: argparse.Namespace) -> int:
         shown = ", ".join(value_label(spec.key, v, lang) for v in value) if \
             isinstance(value, list) else value_label(spec.key, value, lang)
         out.append(f"  {label(spec.label, lang)}: {shown or '-'}")
-    out.append("Lines of therapy" if lang != "ko" else "치료 라인")
+    out.append(tr("cli.lines_of_therapy", lang))
     for i, line in enumerate(case.lines, start=1):
         parts = [f"{label(s.label, lang)}: {value_label(s.key, getattr(line, s.key), lang)}"
                  for s in LINE_FIELDS[1:] if getattr(line, s.key) is not None]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.model import Case
+from ..i18n import language
 from . import explain
-from .access import AccessEntry, access_for
+from .access import AccessEntry as AccessEntry  # summary.py takes it from here
+from .access import access_for
 from .facts import case_facts
 from .loader import PathwayError, default_pathway
 from .model import Node, Pathway
@@ -89,7 +91,7 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
 
     Without `explain_steps` no explanation is written (the store's refresh, bulk work)."""
     pathway = pathway or default_pathway()
-    lang = lang if lang in explain.PHRASES else "en"
+    lang = language(lang)
     facts = case_facts(case, pathway)
     result = Evaluation(
         who_grade=facts["who_grade"], status="needs_data", path=[], recommendation_node=None,

@@ -54,7 +54,9 @@ from .search import ROW_SELECT, CaseQuery, CaseRow, count_rows, search_rows
 
 log = logging.getLogger(__name__)
 
-Recommend = Callable[[Case], "str | None"]
+# The recommendation stored for search: the pathway node, or None while the walk needs data;
+# it may also return (node, missing field), the field the walk stopped for (None otherwise).
+Recommend = Callable[[Case], "str | tuple[str | None, str | None] | None"]
 
 
 def now() -> str:
@@ -212,10 +214,10 @@ class Store:
                     "SELECT uuid, seq FROM cases WHERE recommend_version IS NOT ? AND seq > ? "
                     "ORDER BY seq LIMIT ?", (self.recommend_version, last_seq, batch)).fetchall()
                 for case in self._load_many([r[0] for r in rows]):
-                    node, version = self._derive(case)
+                    node, missing, version = self._derive(case)
                     self.db.execute("UPDATE cases SET recommendation_node = ?, "
-                                    "recommend_version = ? WHERE uuid = ?",
-                                    (node, version, case.uuid))
+                                    "recommendation_missing = ?, recommend_version = ? "
+                                    "WHERE uuid = ?", (node, missing, version, case.uuid))
             if not rows:
                 break
             last_seq = rows[-1][1]
@@ -301,14 +303,17 @@ class Store:
             raise ValidationFailed(result.errors, case.case_code)
         return result.case
 
-    def _derive(self, case: Case) -> tuple[str | None, str | None]:
+    def _derive(self, case: Case) -> tuple[str | None, str | None, str | None]:
+        """(node, missing field, version) of the stored recommendation."""
         if self.recommend is None:
-            return None, None
+            return None, None, None
         try:
-            return self.recommend(case), self.recommend_version
+            found = self.recommend(case)
         except Exception as exc:
             log_exception(log, f"recommendation could not be computed for case {case.uuid}", exc)
-            return None, None
+            return None, None, None
+        node, missing = found if isinstance(found, tuple) else (found, None)
+        return node, missing, self.recommend_version
 
     def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:
         row = self.db.execute("SELECT uuid, deleted_at FROM cases WHERE case_code = ?",
@@ -321,12 +326,12 @@ class Store:
     def _insert(self, case: Case, *, uuid: str, revision: int, created_at: str,
                 updated_at: str, deleted_at: str | None = None) -> None:
         values = case_values(case)
-        node, version = self._derive(case)
+        node, missing, version = self._derive(case)
         seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases").fetchone()[0]
         cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
-                "recommendation_node", "recommend_version"]
+                "recommendation_node", "recommendation_missing", "recommend_version"]
         vals = [uuid, seq, revision, created_at, updated_at, deleted_at, *values.values(),
-                node, version]
+                node, missing, version]
         self.db.execute(f"INSERT INTO cases ({', '.join(cols)}) "
                         f"VALUES ({', '.join('?' * len(cols))})", vals)
         self._write_lines(uuid, case, replace=False)
@@ -334,9 +339,9 @@ class Store:
     def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
                  lines_changed: bool = True, created_at: str | None = None) -> None:
         values = case_values(case)
-        node, version = self._derive(case)
-        values.update(recommendation_node=node, recommend_version=version, revision=revision,
-                      updated_at=updated_at)
+        node, missing, version = self._derive(case)
+        values.update(recommendation_node=node, recommendation_missing=missing,
+                      recommend_version=version, revision=revision, updated_at=updated_at)
         if created_at is not None:
             values["created_at"] = created_at
         sets = ", ".join(f"{k} = ?" for k in values)

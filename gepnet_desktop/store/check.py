@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from ..case import validate_case
+from ..case.decision import validate_decision
 from .db import APPLICATION_ID, connect, pragma_int, probe
 from .errors import NewerSchemaError, NotADatabaseError, StoreError
 from .migrations import (
@@ -92,6 +93,30 @@ def _problems(db: Database, label: str) -> list[str]:
     if version >= 4:
         problems += _search_index_problems(db, label)
     problems += _record_problems(db, label, expected)
+    if "board_decisions" in expected.columns:
+        problems += _decision_problems(db, label)
+    return problems
+
+
+def _decision_problems(db: Database, label: str, limit: int = 50) -> list[str]:
+    """Stored board decisions that no longer pass validation, or whose stored concordance
+    differs from the one derived from their snapshot."""
+    from .decisions import COLUMNS, SELECT, row_to_decision
+
+    problems: list[str] = []
+    for row in db.execute(f"SELECT {SELECT} FROM board_decisions ORDER BY case_uuid, date"):
+        d = row_to_decision(row)
+        obj = d.to_dict(with_deleted=True)
+        obj.pop("concordant")
+        for problem in validate_decision(obj).errors:
+            problems.append(f"{label}: board decision {d.uuid} of case {d.case_uuid}: "
+                            f"{problem.field}: {problem.message}")
+        if bool(row[COLUMNS.index("concordant")]) != d.concordant:
+            problems.append(f"{label}: board decision {d.uuid} of case {d.case_uuid}: stored "
+                            "concordance differs from the one derived from its snapshot.")
+        if len(problems) >= limit:
+            problems.append(f"{label}: (more problems not shown)")
+            break
     return problems
 
 

@@ -9,14 +9,17 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .cases import CaseQuery, Store
 from .db import read_transaction
+from .decisions import has_decisions, list_decisions
 from .errors import Cancelled, StoreError
 from .exchange_format import (
     CSV_COLUMNS,
     CSV_ENCODING,
     FORMATS,
+    DecisionsOf,
     StoredCase,
     format_for,
     read_records,
@@ -54,7 +57,8 @@ def export_cases(store: Store, path: str | Path, fmt: str | None = None,
             cases = _with_progress(store.iter_cases_with_state(include_deleted=include_deleted),
                                    total, progress)
             write = write_json if fmt == "json" else write_csv
-            n = write(fh, cases, with_deleted=include_deleted)
+            n = write(fh, cases, with_deleted=include_deleted,
+                      decisions=_decisions_of(store, include_deleted))
         os.replace(tmp, path)
     except OSError as exc:
         raise StoreError(f"{path}: cannot be written ({exc.strerror or exc}); check the "
@@ -63,6 +67,18 @@ def export_cases(store: Store, path: str | Path, fmt: str | None = None,
         Path(tmp).unlink(missing_ok=True)
     log.info("exported %d cases as %s", n, fmt)
     return n
+
+
+def _decisions_of(store: Store, include_deleted: bool) -> DecisionsOf | None:
+    """The board decisions of each exported case (None when the file carries none)."""
+    if not has_decisions(store, include_deleted=include_deleted):
+        return None
+
+    def of(case_uuid: str) -> list[dict[str, Any]]:
+        return [d.to_dict(with_deleted=include_deleted) for d in
+                list_decisions(store, case_uuid, include_deleted=include_deleted)]
+
+    return of
 
 
 def _with_progress(cases: Iterable[StoredCase], total: int, progress: Progress | None

@@ -5,6 +5,9 @@ updated_at and who_grade; one case per line, ordered by case code.
 CSV: one row per case with the same keys as columns; `comorbidities` as values separated by ";",
 `lines` as a JSON list of line objects in one cell; an empty cell is null (unknown).
 Exported with deleted cases, every record also has `deleted_at` (null when not deleted), last.
+Tumour-board decisions (issue 12) travel with their case: in JSON a `board_decisions` list after
+`lines` on the cases that have any, in CSV a `board_decisions` column after `lines` (a JSON list
+in one cell) when the file holds any; files without them (contract 1 and 2) read unchanged.
 A line object has the keys of case/fields.py's LINE_FIELDS, `progression_date` (contract 2)
 included, null when not recorded; a file of contract 1, whose lines have no such key, reads
 unchanged (the date is simply not recorded).
@@ -16,12 +19,12 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..case import CASE_FIELDS, Case
-from ..case.fields import META_KEYS
+from ..case.fields import DECISIONS_KEY, META_KEYS
 from .errors import ImportFailed, RecordProblem, StoreError
 
 FORMATS = ("json", "csv")
@@ -29,8 +32,10 @@ CSV_COLUMNS: tuple[str, ...] = (*META_KEYS, *(f.key for f in CASE_FIELDS), "line
 DELETED_KEY = "deleted_at"  # in files exported with deleted cases: when the case was deleted
 _KINDS = {f.key: f.kind for f in CASE_FIELDS} | {
     "uuid": "text", "revision": "int", "created_at": "text", "updated_at": "text",
-    "who_grade": "text", "lines": "lines", DELETED_KEY: "text"}
+    "who_grade": "text", "lines": "lines", DECISIONS_KEY: "json_list", DELETED_KEY: "text"}
 StoredCase = tuple[Case, "str | None"]  # a case and its deleted_at
+# A case's board decisions as exchange objects, by case uuid (none: the file carries none).
+DecisionsOf = Callable[[str], list[dict[str, Any]]]
 _INT = re.compile(r"[+-]?\d+")
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so spreadsheet programs read Korean right
 
@@ -45,21 +50,29 @@ def format_for(path: Path, fmt: str | None) -> str:
 
 
 # --- writing -----------------------------------------------------------------------------------
-def record_dict(case: Case, deleted_at: str | None, with_deleted: bool) -> dict[str, Any]:
-    """The exchange object of a stored case; `with_deleted` adds its deleted_at (last)."""
+def record_dict(case: Case, deleted_at: str | None, with_deleted: bool,
+                decisions: DecisionsOf | None = None, *, column: bool = False
+                ) -> dict[str, Any]:
+    """The exchange object of a stored case; `with_deleted` adds its deleted_at (last);
+    `decisions` its board decisions after `lines` (when it has any, or always with `column`)."""
     data = case.to_dict(meta=True)
+    if decisions is not None:
+        found = decisions(case.uuid or "")
+        if found or column:
+            data[DECISIONS_KEY] = found
     if with_deleted:
         data[DELETED_KEY] = deleted_at
     return data
 
 
-def write_json(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False
-               ) -> int:
+def write_json(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False,
+               decisions: DecisionsOf | None = None) -> int:
     """Write the cases as a JSON list, one object per line; returns how many."""
     n = 0
     for case, deleted_at in cases:
         fh.write("[\n" if n == 0 else ",\n")
-        fh.write(json.dumps(record_dict(case, deleted_at, with_deleted), ensure_ascii=False))
+        fh.write(json.dumps(record_dict(case, deleted_at, with_deleted, decisions),
+                            ensure_ascii=False))
         n += 1
     fh.write("\n]\n" if n else "[]\n")
     return n
@@ -68,7 +81,7 @@ def write_json(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: boo
 def _cell(key: str, value: Any) -> str:
     if value is None:
         return ""
-    if key == "lines":
+    if key in ("lines", DECISIONS_KEY):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if key == "comorbidities":
         return ";".join(value)
@@ -79,15 +92,17 @@ def _cell(key: str, value: Any) -> str:
     return str(value)
 
 
-def write_csv(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False
-              ) -> int:
-    """Write the header row and one row per case; returns how many cases."""
-    columns = (*CSV_COLUMNS, DELETED_KEY) if with_deleted else CSV_COLUMNS
+def write_csv(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False,
+              decisions: DecisionsOf | None = None) -> int:
+    """Write the header row and one row per case; returns how many cases. With `decisions`,
+    a board_decisions column follows lines (an empty cell: none)."""
+    columns: tuple[str, ...] = (*CSV_COLUMNS, DECISIONS_KEY) if decisions else CSV_COLUMNS
+    columns = (*columns, DELETED_KEY) if with_deleted else columns
     writer = csv.writer(fh, lineterminator="\r\n")
     writer.writerow(columns)
     n = 0
     for case, deleted_at in cases:
-        data = record_dict(case, deleted_at, with_deleted)
+        data = record_dict(case, deleted_at, with_deleted, decisions)
         writer.writerow([_cell(key, data.get(key)) for key in columns])
         n += 1
     return n
@@ -133,7 +148,7 @@ def _csv_records(path: Path, text: str) -> list[Record]:
         raise StoreError(f"{path}: is empty; a CSV export starts with a header row.") from None
     except _MalformedRow as exc:
         raise ImportFailed(str(path), [exc.problem]) from None
-    allowed = (*CSV_COLUMNS, DELETED_KEY)
+    allowed = (*CSV_COLUMNS, DECISIONS_KEY, DELETED_KEY)
     bad = [RecordProblem("row 1", None, col, "unknown column; allowed columns are "
                          + ", ".join(allowed)) for col in header if col not in allowed]
     bad += [RecordProblem("row 1", None, col, "the column appears twice")
@@ -212,6 +227,16 @@ def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem
     """A typed value from a CSV cell; a cell that does not parse stays text, so validation
     names the field and what is allowed."""
     kind = _KINDS[key]
+    if kind == "json_list":
+        if not cell.strip():
+            return None
+        try:
+            return json.loads(cell)
+        except json.JSONDecodeError as exc:
+            problems.append(RecordProblem(position, None, key, f"is not valid JSON ({exc.msg}); "
+                                          "allowed: a JSON list of decision objects, as "
+                                          "written by export"))
+            return None
     if kind == "lines":
         if not cell.strip():
             return []

@@ -13,10 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from ..case import Case
+from ..case.decision import BoardDecision, validate_decision
+from ..case.fields import DECISIONS_KEY
 from ..case.validation import validate_case
 from . import audit
 from .cases import Store, now
 from .db import write_transaction
+from .decisions import get_decision
+from .decisions import insert as insert_decision
+from .decisions import replace_content as replace_decision
 from .errors import Cancelled, DuplicateCodeError, ImportFailed, RecordProblem
 from .exchange_format import DELETED_KEY, format_for, read_records
 from .progress import Progress, keep_going
@@ -54,6 +59,12 @@ class ImportReport:
     replaced_still_deleted: list[RecordNote] = field(default_factory=list)
     # marked deleted in the file, but not in this database: they stay in its list
     deleted_elsewhere: list[RecordNote] = field(default_factory=list)
+    # tumour-board decisions carried by the records (issue 12)
+    decisions_read: int = 0
+    decisions_added: int = 0
+    decisions_replaced: int = 0
+    decisions_unchanged: int = 0
+    decisions_skipped: int = 0
 
     def summary(self) -> str:
         """A sentence or a few for the user."""
@@ -63,6 +74,11 @@ class ImportReport:
                 f"{self.unchanged} already present, {len(self.skipped_older)} skipped (older "
                 f"revision than the database), {len(self.conflicts)} in conflict (not "
                 "applied).")
+        if self.decisions_read:
+            text += (f" Board decisions: {self.decisions_read} read; {self.decisions_added} "
+                     f"added, {self.decisions_replaced} replaced by a newer revision, "
+                     f"{self.decisions_unchanged} already present, {self.decisions_skipped} "
+                     "skipped (older revision).")
         for notes, head in ((self.conflicts, "In conflict:"),
                             (self.replaced_still_deleted, "Replaced but still deleted (restore "
                              "them to see them in the list; `cases list --deleted` shows "
@@ -97,22 +113,26 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     report = ImportReport(source=str(path), total=len(records))
     total = 2 * len(records)
     problems: list[RecordProblem] = []
-    valid: list[tuple[str, Case, str | None]] = []
+    valid: list[tuple[str, Case, str | None, list[BoardDecision]]] = []
     seen_uuid: dict[str, str] = {}
     seen_code: dict[str, str] = {}
+    seen_decisions: dict[str, str] = {}
     for i, (position, obj, parse_problems) in enumerate(records, start=1):
         problems += parse_problems
         if not parse_problems:
             obj, deleted_at = _take_deleted_at(position, obj, problems)
+            obj, decisions = _take_decisions(position, obj, problems, seen_decisions)
             case = _validate_record(position, obj, problems)
             if case is not None and _unique_in_file(position, case, seen_uuid, seen_code,
                                                     problems):
-                valid.append((position, case, deleted_at))
+                valid.append((position, case, deleted_at, decisions))
         _tick(progress, i, total, "import")
     with write_transaction(store.db):
-        for i, (position, case, deleted_at) in enumerate(valid, start=len(records) + 1):
+        for i, (position, case, deleted_at, decisions) in enumerate(valid,
+                                                                   start=len(records) + 1):
             try:
-                _apply(store, position, case, deleted_at, report)
+                case_uuid = _apply(store, position, case, deleted_at, report)
+                _apply_decisions(store, position, case, case_uuid, decisions, report, problems)
             except DuplicateCodeError as exc:
                 problems.append(RecordProblem(position, case.case_code, "case_code",
                                               str(exc).removeprefix("case_code: ")))
@@ -192,9 +212,85 @@ def _unique_in_file(position: str, case: Case, seen_uuid: dict[str, str],
     return ok
 
 
+def _take_decisions(position: str, obj: Any, problems: list[RecordProblem],
+                    seen: dict[str, str]) -> tuple[Any, list[BoardDecision]]:
+    """The record without its board_decisions, and those decisions, validated (each problem
+    named `board_decisions[N].field`)."""
+    if not isinstance(obj, dict) or DECISIONS_KEY not in obj:
+        return obj, []
+    obj = dict(obj)
+    raw = obj.pop(DECISIONS_KEY)
+    code = obj.get("case_code")
+    code = code if isinstance(code, str) else None
+    if raw is None:
+        return obj, []
+    if not isinstance(raw, list):
+        problems.append(RecordProblem(position, code, DECISIONS_KEY, "is not a list; allowed: "
+                                      "a list of board decision objects, as export writes it"))
+        return obj, []
+    out: list[BoardDecision] = []
+    for i, item in enumerate(raw, start=1):
+        result = validate_decision(item, path=f"{DECISIONS_KEY}[{i}].")
+        problems += [RecordProblem(position, code, p.field, p.message) for p in result.errors]
+        d = result.decision
+        if d is None:
+            continue
+        if d.uuid is not None:
+            if d.uuid in seen:
+                problems.append(RecordProblem(position, code, f"{DECISIONS_KEY}[{i}].uuid",
+                                              f"the same uuid as a decision of {seen[d.uuid]}; "
+                                              "each decision may appear once"))
+                continue
+            seen[d.uuid] = position
+        out.append(d)
+    return obj, out
+
+
+def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
+                     decisions: list[BoardDecision], report: ImportReport,
+                     problems: list[RecordProblem]) -> None:
+    """Write a record's board decisions, matched on their uuid like cases (a new uuid is added;
+    a higher revision replaces, a lower one is skipped; the same revision with other content
+    is a conflict). A known decision keeps the database's deleted state."""
+    for i, d in enumerate(decisions, start=1):
+        report.decisions_read += 1
+        stored = get_decision(store, d.uuid) if d.uuid else None
+        if stored is None:
+            stamp = now()
+            new = d.with_changes(uuid=d.uuid or str(uuidlib.uuid4()), case_uuid=case_uuid,
+                                 revision=d.revision or 1, created_at=d.created_at or stamp,
+                                 updated_at=d.updated_at or d.created_at or stamp)
+            insert_decision(store, new, action="decision_import")
+            report.decisions_added += 1
+            continue
+        if stored.case_uuid != case_uuid:
+            problems.append(RecordProblem(position, case.case_code, f"{DECISIONS_KEY}[{i}].uuid",
+                                          "a decision with this uuid belongs to another case in "
+                                          "this database; give it no uuid to add it as new"))
+            continue
+        revision, stored_revision = d.revision or 1, stored.revision or 0
+        if revision < stored_revision:
+            report.decisions_skipped += 1
+        elif revision == stored_revision:
+            if d.content() == stored.content():
+                report.decisions_unchanged += 1
+            else:
+                report.conflicts.append(RecordNote(
+                    position, case.case_code, case_uuid, f"board decision {i}: the file and the "
+                    f"database both hold revision {revision} of it with different contents; "
+                    "not applied. Compare the two and correct it by hand"))
+        else:
+            new = d.with_changes(uuid=stored.uuid, case_uuid=case_uuid, revision=revision,
+                                 created_at=d.created_at or stored.created_at,
+                                 updated_at=d.updated_at or now())
+            replace_decision(store, stored, new, action="decision_import")
+            report.decisions_replaced += 1
+
+
 def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
-           report: ImportReport) -> None:
-    """Write one valid record inside the import's transaction (see import_cases)."""
+           report: ImportReport) -> str:
+    """Write one valid record inside the import's transaction (see import_cases); returns
+    the case's uuid in the database."""
     stored, stored_deleted_at = None, None
     if case.uuid is not None:
         found = store.db.execute("SELECT 1 FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()
@@ -213,13 +309,13 @@ def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
         audit.record(store.db, at=now(), user=store.user, case_uuid=new_uuid, action="import",
                      revision=revision, changes=changes)
         report.added += 1
-        return
+        return new_uuid
     stored_revision = stored.revision or 0
     if revision < stored_revision:
         report.skipped_older.append(RecordNote(
             position, case.case_code, case.uuid, f"revision {revision} is older than the "
             f"database's revision {stored_revision}; skipped"))
-        return
+        return stored.uuid or ""
     changes = audit.diff(content(stored), content(case))
     if revision == stored_revision:
         if changes:
@@ -230,7 +326,7 @@ def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
                 "version by hand"))
         else:
             report.unchanged += 1
-        return
+        return stored.uuid or ""
     store._check_code_free(case.case_code, case.uuid)
     store._replace(case, uuid=case.uuid or "", revision=revision,
                    updated_at=case.updated_at or now(),
@@ -242,12 +338,13 @@ def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
             position, case.case_code, case.uuid, f"revision {revision} replaced the stored "
             f"one, but the case was deleted in this database ({stored_deleted_at}) and stays "
             "deleted"))
-        return
+        return stored.uuid or ""
     report.replaced += 1
     if deleted_at is not None:
         report.deleted_elsewhere.append(RecordNote(
             position, case.case_code, case.uuid, f"revision {revision} replaced the stored "
             f"one; the file marks it deleted ({deleted_at}), this database does not"))
+    return stored.uuid or ""
 
 
 __all__ = ["ImportReport", "RecordNote", "import_cases"]

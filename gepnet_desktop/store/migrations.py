@@ -161,6 +161,41 @@ _M5 = (
 )
 
 
+# --- migration 6 (issue 12): dated observations (when the Ki-67 was measured, when the SSTR
+# imaging was done), the missing field beside the stored recommendation (for the cohort's
+# needs-data figures; every row is made stale so that the next refresh fills it in), and the
+# tumour board's decisions per case with the snapshot of the recommendation they were taken
+# against. Self-contained: it reads no other migration's number.
+_M6 = (
+    "ALTER TABLE cases ADD COLUMN ki67_date TEXT",
+    "ALTER TABLE cases ADD COLUMN sstr_imaging_date TEXT",
+    "ALTER TABLE cases ADD COLUMN recommendation_missing TEXT",
+    "UPDATE cases SET recommend_version = NULL",
+    """CREATE TABLE board_decisions (
+        uuid TEXT PRIMARY KEY NOT NULL,
+        case_uuid TEXT NOT NULL REFERENCES cases(uuid) ON DELETE CASCADE,
+        date TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        pathway_id TEXT,
+        pathway_version TEXT,
+        recommendation_node TEXT,
+        options TEXT NOT NULL DEFAULT '[]',
+        concordant INTEGER NOT NULL CHECK (concordant IN (0, 1)),
+        reason TEXT,
+        reason_text TEXT,
+        attendees TEXT,
+        notes TEXT,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT
+    ) STRICT""",
+    "CREATE INDEX board_decisions_case ON board_decisions(case_uuid, date, created_at)",
+    "CREATE INDEX board_decisions_date ON board_decisions(date, concordant, reason)",
+    "CREATE INDEX cases_missing ON cases(recommendation_missing)",
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered step of the schema."""
@@ -181,6 +216,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "full-text search of case codes and notes", _M3),
     Migration(4, "search text table, trigram index over it, covering search index", _M4),
     Migration(5, "a line's progression date (pathway contract 2)", _M5),
+    Migration(6, "observation dates, the missing field, tumour-board decisions", _M6),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -233,13 +269,18 @@ def newer_schema_message(path: Path, version: int) -> str:
 
 
 def copy_aside(db: Database, path: Path, version: int) -> Path:
-    """A consistent copy of the database (online backup API) before migrating it."""
+    """A consistent copy of the database (online backup API) before migrating it, named with
+    the program version about to migrate it and the schema it comes from:
+    `gepnet.before-0.2.0-from-schema4-20260101-120000.db`."""
+    from .. import __version__
+
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.schema{version}-{stamp}{path.suffix}")
+    stem = f"{path.stem}.before-{__version__}-from-schema{version}-{stamp}"
+    target = path.with_name(f"{stem}{path.suffix}")
     n = 1
     while target.exists():
         n += 1
-        target = path.with_name(f"{path.stem}.schema{version}-{stamp}-{n}{path.suffix}")
+        target = path.with_name(f"{stem}-{n}{path.suffix}")
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)

@@ -20,8 +20,10 @@ def errors(obj, **kw) -> dict[str, str]:
 def test_a_complete_valid_case_becomes_a_case() -> None:
     obj = {"case_code": "A-1", "sex": "F", "birth_year": 1960, "diagnosis_date": "2024-02-29",
            "primary_site": "pancreas", "differentiation": "poor", "nec_subtype": "small_cell",
-           "ki67_percent": 70, "mitoses_per_2mm2": 30.5, "functional_syndrome": "none",
-           "sstr_status": "negative", "sstr_heterogeneous": False, "hepatic_burden": "26to50",
+           "ki67_percent": 70, "ki67_date": "2024-02-20", "mitoses_per_2mm2": 30.5,
+           "functional_syndrome": "none", "sstr_status": "negative",
+           "sstr_imaging_date": "2024-02-25", "sstr_heterogeneous": False,
+           "hepatic_burden": "26to50",
            "bulk_symptoms": True, "pace": "rapid_progression", "ecog": 1, "egfr_ml_min": 80,
            "comorbidities": ["dpd_deficiency"], "notes": "x",
            "lines": [{"regimen": "platinum_etoposide", "start_date": "2024-03-01",
@@ -30,6 +32,15 @@ def test_a_complete_valid_case_becomes_a_case() -> None:
     assert result.ok and isinstance(result.case, Case)
     assert result.case.to_dict() == {**obj, "lines": [{**obj["lines"][0], "notes": None,
                                                        "progression_date": None}]}
+
+
+def test_observation_dates_are_optional_dates_not_in_the_future() -> None:
+    base = {"case_code": "A-1", "ki67_percent": 8}
+    assert errors(base) == {}
+    found = errors({**base, "ki67_date": "2026-12-01", "sstr_imaging_date": "2025-13-01"})
+    assert set(found) == {"ki67_date", "sstr_imaging_date"}
+    assert "in the future" in found["ki67_date"]
+    assert "YYYY-MM-DD" in found["sstr_imaging_date"]
 
 
 def test_every_problem_is_reported_at_once_naming_field_and_allowed_values() -> None:

@@ -18,6 +18,8 @@ from gepnet_desktop.store.rows import LINE_COLUMNS, case_values
 
 CONTRACT_1_OUTCOMES = ("ongoing", "progression", "toxicity", "completed", "other")
 OLD_VERSION = "kr-gepnet-2021@1.0.1"  # what the contract-1 program stored beside each row
+# Case fields a contract-1 database did not have (the dated observations of issue 12).
+ADDED_AFTER_CONTRACT_1 = ("ki67_date", "sstr_imaging_date")
 OLD_NODE = "contract_1_recommendation"  # a stand-in for the 1.x result; never a node of 2.x
 
 
@@ -25,6 +27,8 @@ def contract1_case_dict(rng: random.Random, code: str) -> dict[str, Any]:
     """A random valid case object of contract 1: no progression_date key on any line, outcomes
     of contract 1 only, at most one line ongoing (contract 1 knew no concurrent lines)."""
     data = random_case_dict(rng, code=code)
+    for key in ADDED_AFTER_CONTRACT_1:
+        data.pop(key, None)
     lines = []
     for line in data["lines"]:
         line = {k: v for k, v in line.items() if k != "progression_date"}

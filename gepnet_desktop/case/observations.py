@@ -1,0 +1,22 @@
+"""Dated observations of a case (issue 12): "Ki-67: 8% (2025-03-02)", for summaries, the
+chart and the report. The pairs come from case/fields.py (OBSERVATION_DATES)."""
+
+from __future__ import annotations
+
+from .fields import FIELDS_BY_KEY, OBSERVATION_DATES, label, value_label
+from .model import Case
+
+
+def dated_value(case: Case, key: str, lang: str = "en") -> str:
+    """A field's value with the date it was observed: "8% (2025-03-02)"; the value alone
+    when no date is recorded."""
+    shown = value_label(key, getattr(case, key), lang)
+    date_key = OBSERVATION_DATES.get(key)
+    day = getattr(case, date_key) if date_key else None
+    return f"{shown} ({day})" if day else shown
+
+
+def observation_lines(case: Case, lang: str = "en") -> list[str]:
+    """One line per dated observation that has a date: "Ki-67: 8% (2025-03-02)"."""
+    return [f"{label(FIELDS_BY_KEY[key].label, lang)}: {dated_value(case, key, lang)}"
+            for key, date_key in OBSERVATION_DATES.items() if getattr(case, date_key)]
