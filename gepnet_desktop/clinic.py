@@ -21,11 +21,14 @@ def recommendation_version(pathway: Pathway) -> str:
 
 
 def open_clinic(path: str | Path | None = None, *, user: str | None = None,
-                pathway: Pathway | None = None, refresh: bool = True) -> Store:
+                pathway: Pathway | None = None, refresh: bool = True, verify: bool = False,
+                read_only: bool = False, new: bool = False) -> Store:
     """Open (or create) the clinic's database, `path` or the data dir's gepnet.db.
 
     With `refresh`, rows whose recommendation came from another pathway version are
-    recomputed first (about 25 microseconds a case).
+    recomputed first (about 25 microseconds a case; never for a `read_only` store).
+    `verify`, `read_only` and `new` are Store.open's (quick check; a damaged file opened
+    read-only; a new database where the folder was used before).
     """
     pathway = pathway or default_pathway()
 
@@ -33,8 +36,9 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
         return evaluate(case, pathway).recommendation_node
 
     store = Store.open(path or paths.database_path(), recommend=recommend, user=user,
-                       recommend_version=recommendation_version(pathway))
-    if refresh:
+                       recommend_version=recommendation_version(pathway), verify=verify,
+                       read_only=read_only, new=new)
+    if refresh and not read_only:
         try:
             store.refresh_derived()
         except BaseException:

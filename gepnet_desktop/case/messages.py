@@ -25,6 +25,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "future": {"en": "{v} is in the future", "ko": "{v}: 미래의 날짜입니다"},
     "not_text": {"en": "{v} is not text", "ko": "{v}: 텍스트가 아닙니다"},
     "too_long": {"en": "the text has {n} characters", "ko": "텍스트가 {n}자입니다"},
+    "not_unicode": {"en": "the text holds an invalid character (a lone UTF-16 surrogate, e.g. "
+                          "from a \\ud800 escape)",
+                    "ko": "텍스트에 잘못된 문자(짝이 없는 UTF-16 대리 문자, "
+                          "예: \\ud800)가 있습니다"},
     "unknown_field": {"en": "unknown field", "ko": "알 수 없는 항목입니다"},
     "required": {"en": "is required", "ko": "필수 항목입니다"},
     "blank": {"en": "is blank", "ko": "비어 있습니다"},

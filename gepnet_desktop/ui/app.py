@@ -76,7 +76,7 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
     from .settings import AppSettings
 
     application()
-    setup_logging()
+    log_problem = setup_logging()  # a sentence when the log file cannot be written
     settings = AppSettings()
     lang = choose_language(args, settings.language)
     handler = ExceptionHandler(lang=lang)
@@ -85,6 +85,7 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
     handler.rescue = window.rescue
     handler.parent = lambda: window
     window.exception_handler = handler
+    window.log_problem = log_problem
     return window
 
 
@@ -92,9 +93,13 @@ def start_session(window) -> bool:  # window: MainWindow
     """After the first paint: open the database and build the editor, then (first start on an
     empty database) offer the demonstration cases, offer drafts left by a crash and start the
     automatic backup. False when the database cannot be opened."""
+    from .clinician_prompt import ask_clinician
+
+    ask_clinician(window, Path(window.db_path).parent, window.lang)  # setting ask_clinician
     if not window.finish_start():
         return False
     log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
+    window.report_log_problem(getattr(window, "log_problem", None))
     window.offer_demo_cases()
     window.offer_drafts()
     window.auto_backup()
