@@ -7,17 +7,29 @@ None while the walk stops for missing data.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from pathlib import Path
 
-from . import paths
+from . import __version__, paths
 from .case import Case
 from .pathway import Pathway, default_pathway, evaluate
 from .store import Store
 
 
 def recommendation_version(pathway: Pathway) -> str:
-    """The label stored beside each derived recommendation: "<pathway id>@<version>"."""
-    return f"{pathway.id}@{pathway.version}"
+    """The label stored beside each derived recommendation: "<pathway id>@<version>", then
+    "+<digest of the data file>" when it was read from one, then "/<program version>".
+
+    A stored recommendation is current only while all three are the same: a new pathway version
+    (2.0.0 after 1.x), a data file changed without a new version number, or a new program (whose
+    walk may differ for the same data) each make every row stale, and it is recomputed.
+    """
+    label = f"{pathway.id}@{pathway.version}"
+    if pathway.path is not None:
+        with contextlib.suppress(OSError):  # loaded, then moved: version and program decide
+            label += "+" + hashlib.sha256(Path(pathway.path).read_bytes()).hexdigest()[:12]
+    return f"{label}/{__version__}"
 
 
 def open_clinic(path: str | Path | None = None, *, user: str | None = None,
@@ -26,14 +38,14 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
     """Open (or create) the clinic's database, `path` or the data dir's gepnet.db.
 
     With `refresh`, rows whose recommendation came from another pathway version are
-    recomputed first (about 25 microseconds a case; never for a `read_only` store).
+    recomputed first (one walk a case, about 40 microseconds; never for a `read_only` store).
     `verify`, `read_only` and `new` are Store.open's (quick check; a damaged file opened
     read-only; a new database where the folder was used before).
     """
     pathway = pathway or default_pathway()
 
     def recommend(case: Case) -> str | None:
-        return evaluate(case, pathway).recommendation_node
+        return evaluate(case, pathway, explain_steps=False).recommendation_node
 
     store = Store.open(path or paths.database_path(), recommend=recommend, user=user,
                        recommend_version=recommendation_version(pathway), verify=verify,

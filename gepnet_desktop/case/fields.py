@@ -176,6 +176,11 @@ PROGRESSION_OUTCOMES = ("progression", "continued_after_progression")
 CONTINUING_OUTCOMES = ("ongoing", "continued_after_progression")
 # Values of `pace` that document a progression.
 PROGRESSING_PACES = ("slow_progression", "rapid_progression")
+# Every named group, for the pathway file's conditions (`{"group": NAME}` as a value).
+VALUE_GROUPS: dict[str, tuple[str, ...]] = {
+    **REGIMEN_GROUPS, "progression_outcome": PROGRESSION_OUTCOMES,
+    "continuing_outcome": CONTINUING_OUTCOMES, "progressing_pace": PROGRESSING_PACES,
+}
 
 # Keys the store adds to a case; accepted in exchange files and by `evaluate`.
 META_KEYS = ("uuid", "revision", "created_at", "updated_at", "who_grade")

@@ -6,7 +6,16 @@ import datetime as dt
 import random
 from typing import Any
 
-from .fields import CASE_FIELDS, LINE_FIELDS_BY_KEY, REGIMENS
+from .fields import (
+    CASE_FIELDS,
+    CONTINUING_OUTCOMES,
+    LINE_FIELDS_BY_KEY,
+    PROGRESSION_OUTCOMES,
+    REGIMENS,
+    SSA_REGIMENS,
+    SYMPTOM_AGENTS,
+)
+from .validation import NOT_CONTINUABLE
 
 
 def _maybe(rng: random.Random, value: Any, p_unknown: float) -> Any:
@@ -37,16 +46,46 @@ def random_case_dict(rng: random.Random, *, code: str | None = None,
     case["case_code"] = code
     if case["differentiation"] not in ("poor", "minen"):
         case["nec_subtype"] = None
-    regimens = list(REGIMENS)
-    outcomes = [o for o in LINE_FIELDS_BY_KEY["outcome"].values if o != "ongoing"]
-    lines = []
-    for i in range(rng.randint(0, max_lines)):
-        last = i == max_lines - 1 or rng.random() < 0.2
-        outcome = "ongoing" if last and rng.random() < 0.5 else rng.choice(outcomes)
-        response = _maybe(rng, rng.choice(("CR", "PR", "SD", "PD", "NE")), 0.3)
-        lines.append({"regimen": rng.choice(regimens), "outcome": outcome,
-                      "best_response": response})
-        if last:
-            break
-    case["lines"] = lines
+    case["lines"] = random_lines(rng, max_lines=max_lines)
     return case
+
+
+def random_lines(rng: random.Random, *, max_lines: int = 4,
+                 today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Valid lines of contract 2, oldest first: concurrent lines within the limits of
+    case-fields.md, dates in order and not after `today`, progression dates only where the
+    outcome is a progression."""
+    today = today or dt.date.today()
+    regimens = list(REGIMENS)
+    outcomes = LINE_FIELDS_BY_KEY["outcome"].values
+    day = min(dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 1500)), today)
+    busy: set[str] = set()  # "ssa", "other", "continued": the limits already used
+    lines: list[dict[str, Any]] = []
+    for _ in range(rng.randint(0, max_lines)):
+        regimen = rng.choice(regimens)
+        outcome = rng.choice(outcomes)
+        kind = ("ssa" if regimen in SSA_REGIMENS else
+                "agent" if regimen in SYMPTOM_AGENTS else "other")
+        if outcome == "continued_after_progression" and (
+                kind == "agent" or regimen in NOT_CONTINUABLE or "continued" in busy):
+            outcome = "progression"
+        if outcome == "ongoing" and kind in busy:
+            outcome = "progression"
+        if outcome == "continued_after_progression":
+            busy.add("continued")
+        elif outcome == "ongoing" and kind != "agent":
+            busy.add(kind)
+        start = day
+        end = progressed = None
+        if outcome not in CONTINUING_OUTCOMES and rng.random() < 0.8:
+            end = min(start + dt.timedelta(days=rng.randint(30, 500)), today)
+        if outcome in PROGRESSION_OUTCOMES and rng.random() < 0.7:
+            progressed = min(start + dt.timedelta(days=rng.randint(30, 900)), today)
+        lines.append({
+            "regimen": regimen, "outcome": outcome,
+            "start_date": _maybe(rng, start.isoformat(), 0.2),
+            "end_date": end.isoformat() if end else None,
+            "progression_date": progressed.isoformat() if progressed else None,
+            "best_response": _maybe(rng, rng.choice(("CR", "PR", "SD", "PD", "NE")), 0.3)})
+        day = min(start + dt.timedelta(days=rng.randint(30, 400)), today)
+    return lines

@@ -10,13 +10,20 @@ from typing import Any
 
 from .fields import (
     CASE_FIELDS,
+    CONTINUING_OUTCOMES,
     FIELDS_BY_KEY,
+    FIXED_COURSES,
     LINE_FIELDS,
+    LINE_FIELDS_BY_KEY,
     META_KEYS,
+    PROGRESSING_PACES,
+    PROGRESSION_OUTCOMES,
     REQUIRED_LINE_KEYS,
+    SSA_REGIMENS,
+    SYMPTOM_AGENTS,
     FieldSpec,
 )
-from .messages import NEEDS_FIELD_NAME, Part, part, render
+from .messages import NEEDS_FIELD_NAME, Part, coded, part, render
 from .model import Case, Line
 
 
@@ -66,6 +73,8 @@ class ValidationResult:
         return not self.errors
 
 
+# Fixed courses that cannot be recorded `continued_after_progression` (case-fields.md).
+NOT_CONTINUABLE = ("prrt_lu177",)
 DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A Korean resident registration number (YYMMDD-SNNNNNN): never a case code.
 RESIDENT_NUMBER = re.compile(r"\d{6}-?[1-8]\d{6}")
@@ -192,6 +201,96 @@ def _check_meta(obj: dict[str, Any], errors: list[Problem]) -> None:
                                    part("allow_timestamp")))
 
 
+@dataclass(frozen=True)
+class _LineView:
+    """What the cross-line and soft checks read of one line: its number (from 1) and its
+    regimen and outcome when they are recognised values (else None)."""
+
+    number: int
+    regimen: str | None
+    outcome: str | None
+
+
+def _line_views(raw: Any) -> list[_LineView]:
+    """The line objects of `raw` (a list, else nothing), whatever is wrong with them."""
+    if not isinstance(raw, list):
+        return []
+    regimens = LINE_FIELDS_BY_KEY["regimen"].values
+    outcomes = LINE_FIELDS_BY_KEY["outcome"].values
+    views = []
+    for i, item in enumerate(raw, start=1):
+        if isinstance(item, dict):
+            regimen, outcome = item.get("regimen"), item.get("outcome")
+            views.append(_LineView(i, regimen if regimen in regimens else None,
+                                   outcome if outcome in outcomes else None))
+    return views
+
+
+def _check_line_dates(item: dict[str, Any], base: str, bad: set[str],
+                      errors: list[Problem]) -> None:
+    """A line's dates against each other and its outcome (on its good fields only)."""
+    start, end, progressed = (None if k in bad else item.get(k)
+                              for k in ("start_date", "end_date", "progression_date"))
+    outcome = item.get("outcome") if "outcome" not in bad else None
+    if start and end and end < start:
+        errors.append(_problem(f"{base}.end_date", part(
+            "end_before_start", end=end, start=start), part("allow_after_start")))
+    if end and outcome in CONTINUING_OUTCOMES:
+        errors.append(_problem(f"{base}.end_date", part(
+            "end_while_ongoing", end=end, outcome=coded("outcome", outcome)),
+            part("allow_end_when_over")))
+    if start and progressed and progressed < start:
+        errors.append(_problem(f"{base}.progression_date", part(
+            "end_before_start", end=progressed, start=start), part("allow_after_start")))
+    if progressed and outcome is not None and outcome not in PROGRESSION_OUTCOMES:
+        errors.append(_problem(f"{base}.progression_date", part(
+            "progression_wrong_outcome", date=progressed, outcome=coded("outcome", outcome)),
+            part("allow_progression_date", outcomes=coded("outcome", *PROGRESSION_OUTCOMES))))
+
+
+def _check_continued(view: _LineView, errors: list[Problem]) -> None:
+    """`continued_after_progression` only on a line that can be continued."""
+    if view.outcome != "continued_after_progression" or view.regimen is None:
+        return
+    field, outcome = f"lines[{view.number}].outcome", coded("outcome", view.outcome)
+    regimen = coded("regimen", view.regimen)
+    if view.regimen in SYMPTOM_AGENTS:
+        allowed = [o for o in LINE_FIELDS_BY_KEY["outcome"].values if o != view.outcome]
+        errors.append(_problem(field, part("continued_symptom_agent", regimen=regimen,
+                                           outcome=outcome),
+                               part("allow_symptom_outcome",
+                                    outcomes=coded("outcome", *allowed, join="list"))))
+    elif view.regimen in NOT_CONTINUABLE:
+        errors.append(_problem(field, part("continued_fixed_course", regimen=regimen,
+                                           outcome=outcome),
+                               part("allow_fixed_course_outcome",
+                                    progression=coded("outcome", "progression"))))
+
+
+def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
+    """At most one non-SSA anti-tumour line and one SSA ongoing, one line continued after
+    progression; symptom agents may be ongoing beside them (case-fields.md)."""
+    ongoing = [v for v in views if v.outcome == "ongoing" and v.regimen is not None]
+    groups = (
+        ([v for v in ongoing if v.regimen not in SSA_REGIMENS + SYMPTOM_AGENTS],
+         "second_ongoing", part("allow_one_ongoing")),
+        ([v for v in ongoing if v.regimen in SSA_REGIMENS],
+         "second_ongoing_ssa", part("allow_one_ongoing_ssa")),
+    )
+    for group, code, allowed in groups:
+        errors.extend(_problem(f"lines[{v.number}].outcome", part(
+            code, first=group[0].number, regimen=coded("regimen", group[0].regimen or "")),
+            allowed) for v in group[1:])
+    # A symptom agent or PRRT continued after progression is already an error of its own.
+    continued = [v for v in views if v.outcome == "continued_after_progression"
+                 and v.regimen is not None and v.regimen not in (*SYMPTOM_AGENTS, *NOT_CONTINUABLE)]
+    outcome = coded("outcome", "continued_after_progression")
+    errors.extend(_problem(f"lines[{v.number}].outcome", part(
+        "second_continued", outcome=outcome, first=continued[0].number,
+        regimen=coded("regimen", continued[0].regimen or "")),
+        part("allow_one_continued", outcome=outcome)) for v in continued[1:])
+
+
 def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Line]:
     if raw is None:
         return []
@@ -202,6 +301,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
     lines: list[Line] = []
     known = {f.key: f for f in LINE_FIELDS}
     names = ", ".join(known)
+    views = {v.number: v for v in _line_views(raw)}
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
@@ -226,19 +326,11 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                     errors.append(problem)
                     bad.add(key)
         # The cross-field checks of a line run on its good fields, whatever else is wrong.
-        start, end = (None if k in bad else item.get(k) for k in ("start_date", "end_date"))
-        if start and end and end < start:
-            errors.append(_problem(f"{base}.end_date", part(
-                "end_before_start", end=end, start=start), part("allow_after_start")))
-        if end and item.get("outcome") == "ongoing":
-            errors.append(_problem(f"{base}.end_date", part("end_while_ongoing", end=end),
-                                   part("allow_end_when_over")))
+        _check_line_dates(item, base, bad, errors)
+        _check_continued(views[i], errors)
         if len(errors) == n_before:
             lines.append(Line(**{k: item.get(k) for k in known}))
-    ongoing = [i for i, item in enumerate(raw, start=1)
-               if isinstance(item, dict) and item.get("outcome") == "ongoing"]
-    errors.extend(_problem(f"lines[{i}].outcome", part("second_ongoing", first=ongoing[0]),
-                           part("allow_one_ongoing")) for i in ongoing[1:])
+    _check_concurrency(list(views.values()), errors)
     return lines
 
 
@@ -274,6 +366,7 @@ def validate_case(obj: Any, *, require_code: bool = False,
         errors.append(_problem("case_code", part("required"), part("allow_code")))
     _check_meta(obj, errors)
     lines = _validate_lines(obj.get("lines"), today, errors)
+    views = _line_views(obj.get("lines"))
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):
@@ -281,7 +374,7 @@ def validate_case(obj: Any, *, require_code: bool = False,
         errors.append(_problem("nec_subtype", part("nec_subtype_set", state=state),
                                part("allow_nec_subtype")))
     if errors:
-        return ValidationResult(None, errors, _soft_checks(values, lines))
+        return ValidationResult(None, errors, _soft_checks(values, views))
     case = Case(**values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
@@ -289,11 +382,12 @@ def validate_case(obj: Any, *, require_code: bool = False,
         errors.append(_problem("who_grade", part("grade_mismatch", v=_describe(given_grade),
                                                  g=case.who_grade or "unknown"),
                                part("allow_derived_grade")))
-        return ValidationResult(None, errors, _soft_checks(values, lines))
-    return ValidationResult(case, [], _soft_checks(values, lines))
+        return ValidationResult(None, errors, _soft_checks(values, views))
+    return ValidationResult(case, [], _soft_checks(values, views))
 
 
-def _soft_checks(values: dict[str, Any], lines: list[Line]) -> list[Problem]:
+def _soft_checks(values: dict[str, Any], views: list[_LineView]) -> list[Problem]:
+    """The warnings of case-fields.md: unusual but possible records (the record saves)."""
     warnings: list[Problem] = []
     code = values.get("case_code")
     if isinstance(code, str) and RESIDENT_NUMBER.search(code):
@@ -309,9 +403,38 @@ def _soft_checks(values: dict[str, Any], lines: list[Line]) -> list[Problem]:
         warnings.append(_problem("ki67_percent", part("warn_poor_low_ki67", v=_fmt(ki67)),
                                  severity="warning"))
     if values.get("sstr_status") == "negative":
-        for i, line in enumerate(lines, start=1):
-            if line.regimen in ("lanreotide", "octreotide_lar", "prrt_lu177"):
+        for view in views:
+            if view.regimen in (*SSA_REGIMENS, "prrt_lu177"):
                 warnings.append(_problem("sstr_status", part(
-                    "warn_sstr_negative_line", i=i, regimen=line.regimen), severity="warning"))
+                    "warn_sstr_negative_line", i=view.number,
+                    regimen=coded("regimen", view.regimen)), severity="warning"))
                 break
+    site = values.get("primary_site")
+    if values.get("functional_syndrome") == "insulinoma" and site not in (None, "pancreas"):
+        warnings.append(_problem("primary_site", part(
+            "warn_insulinoma_site", site=coded("primary_site", site)), severity="warning"))
+    warnings.extend(_progressing_pace_checks(values.get("pace"), views))
     return warnings
+
+
+def _progressing_pace_checks(pace: str | None, views: list[_LineView]) -> list[Problem]:
+    """Lines that a progressing pace contradicts: an SSA still `ongoing` (when no line is
+    continued after progression) and a fixed course `completed` as the last anti-tumour line."""
+    if pace not in PROGRESSING_PACES:
+        return []
+    out: list[Problem] = []
+    pace_label = coded("pace", pace)
+    if not any(v.outcome == "continued_after_progression" for v in views):
+        out.extend(_problem(f"lines[{v.number}].outcome", part(
+            "warn_ssa_ongoing_progressing", regimen=coded("regimen", v.regimen or ""),
+            outcome=coded("outcome", "ongoing"), pace=pace_label,
+            continued=coded("outcome", "continued_after_progression")), severity="warning")
+            for v in views if v.regimen in SSA_REGIMENS and v.outcome == "ongoing")
+    anti_tumour = [v for v in views if v.regimen is not None and v.regimen not in SYMPTOM_AGENTS]
+    last = anti_tumour[-1] if anti_tumour else None
+    if last is not None and last.regimen in FIXED_COURSES and last.outcome == "completed":
+        out.append(_problem(f"lines[{last.number}].outcome", part(
+            "warn_completed_course_progressing", regimen=coded("regimen", last.regimen or ""),
+            outcome=coded("outcome", "completed"), pace=pace_label,
+            progression=coded("outcome", "progression")), severity="warning"))
+    return out

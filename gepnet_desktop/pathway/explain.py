@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from ..case.fields import FIELDS_BY_KEY, REGIMENS, label, value_label
-from .conditions import Condition, Facts, deciding_atoms
-from .model import Edge, text
+from ..case.fields import FIELDS_BY_KEY, REGIMENS, SSA_REGIMENS, label, value_label
+from .conditions import Condition, Facts, deciding_atoms, names_fact
+from .model import Edge, Pathway, text
 
 DERIVED_LABELS = {"who_grade": {"en": "WHO grade", "ko": "WHO 등급"}}
 # op -> (phrase when it holds, phrase when it does not), for numbers.
@@ -23,15 +24,58 @@ PHRASES = {
            "no_failure": "no prior line failed", "prog": "progression is documented",
            "no_prog": "progression is not documented", "has": "{L} include {v}",
            "has_not": "{L} do not include {v}", "stop": "{L} is not recorded: record it to go on.",
-           "removed": "Left out because they failed: {v}.",
-           "exhausted": "Every option here has failed, so the path goes on to later lines."},
+           "exhausted": "Every option here is left out, so the path goes on to later lines.",
+           "progressed_on": "the disease progressed on {v}",
+           "none_progressed": "no prior anti-tumour line progressed",
+           "no_platinum": "the disease has not progressed on {v}",
+           "left_out": "Left out: {v}.", "why_progressed": "{x} (progression on it)",
+           "why_implied": "{x} (progression on {y}, same class)",
+           "why_toxic": "{x} (stopped for toxicity)",
+           "why_prrt": "{x} (stopped for toxicity, or progression less than {d} days after "
+                       "the last dose)",
+           "line_progression": "{x}: progression",
+           "line_continued": "{x}: continued after progression (counts as a progression; "
+                             "still given)",
+           "implies_ssa": " (counts for both somatostatin analogues)",
+           "implies": " (counts for {y} too)",
+           "line_toxic": "{x} stopped for toxicity: left out; a toxicity documents no "
+                         "progression, so the walk does not move on for it",
+           "line_toxic_ssa": "{x} stopped for toxicity: left out; a toxicity documents no "
+                             "progression, so the SSA still applies",
+           "line_kept": "{x} stopped for toxicity: still offered, with a caution (carboplatin "
+                        "may replace cisplatin)",
+           "prrt_again": "PRRT progression {m} months after the last cycle: re-treatment may "
+                         "be considered",
+           "prrt_not_again": "PRRT progression {m} months after the last cycle (less than {d} "
+                             "days): not re-offered",
+           "put_first": "ECOG {e}: {x} first"},
     "ko": {"unknown": "{L} 미기록 (반영하지 않음)", "not": "{v} 아님", "or": " 또는 ",
            "failed": "{v} 실패", "not_failed": "{v} 실패 없음", "none_failed": "{v} 실패 없음",
            "any_failed": "이전 치료 실패 있음 ({v})", "no_failure": "이전 치료 실패 없음",
            "prog": "진행 기록됨", "no_prog": "진행 기록 없음", "has": "{L}: {v} 있음",
            "has_not": "{L}: {v} 없음", "stop": "{L} 미기록: 입력하면 계속 진행합니다.",
-           "removed": "실패하여 제외됨: {v}.",
-           "exhausted": "이 단계의 모든 치료가 실패하여 이후 치료로 넘어갑니다."},
+           "exhausted": "이 단계의 모든 치료가 제외되어 이후 치료로 넘어갑니다.",
+           "progressed_on": "{v}에서 질병 진행",
+           "none_progressed": "이전 항종양 치료에서 진행 없음",
+           "no_platinum": "{v}에서 진행 없음",
+           "left_out": "제외: {v}.", "why_progressed": "{x} (투여 중 진행)",
+           "why_implied": "{x} (같은 계열 {y}에서 진행)",
+           "why_toxic": "{x} (독성으로 중단)",
+           "why_prrt": "{x} (독성으로 중단, 또는 마지막 투여 후 {d}일 이내 진행)",
+           "line_progression": "{x}: 진행",
+           "line_continued": "{x}: 진행 후 지속 투여 (진행으로 간주; 계속 투여 중)",
+           "implies_ssa": " (두 소마토스타틴 유사체 모두에 해당)",
+           "implies": " ({y}에도 해당)",
+           "line_toxic": "{x} 독성으로 중단: 제외; 독성은 진행을 뜻하지 않으므로 이것만으로는 "
+                         "다음 단계로 넘어가지 않습니다",
+           "line_toxic_ssa": "{x} 독성으로 중단: 제외; 독성은 진행을 뜻하지 않으므로 SSA가 "
+                             "여전히 해당합니다",
+           "line_kept": "{x} 독성으로 중단: 주의와 함께 계속 제시 (시스플라틴 대신 카보플라틴 "
+                        "가능)",
+           "prrt_again": "마지막 투여 {m}개월 후 PRRT 진행: 재치료를 고려할 수 있음",
+           "prrt_not_again": "마지막 투여 {m}개월 후 PRRT 진행 ({d}일 미만): 다시 제시하지 "
+                             "않음",
+           "put_first": "ECOG {e}: {x} 먼저"},
 }
 
 
@@ -54,18 +98,16 @@ def _values(name: str, value: Any, lang: str) -> str:
 def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
     """One phrase for one comparison and whether it held, with the case's own value."""
     ph = PHRASES[lang]
+    if "field" not in cond:  # a line quantifier: said by the history sentences
+        return ""
     name, op, want = cond["field"], cond["op"], cond.get("value")
     actual = facts.get(name)
-    if name == "failed":
-        if op == "contains":
-            return ph["failed" if holds else "not_failed"].format(v=regimen_names([want], lang))
-        hit = [r for r in want if r in actual]
+    if name == "progressed":
+        hit = [r for r in (want or actual) if r in actual]
         if hit:
-            return ph["failed"].format(v=regimen_names(hit, lang))
-        return ph["none_failed"].format(v=regimen_names(want, lang))
-    if name == "any_failed":
-        return ph["any_failed"].format(v=regimen_names(facts["failed"], lang)) if actual \
-            else ph["no_failure"]
+            return ph["progressed_on"].format(v=regimen_names(hit, lang))
+        return ph["no_platinum"].format(v=regimen_names(want, lang)) if want \
+            else ph["none_progressed"]
     if name == "progression_documented":
         return ph["prog" if actual else "no_prog"]
     if name == "who_grade" and actual in ("G1", "G2", "G3"):
@@ -101,7 +143,9 @@ def grade_basis(grade: str, facts: Facts, lang: str) -> str:
 def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
     """Why the walk took `edge`: the deciding facts, then the answer ("Ki-67 8% ... → indolent");
     the answer is left out where the facts already say it ("SSTR imaging: Positive")."""
-    reasons = "; ".join(describe(c, h, facts, lang) for c, h in deciding_atoms(edge.when, facts))
+    reasons = "; ".join(filter(None, (describe(c, h, facts, lang)
+                                      for c, h in deciding_atoms(edge.when, facts))))
+    reasons = reasons[:1].upper() + reasons[1:]
     answer = text(edge.label, lang)
     if not reasons or not answer or reasons.casefold().endswith(answer.casefold()):
         return reasons or answer
@@ -113,9 +157,80 @@ def stop_sentence(report_field: str, lang: str) -> str:
     return PHRASES[lang]["stop"].format(L=field_label(report_field, lang))
 
 
-def removed_sentence(removed: list[str], lang: str) -> str:
-    """Options left out at a treatment node because they failed."""
-    return PHRASES[lang]["removed"].format(v=regimen_names(removed, lang))
+def _name(regimen: str, lang: str) -> str:
+    return regimen_names([regimen], lang)
+
+
+def removed_sentences(removed: list[str], facts: Facts, pathway: Pathway,
+                      lang: str) -> list[str]:
+    """Why each option of a treatment node was left out, in one sentence (none if none)."""
+    if not removed:
+        return []
+    ph = PHRASES[lang]
+    own = [ln["regimen"] for ln in facts["_lines"]
+           if ln["anti_tumour"] and ln["outcome"] in pathway.line_rules.progression_outcomes]
+    days = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
+    parts = []
+    for r in removed:
+        x = _name(r, lang)
+        if r in pathway.line_rules.judged_by_condition:
+            parts.append(ph["why_prrt"].format(x=x, d=days))
+        elif r in own:
+            parts.append(ph["why_progressed"].format(x=x))
+        elif r in facts["progressed"]:
+            source = next((o for o in own
+                           if r in pathway.line_rules.progression_implies.get(o, ())), r)
+            parts.append(ph["why_implied"].format(x=x, y=_name(source, lang)))
+        else:
+            parts.append(ph["why_toxic"].format(x=x))
+    return [ph["left_out"].format(v="; ".join(parts))]
+
+
+def history_sentences(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> list[str]:
+    """At a decision on progression: what each line of therapy counts for."""
+    if not names_fact(edge.when, "progressed", pathway.conditions):
+        return []
+    ph, rules = PHRASES[lang], pathway.line_rules
+    out = []
+    for ln in facts["_lines"]:
+        if not ln["anti_tumour"]:
+            continue
+        x, outcome = _name(ln["regimen"], lang), ln["outcome"]
+        if outcome in rules.progression_outcomes:
+            key = "line_continued" if outcome != "progression" else "line_progression"
+            implied = rules.progression_implies.get(ln["regimen"], ())
+            tail = "" if not implied else ph["implies_ssa"] if ln["regimen"] in SSA_REGIMENS \
+                else ph["implies"].format(y=regimen_names(list(implied), lang))
+            out.append(ph[key].format(x=x) + tail)
+        elif outcome in rules.toxicity_outcomes:
+            kept = ln["regimen"] in rules.kept_after_toxicity
+            ssa_left = not facts["progressed"] and any(
+                r not in facts["excluded"] for r in SSA_REGIMENS) and \
+                ln["regimen"] not in SSA_REGIMENS
+            key = "line_kept" if kept else "line_toxic_ssa" if ssa_left else "line_toxic"
+            out.append(ph[key].format(x=x))
+    out.extend(_prrt_sentence(facts, pathway, lang))
+    return out
+
+
+def _prrt_sentence(facts: Facts, pathway: Pathway, lang: str) -> list[str]:
+    """How long after the last PRRT dose the disease progressed, and what follows."""
+    prrt = [ln for ln in facts["_lines"] if ln["regimen"] in pathway.line_rules.judged_by_condition]
+    if not prrt or prrt[-1]["outcome"] != "progression" or not prrt[-1]["end_date"] or \
+            not prrt[-1]["progression_date"]:
+        return []
+    last = prrt[-1]
+    days = (dt.date.fromisoformat(last["progression_date"])
+            - dt.date.fromisoformat(last["end_date"])).days
+    months = round(days / 30.44)
+    limit = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
+    again = last["regimen"] not in facts["excluded"]
+    return [PHRASES[lang]["prrt_again" if again else "prrt_not_again"].format(m=months, d=limit)]
+
+
+def put_first_sentence(option: str, facts: Facts, lang: str) -> str:
+    """Why an option was put first (frailty)."""
+    return PHRASES[lang]["put_first"].format(e=facts.get("ecog"), x=_name(option, lang))
 
 
 def exhausted_sentence(lang: str) -> str:

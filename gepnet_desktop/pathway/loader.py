@@ -9,8 +9,23 @@ from typing import Any
 
 from ..bundled import resource_path
 from .limits import limit_problems
-from .model import Edge, Node, Option, OptionRef, Pathway, Rule, StopRule
+from ..case.fields import VALUE_GROUPS
+from .conditions import Predicate, compile_condition, resolve
+from .model import (
+    AccessRule,
+    Edge,
+    FinalRule,
+    LineRules,
+    Node,
+    Option,
+    OptionList,
+    OptionRef,
+    Pathway,
+    Rule,
+    StopRule,
+)
 from .schema import check_document
+from .texts import fill_thresholds
 
 DEFAULT_PATHWAY = "kr-gepnet-2021.json"
 
@@ -23,7 +38,18 @@ class PathwayError(Exception):
         self.problems = problems
 
 
-def _node(raw: dict[str, Any]) -> Node:
+Compiler = Any  # Callable[[Condition | None], Predicate]
+
+
+def _refs(items: list[dict[str, Any]], P: Compiler) -> tuple[OptionRef, ...]:
+    return tuple(OptionRef(o["id"], o.get("when"), P(o.get("when"))) for o in items)
+
+
+def _rule(raw: dict[str, Any], P: Compiler) -> Rule:
+    return Rule(raw["code"], raw.get("when"), P(raw.get("when")))
+
+
+def _node(raw: dict[str, Any], P: Compiler) -> Node:
     lay = raw["layout"]
     kind = raw["kind"]
     default_w, default_h = (200, 80) if kind == "treatment" else (190, 64)
@@ -33,10 +59,48 @@ def _node(raw: dict[str, Any]) -> Node:
         id=raw["id"], kind=kind, label=raw["label"], x=lay["x"], y=lay["y"],
         w=lay.get("w", default_w), h=lay.get("h", default_h), provenance=raw["provenance"],
         question=raw.get("question"), stop_when_missing=stops,
-        warnings=tuple(Rule(w["code"], w.get("when")) for w in raw.get("warnings", [])),
-        options=tuple(OptionRef(o["id"], o.get("when")) for o in raw.get("options", [])),
+        warnings=tuple(_rule(w, P) for w in raw.get("warnings", [])),
+        options=_refs(raw.get("options", []), P),
         citations=tuple(raw.get("citations", [])),
-        filter_failed=bool(raw.get("filter_failed", True)),
+        filter_excluded=bool(raw.get("filter_excluded", True)),
+        alternatives=tuple(OptionList(a.get("when"), _refs(a["options"], P), P(a.get("when")))
+                           for a in raw.get("alternatives", [])),
+    )
+
+
+def _option(oid: str, raw: dict[str, Any], common: list[dict[str, Any]], P: Compiler) -> Option:
+    shared = [{**c, "when": resolve_option(c.get("when"), oid)} for c in common] \
+        if raw.get("common_cautions", True) else []
+    return Option(
+        oid, raw["name"], raw.get("class", "other"), raw.get("dose"),
+        tuple(raw.get("citations", [])), raw.get("access_kr"),
+        tuple(_rule(c, P) for c in [*shared, *raw.get("cautions", [])]),
+        provenance=raw.get("provenance", "inferred"),
+        access_rules=tuple(AccessRule(r["status"], r.get("when"), r["text"], r["as_of"],
+                                      tuple(r.get("citations", [])), P(r.get("when")))
+                           for r in raw.get("access_rules", [])),
+    )
+
+
+def resolve_option(cond: Any, option_id: str) -> Any:
+    """A common caution's condition for one option: `"$option"` becomes its id."""
+    if isinstance(cond, dict):
+        return {k: resolve_option(v, option_id) for k, v in cond.items()}
+    if isinstance(cond, list):
+        return [resolve_option(v, option_id) for v in cond]
+    return option_id if cond == "$option" else cond
+
+
+def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
+    return LineRules(
+        progression_outcomes=tuple(raw["progression_outcomes"]),
+        toxicity_outcomes=tuple(raw["toxicity_outcomes"]),
+        progression_implies={k: tuple(v) for k, v in raw["progression_implies"].items()},
+        kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
+        drugs={k: tuple(v) for k, v in raw["drugs"].items()},
+        judged_by_condition=dict(raw["judged_by_condition"]),
+        current=tuple(P(c) for c in raw["current"]),
+        progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 
 
@@ -45,29 +109,38 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     problems = check_document(doc, name)
     if problems:
         raise PathwayError(problems)
-    fail = doc["failure"]
+    values = {k: t["value"] for k, t in doc["thresholds"].items()}
+    doc = fill_thresholds(resolve(doc, values, VALUE_GROUPS), values)
+    common = doc["common_cautions"]
+    named: dict[str, Predicate] = {}
+
+    def P(cond: Any) -> Predicate:
+        return compile_condition(cond, named)
+
+    named.update({k: P(c) for k, c in doc["conditions"].items()})
     return Pathway(
         id=doc["id"], version=doc["version"], title=doc["title"], source=doc["source"],
         notice=doc["reconstruction_notice"], authors=doc["authors"], changelog=doc["changelog"],
         provenance_kinds=doc["provenance_kinds"],
-        nodes={n["id"]: _node(n) for n in doc["nodes"]},
+        nodes={n["id"]: _node(n, P) for n in doc["nodes"]},
         edges=[Edge(e["from"], e["to"], e.get("label"), e.get("when"), e["provenance"],
-                    e.get("trigger", "")) for e in doc["edges"]],
-        options={oid: Option(oid, o["name"], o.get("class", "other"), o.get("dose"),
-                             tuple(o.get("citations", [])), o.get("access_kr"),
-                             tuple(Rule(c["code"], c.get("when")) for c in o.get("cautions", [])))
-                 for oid, o in doc["options"].items()},
+                    e.get("trigger", ""), P(e.get("when"))) for e in doc["edges"]],
+        options={oid: _option(oid, o, common, P) for oid, o in doc["options"].items()},
         cautions={code: c["text"] for code, c in doc["cautions"].items()},
         caution_citations={code: tuple(c["citations"]) for code, c in doc["cautions"].items()},
         warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
-        failure_outcomes=tuple(fail.get("outcomes", ())),
-        not_anti_tumour=tuple(fail.get("not_anti_tumour", ())),
-        failure_implies=dict(fail.get("implies", {})),
-        progression_paces=tuple(doc["progression_paces"]),
+        newer_tests={e["id"]: P(e.get("applies_when")) for e in doc.get("newer_evidence", [])},
+        line_rules=_line_rules(doc["lines"], P),
+        conditions=doc["conditions"],
+        named_tests=named,
+        thresholds=doc["thresholds"],
+        record_warnings=tuple(_rule(w, P) for w in doc["record_warnings"]),
+        final_rules=tuple(FinalRule(r.get("when"), r["put_first"], r["warning"], P(r.get("when")))
+                          for r in doc["final_rules"]),
         path=path,
-        access_statuses=doc.get("access_statuses", {}),
+        access_statuses=doc["access_statuses"],
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .conditions import Condition
+from .conditions import Condition, Predicate, always
 
 Labels = dict[str, str]
 
@@ -32,6 +32,7 @@ class Rule:
 
     code: str
     when: Condition | None
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class OptionRef:
 
     id: str
     when: Condition | None
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
+
+
+@dataclass(frozen=True)
+class OptionList:
+    """A treatment node's options for the cases its condition fits (None: every case)."""
+
+    when: Condition | None
+    options: tuple[OptionRef, ...]
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,8 @@ class Node:
     warnings: tuple[Rule, ...] = ()
     options: tuple[OptionRef, ...] = ()
     citations: tuple[str, ...] = ()
-    filter_failed: bool = True
+    filter_excluded: bool = True
+    alternatives: tuple[OptionList, ...] = ()  # tried in order before `options`
 
 
 @dataclass(frozen=True)
@@ -72,10 +84,23 @@ class Edge:
     when: Condition | None
     provenance: str
     trigger: str = ""
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
     @property
     def id(self) -> str:
         return f"{self.source}->{self.target}"
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """A dated Korean access criterion: the status and text when its condition holds."""
+
+    status: str
+    when: Condition | None
+    text: Labels
+    as_of: str
+    citations: tuple[str, ...]
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass(frozen=True)
@@ -89,6 +114,34 @@ class Option:
     citations: tuple[str, ...]
     access_kr: dict[str, Any] | None
     cautions: tuple[Rule, ...]
+    provenance: str = "inferred"
+    access_rules: tuple[AccessRule, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """How the lines of therapy are read (pathway-spec.md, Inputs): which outcomes are a
+    progression or a toxicity, class implications, regimens kept after a toxicity, drug
+    composition, regimens judged by a named condition, and the current-line rules."""
+
+    progression_outcomes: tuple[str, ...]
+    toxicity_outcomes: tuple[str, ...]
+    progression_implies: dict[str, tuple[str, ...]]
+    kept_after_toxicity: tuple[str, ...]
+    drugs: dict[str, tuple[str, ...]]
+    judged_by_condition: dict[str, str]
+    current: tuple[Predicate, ...]  # line predicates, in order
+    progressing_paces: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FinalRule:
+    """Applied when the walk ends with a recommendation: an option put first, a warning last."""
+
+    when: Condition | None
+    put_first: str
+    warning: str
+    test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
 @dataclass
@@ -112,10 +165,13 @@ class Pathway:
     symptom_control: dict[str, list[str]]
     references: dict[str, str]
     newer_evidence: list[dict[str, Any]]
-    failure_outcomes: tuple[str, ...]
-    not_anti_tumour: tuple[str, ...]
-    failure_implies: dict[str, list[str]]
-    progression_paces: tuple[str, ...]
+    newer_tests: dict[str, Predicate]  # newer-evidence id -> who it concerns, compiled
+    line_rules: LineRules
+    conditions: dict[str, Condition]  # named conditions, thresholds resolved
+    named_tests: dict[str, Predicate]  # the named conditions, compiled
+    thresholds: dict[str, dict[str, Any]]  # name -> value, unit, provenance, citations
+    record_warnings: tuple[Rule, ...]
+    final_rules: tuple[FinalRule, ...]
     path: Path | None = None
     access_statuses: dict[str, Labels] = field(default_factory=dict)  # status -> badge words
     out_edges: dict[str, list[Edge]] = field(default_factory=dict)

@@ -6,97 +6,35 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from ..case.fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, REGIMENS, WHO_GRADES
-from .conditions import COMPARISONS, NULL_OPS
+from ..case.fields import FIELDS_BY_KEY, REGIMENS
+from .condition_check import DERIVED_FACTS, Scope, check_condition
+from .schema_sections import check_sections
 
 TOP_KEYS = {
     "id": True, "version": True, "schema": True, "title": True, "source": True,
     "reconstruction_notice": True, "authors": True, "changelog": True, "provenance_kinds": True,
-    "failure": True, "progression_paces": True, "nodes": True, "edges": True, "options": True,
+    "thresholds": True, "conditions": True, "lines": True, "record_warnings": True,
+    "final_rules": True, "common_cautions": True, "access_statuses": True,
+    "nodes": True, "edges": True, "options": True,
     "cautions": True, "warnings": True, "symptom_control": True, "references": True,
     "newer_evidence": False,
 }
 NODE_KEYS = {"id", "kind", "label", "layout", "provenance", "question", "stop_when_missing",
-             "warnings", "options", "citations", "filter_failed"}
+             "warnings", "options", "citations", "filter_excluded", "alternatives"}
 EDGE_KEYS = {"from", "to", "label", "when", "provenance", "trigger"}
-OPTION_KEYS = {"name", "class", "dose", "citations", "access_kr", "cautions"}
+OPTION_KEYS = {"name", "class", "dose", "citations", "access_kr", "cautions", "provenance",
+               "access_rules", "common_cautions"}
 CAUTION_KEYS = {"text", "citations", "provenance"}
 SECTION_TYPES: dict[str, type] = {
     "nodes": list, "edges": list, "options": dict, "cautions": dict, "warnings": dict,
-    "references": dict, "symptom_control": dict, "failure": dict, "provenance_kinds": dict,
-    "progression_paces": list, "authors": list, "changelog": list, "newer_evidence": list,
+    "references": dict, "symptom_control": dict, "provenance_kinds": dict,
+    "authors": list, "changelog": list, "newer_evidence": list, "thresholds": dict,
+    "conditions": dict, "lines": dict, "record_warnings": list, "final_rules": list,
+    "common_cautions": list, "access_statuses": dict,
     "title": dict, "source": dict, "reconstruction_notice": dict,
 }
 KINDS = ("start", "decision", "group", "treatment", "action")
-SCHEMA_VERSION = 1
-
-# Derived facts a condition may name besides the case fields: (kind, allowed values).
-DERIVED_FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "who_grade": ("enum", WHO_GRADES),
-    "failed": ("enum_list", tuple(REGIMENS)),
-    "any_failed": ("bool", ()),
-    "progression_documented": ("bool", ()),
-    "current_regimen": ("enum", tuple(REGIMENS)),
-}
-
-
-def fact_kind(name: str) -> tuple[str, tuple[str, ...]] | None:
-    """The kind and value set of a field a condition may name, or None if unknown."""
-    if name in DERIVED_FACTS:
-        return DERIVED_FACTS[name]
-    spec = FIELDS_BY_KEY.get(name)
-    if spec is None or spec.kind in ("text", "date"):
-        return None
-    return spec.kind, spec.values
-
-
-def _value_ok(kind: str, values: tuple[str, ...], v: Any) -> bool:
-    if kind in ("enum", "enum_list"):
-        return isinstance(v, str) and v in values
-    if kind == "bool":
-        return isinstance(v, bool)
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def check_condition(cond: Any, where: str) -> list[str]:
-    """Problems with one condition; `where` names its place ("edge a->b")."""
-    if not isinstance(cond, dict):
-        return [f"{where}: a condition must be an object"]
-    for key in ("all", "any"):
-        if key in cond:
-            if set(cond) != {key} or not isinstance(cond[key], list) or not cond[key]:
-                return [f"{where}: '{key}' must be the only key and hold a non-empty list"]
-            return [p for c in cond[key] for p in check_condition(c, where)]
-    if "not" in cond:
-        if set(cond) != {"not"}:
-            return [f"{where}: 'not' must be the only key of its condition"]
-        return check_condition(cond["not"], where)
-    extra = set(cond) - {"field", "op", "value"}
-    if extra:
-        return [f"{where}: unknown condition key {sorted(extra)[0]!r}"]
-    name, op = cond.get("field"), cond.get("op")
-    kind = fact_kind(name) if isinstance(name, str) else None
-    if kind is None:
-        return [f"{where}: condition names unknown case field {name!r}"]
-    if op in NULL_OPS:
-        return [f"{where}: {op} on {name} takes no value"] if "value" in cond else []
-    if op not in COMPARISONS:
-        return [f"{where}: unknown operator {op!r} on {name}"]
-    fkind, values = kind
-    value = cond.get("value")
-    if op in ("lt", "le", "gt", "ge"):
-        ok = fkind in ("int", "number") and _value_ok(fkind, values, value)
-    elif op in ("contains", "contains_any"):
-        items = value if op == "contains_any" and isinstance(value, list) else [value]
-        ok = fkind == "enum_list" and (op == "contains" or isinstance(value, list)) and all(
-            _value_ok(fkind, values, v) for v in items)
-    elif op in ("in", "not_in"):
-        ok = fkind != "enum_list" and isinstance(value, list) and bool(value) and all(
-            _value_ok(fkind, values, v) for v in value)
-    else:
-        ok = fkind != "enum_list" and _value_ok(fkind, values, value)
-    return [] if ok else [f"{where}: value {value!r} does not fit {op} on {name}"]
-
+SCHEMA_VERSION = 2
 
 def _cycles(edges: list[Any]) -> list[str]:
     """One sentence per edge that closes a loop: the walk must always move on."""
@@ -157,6 +95,8 @@ def check_document(doc: Any, name: str) -> list[str]:
     options = doc["options"] if isinstance(doc["options"], dict) else {}
     cautions = doc["cautions"] if isinstance(doc["cautions"], dict) else {}
     warnings = doc["warnings"] if isinstance(doc["warnings"], dict) else {}
+    scope = Scope(thresholds={k: t for k, t in doc["thresholds"].items() if isinstance(t, dict)},
+                  named=frozenset(doc["conditions"]))
 
     def cites(where: str, items: Any) -> None:
         if not isinstance(items, list):
@@ -217,19 +157,30 @@ def check_document(doc: Any, name: str) -> list[str]:
             if not isinstance(rule, dict) or rule.get("code") not in warnings:
                 errs.append(f"{where}: warning {rule!r} is not in the warnings section")
             elif "when" in rule:
-                errs.extend(check_condition(rule["when"], f"{where} warning {rule['code']}"))
+                errs.extend(check_condition(rule["when"], f"{where} warning {rule['code']}",
+                                            scope))
         if node.get("kind") == "treatment":
             opts = node.get("options")
             if not isinstance(opts, list) or not opts:
                 errs.append(f"{where}: a treatment node needs a non-empty options list")
                 opts = []
-            for ref in opts:
+            alternatives = node.get("alternatives", [])
+            if not isinstance(alternatives, list) or not all(
+                    isinstance(a, dict) and set(a) <= {"when", "options"} and isinstance(
+                        a.get("options"), list) and a["options"] for a in alternatives):
+                errs.append(f"{where}: alternatives must be a list of objects with a non-empty "
+                            "options list and an optional condition")
+                alternatives = []
+            for alt in alternatives:
+                if "when" in alt:
+                    errs.extend(check_condition(alt["when"], f"{where} alternative", scope))
+            for ref in [*opts, *(r for a in alternatives for r in a["options"])]:
                 oid = ref.get("id") if isinstance(ref, dict) else None
                 if oid not in options:
                     errs.append(f"{where}: option {oid!r} is not in the options section")
                 elif "when" in ref:
-                    errs.extend(check_condition(ref["when"], f"{where} option {oid}"))
-        elif "options" in node:
+                    errs.extend(check_condition(ref["when"], f"{where} option {oid}", scope))
+        elif "options" in node or "alternatives" in node:
             errs.append(f"{where}: only treatment nodes list options")
         cites(where, node.get("citations", []))
 
@@ -257,7 +208,7 @@ def check_document(doc: Any, name: str) -> list[str]:
         if "trigger" in edge and edge["trigger"] != "exhausted":
             errs.append(f"{where}: trigger {edge['trigger']!r} is not 'exhausted'")
         if "when" in edge:
-            errs.extend(check_condition(edge["when"], where))
+            errs.extend(check_condition(edge["when"], where, scope))
 
     starts = [n["id"] for n in nodes if isinstance(n, dict) and n.get("kind") == "start"]
     if len(starts) != 1:
@@ -311,7 +262,11 @@ def check_document(doc: Any, name: str) -> list[str]:
             if not isinstance(rule, dict) or rule.get("code") not in cautions:
                 errs.append(f"{where}: caution {rule!r} is not in the cautions section")
             else:
-                errs.extend(check_condition(rule.get("when"), f"{where} caution {rule['code']}"))
+                errs.extend(check_condition(rule.get("when"), f"{where} caution {rule['code']}",
+                                            scope))
+        if opt.get("provenance", "inferred") not in prov:
+            errs.append(f"{where}: provenance {opt.get('provenance')!r} is not one of "
+                        f"{', '.join(prov)}")
 
     syndromes = FIELDS_BY_KEY["functional_syndrome"].values
     for syn, ids_ in (doc["symptom_control"] or {}).items():
@@ -319,17 +274,7 @@ def check_document(doc: Any, name: str) -> list[str]:
             errs.append(f"symptom_control {syn!r}: not a functional_syndrome value")
         errs.extend(f"symptom_control {syn!r}: option {o!r} is not in the options section"
                     for o in ids_ if o not in options)
-    fail = doc["failure"] if isinstance(doc["failure"], dict) else {}
-    for reg in [*fail.get("not_anti_tumour", []), *fail.get("implies", {})] + [
-            r for rs in fail.get("implies", {}).values() for r in rs]:
-        if reg not in REGIMENS:
-            errs.append(f"failure: {reg!r} is not in the regimen vocabulary")
-    line_outcomes = LINE_FIELDS_BY_KEY["outcome"].values
-    errs.extend(f"failure: outcome {o!r} is not a line outcome" for o in fail.get("outcomes", [])
-                if o not in line_outcomes)
-    paces = FIELDS_BY_KEY["pace"].values
-    errs.extend(f"progression_paces: {p!r} is not a pace value" for p in doc["progression_paces"]
-                if p not in paces)
     for item in doc.get("newer_evidence", []):
         cites(f"newer_evidence {item.get('id')!r}", item.get("citations", []))
+    errs.extend(check_sections(doc, scope, refs))
     return [f"{name}: {e}" for e in errs]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..case.model import Case
 from . import explain
-from .conditions import holds
+from .access import AccessEntry, access_for
 from .facts import case_facts
 from .loader import PathwayError, default_pathway
 from .model import Node, Pathway
@@ -22,21 +22,6 @@ class OptionResult:
 
     id: str
     cautions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class AccessEntry:
-    """Korean access to one option for this patient (pathway-spec.md, Korean access)."""
-
-    option: str
-    status: str  # reimbursed, self_paid, not_approved, unverified
-    text: str  # in the evaluation's language, naming the criterion
-    as_of: str  # the date of the fact the text states
-    citations: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {"option": self.option, "status": self.status, "text": self.text,
-                "as_of": self.as_of, "citations": list(self.citations)}
 
 
 @dataclass(frozen=True)
@@ -60,7 +45,7 @@ class Evaluation:
     missing: list[str]
     warnings: list[str]
     current_regimen: str | None
-    failed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # the regimens left out (excluded)
     explanations: list[Explanation] = field(default_factory=list)
     access: list[AccessEntry] = field(default_factory=list)  # one per option, in option order
     newer_evidence: list[str] = field(default_factory=list)  # ids of newer trials that apply
@@ -95,11 +80,14 @@ class Evaluation:
 
 
 def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(r.code for r in pathway.options[option_id].cautions if holds(r.when, facts))
+    return tuple(r.code for r in pathway.options[option_id].cautions if r.test(facts))
 
 
-def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") -> Evaluation:
-    """Walk one validated case; explanations are written in `lang` ("en" or "ko")."""
+def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
+             explain_steps: bool = True) -> Evaluation:
+    """Walk one validated case; explanations and access texts are written in `lang`.
+
+    Without `explain_steps` no explanation is written (the store's refresh, bulk work)."""
     pathway = pathway or default_pathway()
     lang = lang if lang in explain.PHRASES else "en"
     facts = case_facts(case, pathway)
@@ -107,8 +95,9 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") ->
         who_grade=facts["who_grade"], status="needs_data", path=[], recommendation_node=None,
         options=[], symptom_control=list(pathway.symptom_control.get(
             case.functional_syndrome or "", [])),
-        missing=[], warnings=[], current_regimen=facts["current_regimen"],
-        failed=list(facts["failed"]), pathway_id=pathway.id, pathway_version=pathway.version,
+        missing=[], warnings=[r.code for r in pathway.record_warnings if r.test(facts)],
+        current_regimen=facts["current_regimen"], failed=list(facts["excluded"]),
+        pathway_id=pathway.id, pathway_version=pathway.version,
     )
     node: Node | None = pathway.start
     while node is not None:
@@ -116,30 +105,58 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en") ->
             raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
                                 "the file has; check its edges for a loop"])
         result.path.append(node.id)
-        node = _visit(node, pathway, facts, result, lang)
+        node = _visit(node, pathway, facts, result, lang if explain_steps else "")
+    if result.status == "recommendation":
+        _finish(pathway, facts, result, lang, explain_steps)
+    result.newer_evidence = [e["id"] for e in pathway.newer_evidence
+                             if pathway.newer_tests[e["id"]](facts)]
     return result
+
+
+def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: str,
+            explain_steps: bool) -> None:
+    """The final rules (frailty), then Korean access per option."""
+    for rule in pathway.final_rules:
+        if rule.test(facts):
+            rest = [o for o in result.options if o.id != rule.put_first]
+            first = OptionResult(rule.put_first, _cautions(pathway, rule.put_first, facts))
+            result.options = [first, *rest]
+            if rule.warning not in result.warnings:
+                result.warnings.append(rule.warning)
+            if explain_steps:
+                result.explanations.append(Explanation(
+                    result.recommendation_node or "", explain.put_first_sentence(
+                        rule.put_first, facts, lang)))
+    result.access = [access_for(pathway.options[o.id], facts, lang) for o in result.options]
+
+
+def _base_options(node: Node, facts: dict[str, Any]) -> list[str]:
+    refs = next((a.options for a in node.alternatives if a.test(facts)), node.options)
+    return list(dict.fromkeys(o.id for o in refs if o.test(facts)))
 
 
 def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluation,
            lang: str) -> Node | None:
-    """Apply one node to the result; the next node, or None where the walk ends."""
+    """Apply one node to the result; the next node, or None where the walk ends.
+
+    `lang` "" writes no explanation."""
     for stop in node.stop_when_missing:
         if facts.get(stop.field) is None:
             result.missing = [stop.report]
-            result.explanations.append(Explanation(node.id, explain.stop_sentence(stop.report,
-                                                                                  lang)))
+            if lang:
+                result.explanations.append(Explanation(node.id, explain.stop_sentence(
+                    stop.report, lang)))
             return None
     for rule in node.warnings:
-        if rule.code not in result.warnings and holds(rule.when, facts):
+        if rule.code not in result.warnings and rule.test(facts):
             result.warnings.append(rule.code)
     edges = pathway.out_edges[node.id]
     if node.kind == "treatment":
-        base = [o.id for o in node.options if holds(o.when, facts)]
-        left = [o for o in base if o not in facts["failed"]] if node.filter_failed else base
-        removed = [o for o in base if o not in left]
-        if removed:
-            result.explanations.append(
-                Explanation(node.id, explain.removed_sentence(removed, lang)))
+        base = _base_options(node, facts)
+        left = [o for o in base if o not in facts["excluded"]] if node.filter_excluded else base
+        if lang:
+            result.explanations.extend(Explanation(node.id, t) for t in explain.removed_sentences(
+                [o for o in base if o not in left], facts, pathway, lang))
         if left:
             result.status = "recommendation"
             result.recommendation_node = node.id
@@ -149,13 +166,16 @@ def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluati
         if onward is None:
             raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no option "
                                 "left and no 'exhausted' edge"])
-        result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
+        if lang:
+            result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
         return pathway.nodes[onward.target]
     for edge in edges:
-        if edge.trigger != "exhausted" and holds(edge.when, facts):
-            if edge.when is not None:
+        if edge.trigger != "exhausted" and edge.test(facts):
+            if edge.when is not None and lang:
                 result.explanations.append(Explanation(
                     node.id, explain.decision_sentence(edge, facts, lang)))
+                result.explanations.extend(Explanation(node.id, t) for t in
+                                           explain.history_sentences(edge, facts, pathway, lang))
             return pathway.nodes[edge.target]
     raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no edge that fits "
                         "this case"])

@@ -243,24 +243,29 @@ class Store:
     def refresh_derived(self, progress: Progress | None = None, batch: int = 1000) -> int:
         """Recompute the stored recommendation of rows computed by another pathway version.
 
-        Runs in batches, each one transaction; returns the number of rows refreshed.
+        Runs in batches, each one transaction, found by keyset (memory stays flat whatever the
+        number of cases); a row whose computation fails stays stale for the next refresh.
+        Returns the number of rows refreshed.
         """
         if self.recommend is None:
             return 0
-        stale = [r[0] for r in self.db.execute(
-            "SELECT uuid FROM cases WHERE recommend_version IS NOT ? ORDER BY seq",
-            (self.recommend_version,)).fetchall()]
-        done = 0
-        for start in range(0, len(stale), batch):
-            chunk = stale[start:start + batch]
+        total = self.stale_count()
+        done, last_seq = 0, 0
+        while done < total:
             with write_transaction(self.db):
-                for case in self._load_many(chunk):
+                rows = self.db.execute(
+                    "SELECT uuid, seq FROM cases WHERE recommend_version IS NOT ? AND seq > ? "
+                    "ORDER BY seq LIMIT ?", (self.recommend_version, last_seq, batch)).fetchall()
+                for case in self._load_many([r[0] for r in rows]):
                     node, version = self._derive(case)
                     self.db.execute("UPDATE cases SET recommendation_node = ?, "
                                     "recommend_version = ? WHERE uuid = ?",
                                     (node, version, case.uuid))
-            done += len(chunk)
-            if not keep_going(progress, done, len(stale)):
+            if not rows:
+                break
+            last_seq = rows[-1][1]
+            done += len(rows)
+            if not keep_going(progress, min(done, total), total):
                 break
         if done:
             log.info("recommendation refreshed for %d cases", done)

@@ -20,20 +20,18 @@ from ..case import validate_case
 from . import audit, trail
 from .db import APPLICATION_ID, BUSY_TIMEOUT_S, probe, read_header
 from .errors import DatabaseBusy, NewerSchemaError, NotADatabaseError, StoreError
-from .migrations import SCHEMA_VERSION, newer_schema_message
-from .rows import FIELD_COLUMNS, LINE_COLUMNS, META_COLUMNS, row_to_case
+from .migrations import (
+    SCHEMA_VERSION,
+    SchemaShape,
+    newer_schema_message,
+    read_shape,
+    schema_shape,
+)
+from .rows import case_select, line_select, row_to_case
 
-_BASE_TABLES = frozenset({"cases", "lines", "audit", "store_state"})
-REQUIRED_TABLES = {1: _BASE_TABLES, 2: _BASE_TABLES, 3: _BASE_TABLES | {"cases_fts"},
-                   4: _BASE_TABLES | {"case_text", "case_text_fts"}}  # later: as the newest
 FTS_SHADOWS = ("data", "idx", "docsize", "config")
 MAX_PROBLEMS = 50
-
-
-def required_tables(version: int) -> frozenset[str]:
-    """The tables a file of this schema version must have."""
-    newest = max(REQUIRED_TABLES)
-    return frozenset(REQUIRED_TABLES.get(min(version, newest), frozenset()))
+_ADVICE = "restore a backup, or import an export into a new database"
 
 
 def check_ours(path: Path) -> None:
@@ -174,23 +172,43 @@ def _problems(db: Database, label: str) -> list[str]:
         problems.append(f"{label}: foreign-key check: a row of {table} refers to a missing row "
                         f"of {parent}.")
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    tables = set(db.table_names())
-    missing = [f"{label}: table {t} is missing (schema {version})."
-               for t in sorted(required_tables(version) - tables)]
+    expected = schema_shape(version)
+    found = read_shape(db, version)
+    missing = _shape_problems(found, expected, label)
     if missing:
         return problems + missing
-    if {"case_text", "case_text_fts"} <= tables:
+    if {"case_text", "case_text_fts"} <= set(found.columns):
         problems += _search_index_problems(db, label)
-    problems += _record_problems(db, label)
+    problems += _record_problems(db, label, expected)
     if audit.has_chain(db):
         problems += _audit_problems(db, label)
+    return problems
+
+
+def _shape_problems(found: SchemaShape, expected: SchemaShape, label: str) -> list[str]:
+    """What the file lacks of its schema version: tables, columns, indexes, triggers. More than
+    the schema holds is not reported (it harms nothing this program reads)."""
+    version = expected.version
+    problems = [f"{label}: table {t} is missing (schema {version})."
+                for t in sorted(set(expected.columns) - set(found.columns))]
+    for table, columns in sorted(expected.columns.items()):
+        lacking = [c for c in columns if table in found.columns and
+                   c not in found.columns[table]]
+        if lacking:
+            problems.append(f"{label}: table {table} lacks the column"
+                            f"{'s' if len(lacking) > 1 else ''} {', '.join(lacking)} "
+                            f"(schema {version}); {_ADVICE}.")
+    for kind, names, have in (("index", expected.indexes, found.indexes),
+                              ("trigger", expected.triggers, found.triggers)):
+        problems += [f"{label}: {kind} {name} is missing (schema {version}); {_ADVICE}."
+                     for name in sorted(names - have)]
     return problems
 
 
 def _search_index_problems(db: Database, label: str) -> list[str]:
     """The search text must mirror the cases, and the trigram index the search text (checked
     on a scratch copy of the index's tables: FTS5 checks only through a write)."""
-    advice = "restore a backup, or import an export into a new database"
+    advice = _ADVICE
     stale = db.execute("SELECT count(*) FROM cases c LEFT JOIN case_text t ON t.seq = c.seq "
                        "WHERE t.seq IS NULL OR t.case_code IS NOT c.case_code "
                        "OR t.notes IS NOT c.notes").fetchone()[0]
@@ -223,15 +241,17 @@ def _fts_check_on_scratch(db: Database) -> None:
                "VALUES ('integrity-check', 1)")
 
 
-def _record_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list[str]:
-    """Stored cases that no longer pass validation, or whose stored grade is wrong."""
+def _record_problems(db: Database, label: str, shape: SchemaShape,
+                     limit: int = MAX_PROBLEMS) -> list[str]:
+    """Stored cases that no longer pass validation, or whose stored grade is wrong. Columns
+    that the file's schema does not have yet read as unknown, as they will after migrating."""
     problems: list[str] = []
     lines: dict[str, list[tuple]] = {}
-    line_cols = trail.select_list(db, "lines", ("case_uuid", *LINE_COLUMNS))
-    for line in db.execute(f"SELECT {line_cols} FROM lines ORDER BY case_uuid, position"):
+    for line in db.execute(f"SELECT {line_select(shape.columns['lines'])} FROM lines "
+                           "ORDER BY case_uuid, position"):
         lines.setdefault(line[0], []).append(line)
-    case_cols = trail.select_list(db, "cases", META_COLUMNS + FIELD_COLUMNS)
-    for row in db.execute(f"SELECT {case_cols}, who_grade FROM cases ORDER BY case_code"):
+    for row in db.execute(f"SELECT {case_select(shape.columns['cases'])}, who_grade FROM cases "
+                          "ORDER BY case_code"):
         case = row_to_case(row[:-1], lines.get(row[0], ()))
         result = validate_case(case.to_dict(meta=True), require_code=True)
         for problem in result.errors:
@@ -264,5 +284,4 @@ def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list
     return problems
 
 
-__all__ = ["REQUIRED_TABLES", "busy_message", "check_database", "check_ours",
-           "database_summary", "reader", "required_tables"]
+__all__ = ["busy_message", "check_database", "check_ours", "database_summary", "reader"]

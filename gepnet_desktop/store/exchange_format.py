@@ -5,6 +5,9 @@ updated_at and who_grade; one case per line, ordered by case code.
 CSV: one row per case with the same keys as columns; `comorbidities` as values separated by ";",
 `lines` as a JSON list of line objects in one cell; an empty cell is null (unknown).
 Exported with deleted cases, every record also has `deleted_at` (null when not deleted), last.
+A line object has the keys of case/fields.py's LINE_FIELDS, `progression_date` (contract 2)
+included, null when not recorded; a file of contract 1, whose lines have no such key, reads
+unchanged (the date is simply not recorded).
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from .db import APPLICATION_ID, count_write, pragma_int, write_transaction
+from .db import APPLICATION_ID, connect, count_write, pragma_int, write_transaction
 from .errors import NewerSchemaError
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,14 @@ _M4 = (
         who_grade, recommendation_node, uuid, revision)""",
 )
 
+# --- migration 5: pathway contract 2. A line's progression date (null: not recorded, as in
+# every line written before). The outcome column has no CHECK (the value set is validated in
+# code), so `continued_after_progression` needs nothing here; rows of the earlier contract
+# are recomputed by the recommend_version mechanism (cases.Store.refresh_derived).
+_M5 = (
+    "ALTER TABLE lines ADD COLUMN progression_date TEXT",
+)
+
 
 # --- the tamper-evident audit trail: every row chained by SHA-256 (audit.py), a clinician's
 # name beside the OS account, rows without a case for database events (restore, export): the
@@ -237,10 +246,52 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "derived recommendation and search indexes", _M2),
     Migration(3, "full-text search of case codes and notes", _M3),
     Migration(4, "search text table, trigram index over it, covering search index", _M4),
-    Migration(5, "tamper-evident audit trail (hash chain, clinician, database events)",
+    Migration(5, "a line's progression date (pathway contract 2)", _M5),
+    Migration(6, "tamper-evident audit trail (hash chain, clinician, database events)",
               _AUDIT_CHAIN, run=_chain_existing_audit),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+@dataclass(frozen=True)
+class SchemaShape:
+    """What a database of one schema version holds: its tables with their columns, and the
+    names of its indexes and triggers."""
+
+    version: int
+    columns: dict[str, tuple[str, ...]]  # table (virtual and shadow tables too) -> columns
+    indexes: frozenset[str]
+    triggers: frozenset[str]
+
+
+@cache
+def schema_shape(version: int) -> SchemaShape:
+    """The shape of schema `version` (0..SCHEMA_VERSION), from running the migrations up to
+    it on an empty database in memory: the numbered history itself, never a list to keep."""
+    if not 0 <= version <= SCHEMA_VERSION:
+        raise ValueError(f"schema {version} is not one this program knows")
+    db = connect(Path(":memory:"))
+    try:
+        for migration in MIGRATIONS[:version]:
+            migration.apply(db)
+        return read_shape(db, version)
+    finally:
+        db.close()
+
+
+def read_shape(db: Database, version: int) -> SchemaShape:
+    """The shape of an open database (see SchemaShape); `version` is the one it claims."""
+    objects = db.execute("SELECT type, name FROM sqlite_master "
+                         "WHERE name NOT LIKE 'sqlite_%'").fetchall()
+    columns = {name: _columns(db, name) for kind, name in objects if kind == "table"}
+    return SchemaShape(version, columns,
+                       frozenset(name for kind, name in objects if kind == "index"),
+                       frozenset(name for kind, name in objects if kind == "trigger"))
+
+
+def _columns(db: Database, table: str) -> tuple[str, ...]:
+    quoted = '"' + table.replace('"', '""') + '"'
+    return tuple(r[1] for r in db.execute(f"PRAGMA table_info({quoted})"))
 
 
 def newer_schema_message(path: Path, version: int) -> str:

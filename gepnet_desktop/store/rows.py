@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
@@ -16,6 +16,12 @@ META_COLUMNS = ("uuid", "revision", "created_at", "updated_at", "deleted_at")
 CASE_SELECT = ", ".join(META_COLUMNS + FIELD_COLUMNS)
 LINE_SELECT = "case_uuid, " + ", ".join(LINE_COLUMNS)
 _KINDS = {f.key: f.kind for f in CASE_FIELDS}
+
+
+def select_list(columns: Sequence[str], present: Collection[str]) -> str:
+    """A SELECT list of `columns` for a table holding only `present` ones: a column that an
+    older schema does not have yet reads as NULL (unknown), as it would after its migration."""
+    return ", ".join(c if c in present else f"NULL AS {c}" for c in columns)
 
 
 def case_values(case: Case) -> dict[str, Any]:
@@ -33,6 +39,16 @@ def case_values(case: Case) -> dict[str, Any]:
         out[key] = value
     out["who_grade"] = case.who_grade
     return out
+
+
+def line_select(present: Collection[str]) -> str:
+    """LINE_SELECT for a lines table that has only the `present` columns (an older schema)."""
+    return "case_uuid, " + select_list(LINE_COLUMNS, present)
+
+
+def case_select(present: Collection[str]) -> str:
+    """CASE_SELECT for a cases table that has only the `present` columns (an older schema)."""
+    return select_list(META_COLUMNS + FIELD_COLUMNS, present)
 
 
 def line_rows(uuid: str, lines: Sequence[Line]) -> list[tuple[Any, ...]]:

@@ -140,6 +140,7 @@ class CaseForm(QWidget):
         lines_layout.setContentsMargins(10, 8, 10, 10)
         self.lines_editor = LinesEditor(self.lang, self.undo_stack, lines_box)
         self.lines_editor.edited.connect(lambda: self._note_change("lines"))
+        self.lines_editor.set_case_source(self.data)  # a date typed in a line is checked whole
         lines_label = QLabel(with_mnemonic(_t("lines_label", self.lang), letters["lines"]),
                              lines_box)
         lines_label.setBuddy(self.lines_editor.table)

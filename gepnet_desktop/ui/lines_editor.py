@@ -6,6 +6,7 @@ editors in `lines_table`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -22,10 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..case.fields import LINE_FIELDS, label
-from ..case.validation import Problem
+from ..case.validation import Problem, validate_case
+from .date_field import DateField
+from .field_common import ui_text
 from .lines_model import KEYS, LinesModel, parse_line_path
 from .lines_table import LineDelegate, LinesTable
-from .problem_style import ERROR, problems_html
+from .problem_style import ERROR, SEVERITY_COLOURS, display_message, problems_html
 from .words import word
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -63,9 +66,15 @@ class LinesEditor(QWidget):
         self.model.edited.connect(self.edited)
         self.model.edited.connect(self._fit_height)
 
+        self._problems: list[Problem] = []  # those of the committed lines
+        self._case_source: Callable[[], dict[str, Any]] | None = None
         self.table = LinesTable(self)
         self.table.setModel(self.model)
-        self.table.setItemDelegate(LineDelegate(lang, self.table))
+        self.delegate = LineDelegate(lang, self.table)
+        self.delegate.draftEdited.connect(self._check_draft)
+        # An edit that ends (committed or cancelled) shows the committed lines' problems again.
+        self.delegate.closeEditor.connect(lambda *_: self._show_problems(self._problems))
+        self.table.setItemDelegate(self.delegate)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
@@ -142,7 +151,9 @@ class LinesEditor(QWidget):
         self._update_buttons()
 
     def _set_column_widths(self) -> None:
+        """Each column fits its header, its values with a problem icon, and its cell editor."""
         metrics = self.table.fontMetrics()
+        date_editor = DateField(self.lang).minimumWidth()
         for column, spec in enumerate(LINE_FIELDS):
             if spec.key == "notes":
                 continue
@@ -150,9 +161,11 @@ class LinesEditor(QWidget):
             if spec.kind == "enum":
                 texts += [label(spec.value_labels[v], self.lang) for v in spec.values]
             elif spec.kind == "date":
-                texts.append("0000-00-00")
-            width = max(metrics.horizontalAdvance(t) for t in texts) + 34
-            self.table.setColumnWidth(column, min(width, 220))
+                texts += ["0000-00-00", ui_text("not_recorded", self.lang)]
+            width = min(max(metrics.horizontalAdvance(t) for t in texts) + 40, 240)
+            if spec.kind == "date":
+                width = max(width, date_editor + 24)  # beside a problem icon
+            self.table.setColumnWidth(column, width)
 
     def _fit_height(self) -> None:
         """The table grows with its lines (2 to 8 rows visible) so the form scrolls as a whole."""
@@ -183,9 +196,47 @@ class LinesEditor(QWidget):
     def set_lines(self, lines: list[dict[str, Any]]) -> None:
         self.model.set_lines(lines)
 
+    def set_case_source(self, source: Callable[[], dict[str, Any]]) -> None:
+        """Where the rest of the case comes from when a date is checked as it is typed (the
+        soft checks read `pace` and the other fields); without one the lines are checked alone."""
+        self._case_source = source
+
     def set_problems(self, problems: list[Problem]) -> None:
         """Show the `lines...` problems on their rows and as a list under the table."""
-        mine = [p for p in problems if p.field == "lines" or p.field.startswith("lines[")]
+        self._problems = _lines_problems(problems)
+        self._show_problems(self._problems)
+
+    def shown_problems(self) -> list[Problem]:
+        """The problems shown now: the committed lines', or those of a date being typed."""
+        return self.model.problems()
+
+    def _check_draft(self, editor: QWidget, row: int, key: str, value: Any) -> None:
+        """A date is being typed in a cell: check the lines as if it were committed, and show
+        the result beside the line and on the cell's editor."""
+        lines = self.model.lines()
+        if not 0 <= row < len(lines):
+            return
+        lines[row][key] = value
+        case = dict(self._case_source()) if self._case_source is not None else {}
+        case["lines"] = lines
+        result = validate_case(case)
+        found = _lines_problems(result.errors + result.warnings)
+        self._show_problems(found)
+        own = [p for p in found if p.field == f"lines[{row + 1}].{key}"]
+        own.sort(key=lambda p: p.severity != ERROR)
+        field = label(LINE_FIELDS[KEYS.index(key)].label, self.lang)
+        if own:
+            _symbol, text, background = SEVERITY_COLOURS[own[0].severity]
+            editor.setStyleSheet(f"QLineEdit {{ border: 2px solid {text}; "
+                                 f"background: {background}; }}")
+            editor.setToolTip("\n".join(display_message(p, field, self.lang) for p in own))
+        else:
+            editor.setStyleSheet("")
+            editor.setToolTip(ui_text("date_tip", self.lang))
+        editor.setProperty("problem", own[0].severity if own else "")
+
+    def _show_problems(self, mine: list[Problem]) -> None:
+        """These problems on their rows and cells, and as a list under the table."""
         self.model.set_problems(mine)
         items: list[tuple[tuple[int, bool], str, str, Problem]] = []
         for problem in mine:
@@ -242,3 +293,8 @@ class LinesEditor(QWidget):
 
     def move_down(self) -> None:
         self._move(1)
+
+
+def _lines_problems(problems: list[Problem]) -> list[Problem]:
+    """The problems that belong to the lines (`lines`, `lines[2].end_date`, ...)."""
+    return [p for p in problems if p.field == "lines" or p.field.startswith("lines[")]

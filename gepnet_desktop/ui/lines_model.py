@@ -27,6 +27,7 @@ from .problem_style import ERROR, WARNING, problem_icon
 from .words import word
 
 KEYS: tuple[str, ...] = tuple(f.key for f in LINE_FIELDS)
+DATE_KEYS: frozenset[str] = frozenset(f.key for f in LINE_FIELDS if f.kind == "date")
 _LINE_PATH = re.compile(r"lines\[(\d+)\](?:\.(\w+))?$")
 
 _TEXT: dict[str, dict[str, str]] = {  # the names of the undo steps
@@ -64,6 +65,7 @@ class LinesModel(QAbstractTableModel):
         self._rows: list[dict[str, Any]] = []
         self._problems: dict[tuple[int, int], list[Problem]] = {}
         self._row_problems: dict[int, list[Problem]] = {}
+        self._shown: list[Problem] = []
         self.undo_stack: QUndoStack | None = None
 
     # -- contents ---------------------------------------------------------------------------
@@ -77,6 +79,7 @@ class LinesModel(QAbstractTableModel):
         self._rows = [{k: (line or {}).get(k) for k in KEYS} for line in lines]
         self._problems.clear()
         self._row_problems.clear()
+        self._shown = []
         self.endResetModel()
 
     def set_problems(self, problems: list[Problem]) -> None:
@@ -92,6 +95,7 @@ class LinesModel(QAbstractTableModel):
                 cells.setdefault((row, KEYS.index(key)), []).append(problem)
             else:
                 rows.setdefault(row, []).append(problem)
+        self._shown = list(problems)
         if cells == self._problems and rows == self._row_problems:
             return
         self._problems, self._row_problems = cells, rows
@@ -99,6 +103,10 @@ class LinesModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self._rows) - 1, len(KEYS) - 1))
             self.headerDataChanged.emit(Qt.Orientation.Vertical, 0, len(self._rows) - 1)
+
+    def problems(self) -> list[Problem]:
+        """The problems shown now, as given to `set_problems`."""
+        return list(self._shown)
 
     def cell_problems(self, row: int, column: int) -> list[Problem]:
         """Problems shown in one cell (its own and its row's)."""
@@ -152,13 +160,12 @@ class LinesModel(QAbstractTableModel):
                     return ""
                 if key in REQUIRED_LINE_KEYS:
                     return "—"
-                if key in ("start_date", "end_date"):
+                if key in DATE_KEYS:
                     return ui_text("not_recorded", self.lang)
                 return value_label(key, None, self.lang)
             if key == "notes":
                 return str(value).replace("\n", " ")
-            return value_label(key, value, self.lang) if key not in ("start_date", "end_date") \
-                else str(value)
+            return str(value) if key in DATE_KEYS else value_label(key, value, self.lang)
         if role == Qt.ItemDataRole.ForegroundRole and value is None and key != "notes":
             return QBrush(QColor("#808080"))
         problems = self.cell_problems(index.row(), index.column())

@@ -42,7 +42,13 @@ class _CellCombo(EnumCombo):
 
 
 class LineDelegate(QStyledItemDelegate):
-    """Combo boxes for value sets, date fields for dates, plain text for notes."""
+    """Combo boxes for value sets, date fields for dates, plain text for notes.
+
+    `draftEdited(editor, row, key, value)` is emitted as the user types in a date cell, before
+    the value is committed, so that the editor can check it as it is typed.
+    """
+
+    draftEdited = Signal(object, int, str, object)
 
     def __init__(self, lang: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -64,12 +70,21 @@ class LineDelegate(QStyledItemDelegate):
             combo.activated.connect(lambda _i: commit())
             return combo
         if spec.kind == "date":
-            return DateField(self.lang, parent)
+            field = DateField(self.lang, parent)
+            where = QPersistentModelIndex(index)
+            field.edited.connect(lambda: self.draftEdited.emit(
+                field, where.row(), spec.key, field.value()) if where.isValid() else None)
+            return field
         return super().createEditor(parent, option, index)
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         if isinstance(editor, (EnumCombo, DateField)):
-            editor.set_value(index.data(Qt.ItemDataRole.EditRole))
+            # The view calls this again whenever the row repaints (problems shown as a date is
+            # typed): keep what the user typed unless the stored value itself changed.
+            value = index.data(Qt.ItemDataRole.EditRole)
+            if editor.property("stored") != [value]:
+                editor.setProperty("stored", [value])
+                editor.set_value(value)
             return
         super().setEditorData(editor, index)
 

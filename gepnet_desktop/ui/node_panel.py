@@ -28,7 +28,7 @@ h3.stop { color: #c62828; }
 .status-rec { color: #2e7d32; font-weight: bold; }
 .status-stop { color: #c62828; font-weight: bold; }
 .status-off { color: #5f6b7a; font-style: italic; }
-.option { margin-top: 6px; margin-bottom: 6px; }
+.option { margin-top: 10px; margin-bottom: 8px; }
 .dose { color: #1d2733; }
 .caution { color: #8a4b00; }
 .access { color: #37474f; font-size: 9pt; }

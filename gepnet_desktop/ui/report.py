@@ -23,6 +23,7 @@ from .chart.fragments import (
     esc,
     explanations_html,
     missing_html,
+    newer_evidence_html,
     options_html,
     symptom_html,
     warnings_html,
@@ -30,6 +31,7 @@ from .chart.fragments import (
 from .chart.strings import tr
 
 REPORT_SUFFIXES = (".pdf", ".html")
+PRINT_MARGIN_MM = 20.0  # QTextDocument.print_ lays a document out with 2 cm margins
 CHART_URL = "gepnet-chart.png"
 # The fields a tumour board reads, in the order of the form (no notes, no birth data).
 CASE_ROWS = ("case_code", "primary_site", "differentiation", "nec_subtype", "ki67_percent",
@@ -37,9 +39,11 @@ CASE_ROWS = ("case_code", "primary_site", "differentiation", "nec_subtype", "ki6
              "sstr_heterogeneous", "hepatic_burden", "bulk_symptoms", "pace", "ecog",
              "egfr_ml_min", "comorbidities")
 LINE_COLUMNS = ("regimen", "start_date", "end_date", "outcome", "best_response")
+# Latin families first: where 'Noto Sans' is missing Qt takes Noto Sans CJK for Latin text too,
+# and its PDF then loses the digits from the text layer (copy, search, pdftotext).
 STYLE = """
-body { font-family: 'Noto Sans', 'Segoe UI', Arial, 'Noto Sans CJK KR', 'Malgun Gothic',
-       sans-serif; color: #1d2733; font-size: 10pt; }
+body { font-family: 'Segoe UI', Arial, 'DejaVu Sans', 'Noto Sans', 'Noto Sans CJK KR',
+       'Malgun Gothic', sans-serif; color: #1d2733; font-size: 10pt; }
 h1 { font-size: 17pt; margin-bottom: 2px; }
 h2 { font-size: 13pt; color: #1f3b5c; margin-top: 14px; margin-bottom: 4px; }
 h3 { font-size: 11pt; color: #1f3b5c; margin-top: 10px; margin-bottom: 3px; }
@@ -53,8 +57,10 @@ th { background-color: #eef3fb; }
 .stopped { color: #c62828; font-weight: bold; }
 .caution { color: #8a4b00; }
 .access { color: #37474f; font-size: 9pt; }
+.hint { color: #5f6b7a; font-size: 9pt; font-style: italic; }
+h2.newer { color: #6a1b9a; }
 ul.warn { color: #8a4b00; }
-.option { margin-top: 4px; margin-bottom: 6px; }
+.option { margin-top: 8px; margin-bottom: 8px; }
 img.chart { max-width: 100%; height: auto; }
 """
 
@@ -106,9 +112,6 @@ def chart_data_uri(pathway: Pathway, ev: Evaluation, lang: str, scale: float = 1
         png_bytes(render_chart_image(pathway, ev, lang, scale))).decode("ascii")
 
 
-
-
-
 def record_warnings_html(case: Case, lang: str) -> str:
     """The record's soft warnings (validation's, e.g. an unusual Ki-67), '' for none."""
     found = validate_case(case.to_dict()).warnings
@@ -116,6 +119,7 @@ def record_warnings_html(case: Case, lang: str) -> str:
         return ""
     items = "".join(f"<li>{esc(w.text(lang))}</li>" for w in found)
     return f"<h3>{esc(tr('record_warnings', lang))}</h3><ul class='warn'>{items}</ul>"
+
 
 def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "en", *,
                       image_src: str | None = None, image_width: int = 1000,
@@ -157,6 +161,7 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
     out.append(explanations_html(ev, lang, None, pathway))
     path = " → ".join(text(pathway.nodes[n].label, lang) for n in ev.path)
     out.append(f"<p class='meta'>{esc(tr('path', lang))}: {esc(path)}</p>")
+    out.append(newer_evidence_html(pathway, ev, lang, cites))
     out.append(f"<h2>{esc(tr('report.chart', lang))}</h2>")
     out.append(f"<p><img class='chart' src='{esc(src)}' width='{image_width}' "
                f"alt='{esc(tr('report.chart', lang))}'></p>")
@@ -167,6 +172,13 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
     title = f"{tr('report.title', lang)}: {case.case_code or ''}".strip(": ")
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>")
+
+
+def column_width(layout: QPageLayout) -> float:
+    """The text column of a printed page, in the report's 96-dpi pixels: the page's paint
+    rectangle less the 2 cm margin QTextDocument.print_ adds on each side."""
+    millimetres = layout.paintRect(QPageLayout.Unit.Millimeter).width() - 2 * PRINT_MARGIN_MM
+    return max(200.0, millimetres / 25.4 * 96)
 
 
 def report_document(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "en",
@@ -202,7 +214,7 @@ def write_report(case: Case, ev: Evaluation, pathway: Pathway, path: str | os.Pa
                                              QPageLayout.Orientation.Portrait,
                                              QMarginsF(15, 15, 15, 15),
                                              QPageLayout.Unit.Millimeter))
-            doc = report_document(case, ev, pathway, lang)
+            doc = report_document(case, ev, pathway, lang, column_width(writer.pageLayout()))
             doc.print_(writer)
     return out
 
@@ -222,5 +234,5 @@ def print_report(case: Case, ev: Evaluation, pathway: Pathway, parent: QWidget |
         dialog = QPrintDialog(printer, parent)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:
             return False
-    report_document(case, ev, pathway, lang).print_(printer)
+    report_document(case, ev, pathway, lang, column_width(printer.pageLayout())).print_(printer)
     return True

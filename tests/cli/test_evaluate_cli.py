@@ -148,3 +148,50 @@ def test_soft_warnings_of_the_record_are_shown_but_never_block(tmp_path, capsys)
     code, out, _ = run(["--lang", "ko", "evaluate", src, "--json", "--explain"], capsys)
     warned = json.loads(out)[0]["record_warnings"]
     assert [w["field"] for w in warned] == ["ki67_percent"] and "고분화" in warned[0]["text"]
+
+
+def test_explain_gives_korean_access_per_option_in_option_order(tmp_path, capsys) -> None:
+    from gepnet_desktop.pathway import default_pathway
+
+    pathway = default_pathway()
+    code, out, _ = run(["evaluate", write(tmp_path, [v["case"] for v in VIGNETTES]), "--json",
+                        "--explain"], capsys)
+    assert code == 0
+    results = json.loads(out)
+    for vignette, result in zip(VIGNETTES, results, strict=True):
+        access = result["access"]
+        assert [a["option"] for a in access] == [o["id"] for o in result["options"]]
+        for entry in access:
+            assert entry["status"] in pathway.access_statuses
+            assert entry["text"] and entry["as_of"]
+            assert all(c in pathway.references for c in entry["citations"])
+            assert "yoo2021" not in entry["citations"] or entry["as_of"] <= "2020-12", \
+                (vignette["id"], entry)
+    by_id = {v["id"]: r for v, r in zip(VIGNETTES, results, strict=True)}
+    # PRRT after everolimus progression, GI-NET, third line: the NHI listing of 2022-03-01.
+    w37 = {a["option"]: a for a in by_id["W37"]["access"]}
+    assert w37["prrt_lu177"]["status"] == "self_paid"
+    assert "this would be line 2" in w37["prrt_lu177"]["text"]
+    assert by_id["W34"]["access"][-1]["status"] == "unverified"  # a re-treatment
+    # `--json` alone keeps exactly the contract's keys.
+    code, out, _ = run(["evaluate", write(tmp_path, [VIGNETTES[0]["case"]]), "--json"], capsys)
+    assert "access" not in json.loads(out)[0]
+
+
+def test_prrt_third_line_gi_net_after_everolimus_progression_is_reimbursed(tmp_path,
+                                                                            capsys) -> None:
+    case = {"primary_site": "jejunum_ileum", "differentiation": "well", "ki67_percent": 5,
+            "sstr_status": "positive", "pace": "slow_progression", "ecog": 1,
+            "lines": [{"regimen": "lanreotide", "outcome": "progression"},
+                      {"regimen": "everolimus", "outcome": "progression"}]}
+    code, out, _ = run(["--lang", "ko", "evaluate", write(tmp_path, case), "--json", "--explain"],
+                       capsys)
+    assert code == 0
+    result = json.loads(out)
+    prrt = next(a for a in result["access"] if a["option"] == "prrt_lu177")
+    assert prrt["status"] == "reimbursed" and prrt["as_of"] == "2022-03-01"
+    assert "3차" in prrt["text"]
+    pancreatic = {**case, "primary_site": "pancreas"}
+    code, out, _ = run(["evaluate", write(tmp_path, pancreatic), "--json", "--explain"], capsys)
+    prrt = next(a for a in json.loads(out)["access"] if a["option"] == "prrt_lu177")
+    assert prrt["status"] == "self_paid" and "4th line" in prrt["text"]

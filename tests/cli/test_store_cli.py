@@ -198,3 +198,62 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
         assert "Traceback" not in proc.stderr and "gepnet.db" in proc.stderr, argv
         assert "unexpected error" not in proc.stderr, argv
         assert "not a GEP-NET Pathway database" in proc.stderr, argv
+
+
+def _user_version(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def test_check_backup_and_restore_of_a_schema_4_database(tmp_path: Path, data_dir: Path,
+                                                         capsys) -> None:
+    """A database and a backup written before migration 5 (contract 1): `check` calls them
+    healthy without migrating them, `restore` brings the backup to the current schema."""
+    from gepnet_desktop.pathway import evaluate
+    from gepnet_desktop.store import SCHEMA_VERSION
+    from tests.store.contract1 import contract1_cases, schema_4_file
+
+    cases = contract1_cases(20)
+    db = schema_4_file(data_dir / "gepnet.db", cases)
+    code, out, err = run(["check"], capsys)
+    assert (code, err) == (0, "") and "healthy (20 cases" in out
+    backup = tmp_path / "before-upgrade.db"
+    assert run(["backup", str(backup)], capsys)[0] == 0
+    assert _user_version(db) == 4 and _user_version(backup) == 4  # neither migrates
+
+    code, out, _ = run(["cases", "list", "--json"], capsys)  # opens it: migrated
+    assert code == 0 and len(json.loads(out)) == 20 and _user_version(db) == SCHEMA_VERSION
+    code, out, err = run(["restore", str(backup)], capsys)
+    assert (code, err) == (0, "") and "restored from" in out and "kept as" in out
+    assert _user_version(db) == SCHEMA_VERSION and _user_version(backup) == 4
+    code, out, err = run(["check"], capsys)
+    assert (code, err) == (0, "") and "healthy (20 cases" in out
+    code, out, _ = run(["cases", "list", "--json"], capsys)
+    assert code == 0
+    assert {r["case_code"]: r["recommendation_node"] for r in json.loads(out)} == \
+        {c.case_code: evaluate(c).recommendation_node for c in cases}
+    code, out, _ = run(["cases", "show", "C1-00003", "--json"], capsys)
+    assert code == 0 and json.loads(out)["recommendation_node"] == \
+        evaluate(cases[2]).recommendation_node
+    code, out, _ = run(["export", str(tmp_path / "all.csv")], capsys)
+    assert code == 0 and out.startswith("20 cases written")
+
+
+def test_a_damaged_schema_4_file_fails_check_and_is_not_restored(tmp_path: Path,
+                                                                 data_dir: Path,
+                                                                 capsys) -> None:
+    from tests.store.contract1 import contract1_cases, schema_4_file
+
+    cases = contract1_cases(5)
+    damaged = schema_4_file(tmp_path / "old" / "gepnet.db", cases)
+    with sqlite3.connect(damaged) as conn:
+        conn.execute("DROP TRIGGER case_text_update")
+    code, out, err = run(["--data-dir", str(damaged.parent), "check"], capsys)
+    assert code == 1 and out == "" and "1 problem found" in err
+    assert "trigger case_text_update is missing (schema 4)" in err
+
+    current = schema_4_file(data_dir / "gepnet.db", cases[:2])
+    before = current.read_bytes()
+    code, out, err = run(["--data-dir", str(data_dir), "restore", str(damaged)], capsys)
+    assert code == 2 and out == "" and "was not restored because it is damaged" in err
+    assert current.read_bytes() == before and _user_version(damaged) == 4

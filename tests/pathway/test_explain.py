@@ -30,7 +30,36 @@ def test_behaviour_lists_every_reason_for_aggressive_and_the_checks_for_indolent
 
 def test_a_stop_and_a_removed_option_are_explained() -> None:
     assert why("V17", "obtain_sstr_imaging") == "SSTR imaging is not recorded: record it to go on."
-    assert why("V22", "pnet_after_progression") == "Left out because they failed: Everolimus."
-    assert why("V24", "pnet_after_progression").startswith("Left out because they failed")
+    assert why("V22", "pnet_after_progression") == "Left out: Everolimus (progression on it)."
+    assert why("V24", "pnet_after_progression").startswith("Left out: ")
     assert "later lines" in [e.text for e in evaluate(validate_case(BY_ID["V24"]).case)
                              .explanations if e.node == "pnet_after_progression"][-1]
+
+
+def explained(vid: str, lang: str = "en") -> list[str]:
+    return [e.text for e in evaluate(validate_case(BY_ID[vid]).case, lang=lang).explanations]
+
+
+def test_each_line_says_what_it_counts_for() -> None:
+    w31 = explained("W31")
+    assert "Lanreotide: continued after progression (counts as a progression; still given) " \
+           "(counts for both somatostatin analogues)" in w31
+    assert any(t.startswith("Left out: ") is False for t in w31)
+    w32 = explained("W32")
+    assert "Everolimus stopped for toxicity: left out; a toxicity documents no progression, " \
+           "so the SSA still applies" in w32
+    w39 = explained("W39")
+    assert any(t.startswith("Platinum + etoposide stopped for toxicity: still offered")
+               for t in w39)
+    assert "에베로리무스 독성으로 중단" in " ".join(explained("W32", "ko"))
+
+
+def test_frailty_and_prrt_retreatment_are_explained() -> None:
+    assert "ECOG 4: Best supportive care first" in explained("W37")
+    assert "PRRT progression 20 months after the last cycle: re-treatment may be considered" \
+        in explained("W34")
+    w35 = " ".join(explained("W35"))
+    assert "PRRT progression 9 months after the last cycle (less than 365 days): not re-offered" \
+        in w35
+    assert "PRRT (177Lu-DOTATATE) (stopped for toxicity, or progression less than 365 days " \
+           "after the last dose)" in w35

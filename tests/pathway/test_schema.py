@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from gepnet_desktop.bundled import resource_path
-from gepnet_desktop.pathway import PathwayError, build_pathway, load_pathway
+from gepnet_desktop.case import validate_case
+from gepnet_desktop.pathway import PathwayError, build_pathway, evaluate, load_pathway
+from tests.conftest import load_vignettes
 
 DOC = json.loads(resource_path("pathways", "kr-gepnet-2021.json").read_text(encoding="utf-8"))
 
@@ -66,7 +68,7 @@ def test_the_bundled_file_loads_with_every_contract_node() -> None:
     (lambda d: node(d, "grade").update(kind="oval"), "node 'grade': kind 'oval'"),
     (lambda d: d["options"]["everolimus"]["cautions"].append({"code": "pregnancy"}),
      "option 'everolimus': caution"),
-    (lambda d: d.update(schema=2), "schema 2 is not supported"),
+    (lambda d: d.update(schema=1), "schema 1 is not supported"),
 ])
 def test_each_problem_is_one_sentence_naming_the_element(mutate, expected: str) -> None:
     found = problems(mutate)
@@ -117,3 +119,60 @@ def test_a_gap_in_a_decision_is_one_sentence_at_evaluation(tmp_path: Path, capsy
 def test_a_section_of_the_wrong_type_is_one_sentence() -> None:
     found = problems(lambda d: d.update(nodes="x"))
     assert found == ["broken.json: nodes must be a list"]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (lambda d: edge(d, "behaviour", "ssa_first_line").update(
+        when={"field": "ki67_percent", "op": "lt", "value": {"threshold": "ki67_low"}}),
+     "edge behaviour->ssa_first_line: names unknown threshold 'ki67_low'"),
+    (lambda d: node(d, "behaviour")["label"].update(en="Indolent? (Ki-67 <10%)"),
+     "node 'behaviour': writes 10 as a literal; write {ki67_active}"),
+    (lambda d: node(d, "behaviour")["label"].update(en="Indolent? (Ki-67 <{ki67_lo}%)"),
+     "node 'behaviour': text names unknown threshold {ki67_lo}"),
+    (lambda d: d["thresholds"].update(spare={**d["thresholds"]["ki67_active"]}),
+     "threshold 'spare': no condition uses it"),
+    (lambda d: d["conditions"].update(midgut={"ref": "gut"}, gut={"ref": "midgut"}),
+     "condition 'midgut': refers back to itself"),
+    (lambda d: edge(d, "sstr_positive", "behaviour").update(when={"ref": "indolent"}),
+     "edge sstr_positive->behaviour: names unknown condition 'indolent'"),
+    (lambda d: d["conditions"].update(on_ssa={"field": "regimen", "op": "in",
+                                              "value": {"group": "ssa"}}),
+     "condition 'on_ssa': condition names unknown case field 'regimen'"),
+    (lambda d: d["conditions"].update(ssa_naive={"any_line": {
+        "field": "regimen", "op": "in", "value": {"group": "analogues"}}}),
+     "condition 'ssa_naive': names unknown group 'analogues'"),
+    (lambda d: d["conditions"].update(prior_prrt={
+        "days": ["end_date", "progression_date"], "op": "ge", "value": 365}),
+     "condition 'prior_prrt': 'days' compares a line's dates"),
+    (lambda d: d["conditions"].update(prior_prrt={"any_line": {
+        "days": ["end_date", "notes"], "op": "ge", "value": 365}}),
+     "condition 'prior_prrt': 'days' needs two line dates"),
+    (lambda d: d["lines"]["progression_outcomes"].append("relapse"),
+     "lines progression_outcomes: 'relapse' is not a line outcome"),
+    (lambda d: d["lines"]["judged_by_condition"].update(prrt_lu177="prrt_gone"),
+     "lines judged_by_condition 'prrt_lu177': names unknown condition 'prrt_gone'"),
+    (lambda d: d["options"]["prrt_lu177"]["access_rules"][0].update(status="covered"),
+     "option 'prrt_lu177' access rule 1: needs a status"),
+    (lambda d: d["options"]["prrt_lu177"]["access_rules"][1]["text"].update(
+        en="Line {line_no}"), "text names unknown threshold {line_no}"),
+    (lambda d: d["final_rules"][0].update(put_first="rest"), "final_rules:"),
+    (lambda d: d["record_warnings"][0].update(code="odd_record"), "record_warnings:"),
+    (lambda d: d["newer_evidence"][0].pop("applies_when"),
+     "newer_evidence 'netter2': needs applies_when"),
+    (lambda d: d["access_statuses"].pop("self_paid"), "access_statuses: needs en and ko"),
+])
+def test_rule_sections_are_checked_when_the_file_loads(mutate, expected: str) -> None:
+    found = problems(mutate)
+    assert any(expected in p for p in found), found
+
+
+def test_a_threshold_is_written_once_and_shown_where_it_is_used() -> None:
+    doc = copy.deepcopy(DOC)
+    doc["thresholds"]["ki67_active"]["value"] = 12
+    pathway = build_pathway(doc, "moved.json")
+    assert "Ki-67 <12%" in pathway.nodes["behaviour"].label["en"]
+    assert "Ki-67 12% 미만" in pathway.nodes["behaviour"].question["ko"]
+    v01 = next(v["case"] for v in load_vignettes() if v["id"] == "V01")
+    case = validate_case({**v01, "ki67_percent": 11}).case
+    assert evaluate(case).recommendation_node == "ginet_active_first_line"
+    assert evaluate(case, pathway).recommendation_node == "ssa_first_line"

@@ -169,3 +169,19 @@ def test_migrations_count_as_changes_except_the_first(tmp_path: Path) -> None:
     again = migrate(upgraded.db, old)  # already current: nothing runs, nothing counted
     assert again is None and upgraded.change_counter() == SCHEMA_VERSION - 1
     upgraded.close()
+
+
+def test_migration_5_adds_the_progression_date_of_a_line(tmp_path: Path) -> None:
+    from gepnet_desktop.store.migrations import read_shape, schema_shape
+
+    four, five = schema_shape(4), schema_shape(5)
+    assert five.columns["lines"] == (*four.columns["lines"], "progression_date")
+    assert {t: c for t, c in five.columns.items() if t != "lines"} == \
+        {t: c for t, c in four.columns.items() if t != "lines"}
+    assert (five.indexes, five.triggers) == (four.indexes, four.triggers)
+    path = tmp_path / "gepnet.db"
+    schema_1_file(path)
+    store = open_store(path)  # 1 -> current, step by step: the shape `check` expects
+    assert read_shape(store.db, SCHEMA_VERSION) == schema_shape(SCHEMA_VERSION)
+    assert store.get("u-1").lines[0].progression_date is None
+    store.close()

@@ -449,7 +449,8 @@ def test_lines_problems_appear_on_their_row(qtbot, form: CaseForm) -> None:
     model = form.lines_editor.model
     assert [p.field for p in form.validation().errors] == ["lines[3].outcome"]
     assert model.cell_problems(2, 3) and not model.cell_problems(1, 3)
-    assert "a second line is ongoing" in model.data(model.index(2, 3), Qt.ItemDataRole.ToolTipRole)
+    assert "a second anti-tumour line other than an SSA is ongoing" in model.data(
+        model.index(2, 3), Qt.ItemDataRole.ToolTipRole)
     assert "Line 3 · Outcome" in form.lines_editor.problems_label.text()
 
 

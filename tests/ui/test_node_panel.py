@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QTabWidget
 
 from gepnet_desktop.case import validate_case
-from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.pathway import AccessEntry, default_pathway, evaluate, text
+from gepnet_desktop.pathway.summary import access_status_word
+from gepnet_desktop.ui.chart.fragments import BADGE_COLOURS
 from gepnet_desktop.ui.chart.states import RECOMMENDATION, STOP
+from gepnet_desktop.ui.node_panel import NodePanel
 from gepnet_desktop.ui.pathway_page import PathwayPage
 from tests.conftest import load_vignettes
 
@@ -134,10 +142,13 @@ def test_warnings_symptom_control_and_current_regimen_are_shown(qtbot, page):
 
 
 def test_exhausted_treatment_explains_why_the_path_went_on(qtbot, page):
-    page.set_evaluation(ev_of("V24"))
+    ev = ev_of("V24")
+    page.set_evaluation(ev)
     click_node(qtbot, page, "pnet_after_progression")
-    words = page.panel.plain_text()
-    assert "Every option here has failed" in words
+    words = " ".join(page.panel.plain_text().split())
+    why = [e.text for e in ev.explanations if e.node == "pnet_after_progression"]
+    assert why and all(" ".join(w.split()) in words for w in why)
+    assert "the path goes on to later lines" in words
     assert page.scene.node_item("later_lines").state == RECOMMENDATION
 
 
@@ -304,3 +315,176 @@ def test_the_chart_tools_settle_at_every_width(qtbot, lang):
         for _ in range(4):
             QApplication.processEvents()
         assert len(switches) == settled, f"the tools keep switching rows at {width} px"
+
+
+# --- Korean access per option (badge, text, date, citations) ---------------------------------
+
+STATUSES = ("reimbursed", "self_paid", "not_approved", "unverified")
+CODES = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b(?:unknown|field|node):[a-z_]+")
+
+
+def with_access(ev, *, cite: str = "netter1", newer: tuple[str, ...] = ()):
+    """`ev` with one made-up access entry per option, the four statuses in turn."""
+    entries = [AccessEntry(o.id, STATUSES[i % 4], f"Criterion {i + 1} for this option here.",
+                           f"2022-03-0{i + 1}", (cite,)) for i, o in enumerate(ev.options)]
+    return dataclasses.replace(ev, access=entries, newer_evidence=list(newer))
+
+
+def badges_in(browser) -> list[tuple[str, str]]:
+    """(word, status) of every access badge drawn in the panel, top to bottom, found by its
+    background colour in the laid-out document."""
+    by_colour = {bg: status for status, (_fg, bg) in BADGE_COLOURS.items()}
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            frag = it.fragment()
+            colour = frag.charFormat().background().color().name()
+            if frag.charFormat().background().style() != Qt.BrushStyle.NoBrush and \
+                    colour in by_colour:
+                found.append((frag.text().strip("\xa0 "), by_colour[colour]))
+            it += 1
+        block = block.next()
+    return found
+
+
+def panel_for(qtbot, pathway, ev, lang: str = "en", node: str | None = "rec"):
+    panel = NodePanel(pathway, lang)
+    qtbot.addWidget(panel)
+    panel.resize(420, 900)
+    panel.show_node(ev.recommendation_node if node == "rec" else node, ev)
+    return panel
+
+
+@pytest.mark.parametrize("node", ["rec", None])  # the recommendation's box, and the overview
+def test_each_option_shows_its_access_badge_text_date_and_citation(qtbot, node):
+    ev = with_access(ev_of("S10"))
+    panel = panel_for(qtbot, PATHWAY, ev, node=node)
+    words = " ".join(panel.plain_text().split())
+    assert badges_in(panel.browser) == [(access_status_word(PATHWAY, a.status, "en"), a.status)
+                                        for a in ev.access]
+    at = -1
+    for opt, entry in zip(ev.options, ev.access, strict=True):
+        block = (f"{text(PATHWAY.options[opt.id].name, 'en')}",
+                 access_status_word(PATHWAY, entry.status, "en"),
+                 f"Korean access for this patient (as of {entry.as_of}): {entry.text}")
+        for part in block:  # name, badge, then the text under it, option after option
+            at = words.index(part, at + 1)
+    assert PATHWAY.references["netter1"] in words
+    assert re.search(r"Criterion 1 for this option here\. \[\d+\]", words)  # cited
+    assert not CODES.findall(panel.plain_text())
+
+
+def test_badge_words_come_from_the_pathway_file(qtbot):
+    words = {"reimbursed": {"en": "NHI pays", "ko": "건강보험 급여"},
+             "self_paid": {"en": "Patient pays", "ko": "환자 부담"}}
+    pathway = dataclasses.replace(PATHWAY, access_statuses=words)
+    ev = with_access(ev_of("S10"))
+    panel = panel_for(qtbot, pathway, ev)
+    shown = [w for w, _ in badges_in(panel.browser)]
+    assert shown[:2] == ["NHI pays", "Patient pays"]
+    panel.set_language("ko")
+    assert [w for w, _ in badges_in(panel.browser)][:2] == ["건강보험 급여", "환자 부담"]
+
+
+def test_korean_panel_shows_korean_badges_and_no_codes(qtbot):
+    ev = with_access(ev_of("S10", "ko"))
+    panel = panel_for(qtbot, PATHWAY, ev, "ko")
+    words = panel.plain_text()
+    assert [w for w, _ in badges_in(panel.browser)] == [
+        access_status_word(PATHWAY, a.status, "ko") for a in ev.access]
+    assert all(not re.search(r"[A-Za-z]", w) for w, _ in badges_in(panel.browser))
+    assert "이 환자의 국내 허가·급여 (2022-03-01 기준)" in words
+    assert not CODES.findall(words)
+
+
+def _with_note(option_id: str, note: str):
+    opt = dataclasses.replace(PATHWAY.options[option_id], access_kr={
+        "as_of": "2020-12", "text": {"en": note, "ko": note}, "citations": ["yoo2021"]})
+    return dataclasses.replace(PATHWAY, options={**PATHWAY.options, option_id: opt})
+
+
+def test_the_access_note_is_kept_only_for_what_the_access_text_does_not_say(qtbot):
+    ev = ev_of("S10")
+    first = ev.options[0].id
+    note = "Approval and reimbursement status of this test option unverified."
+    entry = AccessEntry(first, "unverified", note, "2020-12", ("yoo2021",))
+    panel = panel_for(qtbot, _with_note(first, note), dataclasses.replace(ev, access=[entry]))
+    words = panel.plain_text()
+    assert words.count(note) == 1 and "Also noted" not in words  # the same words: once
+    two = "Reimbursed from April 2016 for G1/G2. Rectal NET was excluded at listing."
+    entry = AccessEntry(first, "reimbursed", "Reimbursed from April 2016 for G1/G2 (NHI).",
+                        "2016-04-01", ("yoo2021",))
+    panel.pathway = _with_note(first, two)
+    panel.show_node(ev.recommendation_node, dataclasses.replace(ev, access=[entry]))
+    words = " ".join(panel.plain_text().split())
+    assert "Also noted on Korean access (as of 2020-12): Rectal NET was excluded at listing." \
+        in words
+    assert words.count("Reimbursed from April 2016 for G1/G2") == 1
+    # The same dated fact from the same source (the rule and the note behind it): once.
+    entry = AccessEntry(first, "self_paid", "NHI covers it from the 3rd line; this is line 2.",
+                        "2020-12", ("yoo2021",))
+    panel.show_node(ev.recommendation_node, dataclasses.replace(ev, access=[entry]))
+    words = " ".join(panel.plain_text().split())
+    assert "Also noted" not in words and "Rectal NET was excluded" not in words
+    assert "NHI covers it from the 3rd line; this is line 2." in words
+
+
+def test_without_an_access_entry_the_dated_note_stays_and_no_badge_is_drawn(qtbot):
+    ev = ev_of("V20")  # pancreatic NET after progression: every option has a dated note
+    panel = panel_for(qtbot, PATHWAY, dataclasses.replace(ev, access=[]))
+    assert badges_in(panel.browser) == []
+    for opt in ev.options:
+        note = PATHWAY.options[opt.id].access_kr
+        if note:
+            assert text(note["text"], "en") in " ".join(panel.plain_text().split())
+    panel.show_node("nec_first_line", with_access(ev))  # off the path: as published, no badge
+    assert badges_in(panel.browser) == []
+
+
+@pytest.mark.parametrize("vid", ["W31", "V20", "W37"])
+def test_a_real_evaluation_shows_one_badge_per_option_in_option_order(qtbot, vid):
+    """End to end through the engine: passes once the walk fills `access`."""
+    ev = ev_of(vid)
+    assert [a.option for a in ev.access] == [o.id for o in ev.options]
+    panel = panel_for(qtbot, PATHWAY, ev)
+    assert badges_in(panel.browser) == [(access_status_word(PATHWAY, a.status, "en"), a.status)
+                                        for a in ev.access]
+    words = " ".join(panel.plain_text().split())
+    for entry in ev.access:
+        assert " ".join(entry.text.split()) in words
+    assert not CODES.findall(panel.plain_text())
+
+
+def test_no_internal_code_reaches_the_panel_for_any_worked_case(qtbot):
+    panel = NodePanel(PATHWAY, "en")
+    qtbot.addWidget(panel)
+    for vid, vignette in VIGNETTES.items():
+        result = validate_case(vignette["case"])
+        if result.case is None:
+            continue
+        for lang in ("en", "ko"):
+            ev = evaluate(result.case, PATHWAY, lang=lang)
+            panel.set_language(lang)
+            for node in (None, ev.path[-1]):
+                panel.show_node(node, ev)
+                assert not CODES.findall(panel.plain_text()), (vid, lang, node)
+
+
+def test_the_panel_draws_each_badge_colour(qtbot, tmp_path):
+    """Grabs the panel in English and Korean and finds every badge's colour in the pixels;
+    the images go to $GEPNET_SHOTS (for a person to look at), else to the test's tmp dir."""
+    shots = Path(os.environ.get("GEPNET_SHOTS") or tmp_path)
+    for lang in ("en", "ko"):
+        ev = with_access(ev_of("V20", lang))
+        panel = panel_for(qtbot, PATHWAY, ev, lang)
+        panel.resize(460, 1100)
+        panel.show()
+        qtbot.waitExposed(panel)
+        image = panel.grab().toImage()
+        seen = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2)
+                for y in range(0, image.height(), 2)}
+        for status in STATUSES:
+            assert BADGE_COLOURS[status][1] in seen, (lang, status)
+        image.save(str(shots / f"panel-{lang}.png"))

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
+import os
 import re
+import shutil
+import subprocess
+import unicodedata
 from html import unescape
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QImage
 
 from gepnet_desktop import __version__
 from gepnet_desktop.case import validate_case
-from gepnet_desktop.pathway import default_pathway, evaluate, text
+from gepnet_desktop.pathway import AccessEntry, default_pathway, evaluate, text
+from gepnet_desktop.pathway.summary import access_status_word, summary_lines
 from gepnet_desktop.ui.chart import ExportError
 from gepnet_desktop.ui.report import build_report_html, report_document, write_report
 from tests.conftest import load_vignettes
@@ -160,3 +167,160 @@ def test_the_report_shows_the_record_s_soft_warnings(qtbot) -> None:
     plain = validate_case(VIGNETTES["V01"]["case"]).case
     assert "Check the record" not in build_report_html(plain, evaluate(plain),
                                                        default_pathway(), "en")
+
+
+# --- Korean access per option, newer evidence, the text summary -----------------------------
+
+STATUSES = ("reimbursed", "self_paid", "not_approved", "unverified")
+CODES = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b|\b(?:unknown|field|node):[a-z_]+")
+
+
+def with_access(ev, newer: tuple[str, ...] = ()):
+    """`ev` with one made-up access entry per option, the four statuses in turn."""
+    entries = [AccessEntry(o.id, STATUSES[i % 4], f"Criterion {i + 1} for this option here.",
+                           f"2022-03-0{i + 1}", ("netter1",)) for i, o in enumerate(ev.options)]
+    return dataclasses.replace(ev, access=entries, newer_evidence=list(newer))
+
+
+def badges(html: str) -> list[tuple[str, str]]:
+    """(status, word) of each access badge in the generated HTML, in order."""
+    return [(status, unescape(word).strip("\xa0 ")) for status, word in re.findall(
+        r"<span class='badge badge-([a-z_]+)'[^>]*>(.*?)</span>", html)]
+
+
+def pdf_text(path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
+                          check=True, text=True)
+    return " ".join(unicodedata.normalize("NFKC", done.stdout).split())  # "ﬁ" -> "fi"
+
+
+def test_report_shows_each_option_s_access_badge_text_date_and_citation(qapp):
+    case, ev = case_ev("S10")
+    ev = with_access(ev)
+    html = build_report_html(case, ev, PATHWAY, "en", image_src=TINY)
+    assert badges(html) == [(a.status, access_status_word(PATHWAY, a.status, "en"))
+                            for a in ev.access]
+    words = plain(html)
+    at = -1
+    for opt, entry in zip(ev.options, ev.access, strict=True):
+        for part in (text(PATHWAY.options[opt.id].name, "en"),
+                     access_status_word(PATHWAY, entry.status, "en"),
+                     f"Korean access for this patient (as of {entry.as_of}): {entry.text}"):
+            at = words.index(part, at + 1)
+    assert PATHWAY.references["netter1"] in words
+    assert not CODES.findall(words)
+
+
+def test_report_lists_the_newer_trials_that_apply_marked_outside_the_reconstruction(qapp):
+    case, ev = case_ev("V20")
+    netter2 = next(e for e in PATHWAY.newer_evidence if e["id"] == "netter2")
+    cabinet = next(e for e in PATHWAY.newer_evidence if e["id"] == "cabinet")
+    words = plain(build_report_html(case, with_access(ev, ("netter2",)), PATHWAY, "en",
+                                    image_src=TINY))
+    assert "Newer evidence (not part of the reconstruction)" in words
+    assert "not part of the reconstructed figure" in words
+    assert text(netter2["title"], "en") in words and text(netter2["text"], "en") in words
+    assert text(netter2.get("applies_text"), "en") in words  # why it is listed, where given
+    for key in netter2["citations"]:
+        assert PATHWAY.references[key] in words
+    assert text(cabinet["title"], "en") not in words  # only what the engine said applies
+    assert "No newer trial applies" not in words
+    words = plain(build_report_html(case, with_access(ev), PATHWAY, "en", image_src=TINY))
+    assert "Newer evidence (not part of the reconstruction)" in words
+    assert "No newer trial applies to this patient." in words
+
+
+def test_korean_report_shows_korean_badges_and_the_newer_evidence_section(qapp):
+    case, ev = case_ev("S10", "ko")
+    html = build_report_html(case, with_access(ev, ("compete",)), PATHWAY, "ko", image_src=TINY)
+    assert [w for _, w in badges(html)] == [access_status_word(PATHWAY, s, "ko")
+                                            for s in STATUSES[:len(ev.options)]]
+    words = plain(html)
+    assert "최신 근거 (재구성에 포함되지 않음)" in words
+    compete = next(e for e in PATHWAY.newer_evidence if e["id"] == "compete")
+    assert text(compete["text"], "ko") in words
+    assert "이 환자의 국내 허가·급여 (2022-03-01 기준)" in words
+    assert not CODES.findall(words)
+
+
+def test_pdf_report_text_has_the_badges_access_and_newer_evidence(qapp, tmp_path):
+    case, ev = case_ev("V20")
+    ev = with_access(ev, ("compete", "cabinet"))
+    out = write_report(case, ev, PATHWAY, tmp_path / "board.pdf", "en")
+    words = pdf_text(out)
+    for entry in ev.access:
+        assert access_status_word(PATHWAY, entry.status, "en") in words
+        assert entry.text in words
+    assert "Newer evidence (not part of the reconstruction)" in words
+    assert "COMPETE" in words and "CABINET" in words
+    assert PATHWAY.notice["en"][:40] in words
+    assert "Ki-67 6%" in words and re.search(r"Printed: \d{4}-\d{2}-\d{2}", words)  # digits too
+    assert not CODES.findall(words)
+    shots = os.environ.get("GEPNET_SHOTS")
+    if shots and shutil.which("pdftoppm"):  # pages for a person to look at
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "2", str(out),
+                        str(Path(shots) / "report-page")], check=True)
+
+
+def test_text_summary_lists_the_access_status_per_option(qapp):
+    _case, ev = case_ev("S10")
+    ev = with_access(ev)
+    lines = summary_lines(ev, PATHWAY, "en")
+    shown = [ln.strip() for ln in lines if ln.strip().startswith("Korean access:")]
+    assert shown == [f"Korean access: {access_status_word(PATHWAY, a.status, 'en')} "
+                     f"(as of {a.as_of}): {a.text}" for a in ev.access]
+    names = [next(i for i, ln in enumerate(lines)
+                  if ln.startswith(f"  - {text(PATHWAY.options[o.id].name, 'en')}"))
+             for o in ev.options]
+    access_at = [i for i, ln in enumerate(lines) if "Korean access:" in ln]
+    assert names == sorted(names)
+    assert all(n < a < m for n, a, m in zip(names, access_at, [*names[1:], len(lines)],
+                                            strict=True))  # under each option, in order
+    ko = summary_lines(with_access(case_ev("S10", "ko")[1]), PATHWAY, "ko")
+    assert any(f"국내 허가·급여: {access_status_word(PATHWAY, 'self_paid', 'ko')}" in ln
+               for ln in ko)
+    assert not CODES.findall("\n".join(lines + ko))
+
+
+@pytest.mark.parametrize("vid", ["W31", "V20", "W37"])
+def test_report_of_a_real_evaluation_has_one_badge_per_option_in_option_order(qapp, vid):
+    """End to end through the engine: passes once the walk fills `access`."""
+    case, ev = case_ev(vid)
+    assert [a.option for a in ev.access] == [o.id for o in ev.options]
+    html = build_report_html(case, ev, PATHWAY, "en", image_src=TINY)
+    assert badges(html) == [(a.status, access_status_word(PATHWAY, a.status, "en"))
+                            for a in ev.access]
+    words = plain(html)
+    for entry in ev.access:
+        assert " ".join(entry.text.split()) in words
+    assert "Newer evidence (not part of the reconstruction)" in words
+    for trial in ev.newer_evidence:
+        entry = next(e for e in PATHWAY.newer_evidence if e["id"] == trial)
+        assert text(entry["title"], "en") in words
+    assert not CODES.findall(words)
+
+
+def test_no_internal_code_reaches_the_report_or_summary_for_any_worked_case(qapp):
+    for vid, vignette in VIGNETTES.items():
+        result = validate_case(vignette["case"])
+        if result.case is None:
+            continue
+        for lang in ("en", "ko"):
+            ev = evaluate(result.case, PATHWAY, lang=lang)
+            words = plain(build_report_html(result.case, ev, PATHWAY, lang, image_src=TINY))
+            assert not CODES.findall(words), (vid, lang)
+            assert not CODES.findall("\n".join(summary_lines(ev, PATHWAY, lang))), (vid, lang)
+
+
+def test_the_chart_fits_the_printed_page(qapp, tmp_path):
+    if shutil.which("pdfimages") is None:
+        pytest.skip("pdfimages (poppler-utils) is not installed")
+    case, ev = case_ev("W31")
+    out = write_report(case, ev, PATHWAY, tmp_path / "board.pdf", "en")
+    rows = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, check=True,
+                          text=True).stdout.splitlines()[2:]
+    width, ppi = (lambda cols: (int(cols[3]), int(cols[12])))(rows[0].split())
+    column_mm = 210 - 2 * 15 - 2 * 20  # A4 less the page margins and print_'s own
+    assert width / ppi * 25.4 <= column_mm + 1

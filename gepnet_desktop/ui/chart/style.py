@@ -39,8 +39,8 @@ KIND_STYLE: dict[str, tuple[QColor, QColor, float]] = {
     "action": (QColor("#f4f4f4"), QColor("#6b7280"), 1.6),
 }
 
-PROVENANCE_LETTER = {"paper_text": "P", "inferred": "I", "korea_specific": "K"}
-PROVENANCE_COLOUR = {"paper_text": QColor("#37474f"), "inferred": QColor("#b45309"),
+PROVENANCE_LETTER = {"paper": "P", "inferred": "I", "korea_specific": "K"}
+PROVENANCE_COLOUR = {"paper": QColor("#37474f"), "inferred": QColor("#b45309"),
                      "korea_specific": QColor("#00796b")}
 
 NODE_TEXT_PX = 13
