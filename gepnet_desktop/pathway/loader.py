@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..bundled import resource_path
-from .limits import limit_problems
 from ..case.fields import VALUE_GROUPS
 from .conditions import Predicate, compile_condition, resolve
+from .limits import limit_problems
 from .model import (
     AccessRule,
     Edge,
