@@ -119,11 +119,14 @@ class Store:
                                         "to another program); choose the gepnet.db file.")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+        created = header is None and not read_only
         if read_only:
             db = connect_reading(path, guard.read_only_refusal(path), busy_timeout)
         else:
             db = connect(path, busy_timeout)
             guard.make_private(path)
+            if created:
+                guard.mark_created(path)
         protect(path)
         try:
             if verify and header is not None:

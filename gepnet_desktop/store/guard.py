@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import os
 import sqlite3
 from pathlib import Path
@@ -14,18 +15,39 @@ from .. import logs
 from ..case import Problem
 from .errors import DamagedDatabase, MissingDatabase
 
+log = logging.getLogger(__name__)
 BACKUP_DIR = "backups"
 QUICK_CHECK_ROWS = 10
 RESIDENT_PART = "warn_resident_number"
+
+
+def marker(db_path: Path) -> Path:
+    """The file that says a database was created here (a fresh folder has none)."""
+    return Path(db_path).parent / f".{Path(db_path).stem}.created"
+
+
+def mark_created(db_path: Path) -> None:
+    """Note that a database was created in this folder (no patient data: the date only), so
+    that the file going missing or empty later is never taken for a fresh start."""
+    from .. import safe_files
+
+    try:
+        safe_files.write_text(marker(db_path), dt.date.today().isoformat() + "\n", replace=True)
+    except OSError as exc:
+        logs.log_exception(log, "the database's creation marker was not written", exc)
 
 
 def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
     """What in `folder` shows the program was used there before (empty: a fresh folder)."""
     folder = Path(folder)
     found: list[str] = []
+    if (folder / f".{stem}.created").is_file():
+        found.append("a database was created here before")
     backups = folder / BACKUP_DIR
     if backups.is_dir() and any(backups.glob("*.db")):
         found.append("automatic backups")
+    if any((folder / f"{stem}.db{end}").exists() for end in ("-wal", "-shm")):
+        found.append("the database's write-ahead log")
     if any(folder.glob(f"{stem}.schema*.db")) or any(folder.glob(f"{stem}.*before-restore-*")):
         found.append("earlier copies of the database")
     drafts = folder / "drafts"

@@ -195,3 +195,19 @@ def test_the_cli_creates_a_private_database_and_data_dir(data_dir, tmp_path, cap
     assert code == 0, err
     assert data_dir.stat().st_mode & 0o777 == 0o700
     assert (data_dir / "gepnet.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_database_made_only_from_the_command_line_is_never_replaced(tmp_path: Path,
+                                                                      capsys) -> None:
+    """No window, no backups, no settings: the folder still remembers that a database was
+    created there, so an emptied file is refused, not replaced by a new empty one."""
+    data = tmp_path / "data"
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([make_case("C-001").to_dict()]), encoding="utf-8")
+    assert run(["--data-dir", str(data), "import", str(cases)], capsys)[0] == 0
+    database = data / "gepnet.db"
+    database.write_bytes(b"")
+    code, out, err = run(["--data-dir", str(data), "cases", "list"], capsys)
+    assert code == 2 and out == ""
+    assert str(database) in err and "used before" in err
+    assert database.stat().st_size == 0  # nothing was created in its place

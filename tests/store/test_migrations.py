@@ -16,6 +16,7 @@ from gepnet_desktop.store import (
     Store,
 )
 from gepnet_desktop.store.db import connect
+from gepnet_desktop.store.guard import marker
 from gepnet_desktop.store.migrations import MIGRATIONS, Migration, migrate
 
 from .helpers import first_letter, open_store
@@ -102,7 +103,8 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     message = str(info.value)
     assert "newer version" in message and str(path) in message and "not changed" in message
     assert (digest(path), path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.db"]
+    # No copy was set aside (only the database and the note that it was created here).
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["g.db", marker(path).name])
 
 
 def test_a_newer_database_in_wal_mode_is_refused(tmp_path: Path) -> None:
