@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .bundled import resource_path
 from .case import Case, validate_case
 from .i18n import tr
+from .safe_files import write_text
 
 if TYPE_CHECKING:
     from .store import Store
@@ -80,7 +81,6 @@ def load_demo_cases(store: Store, progress: Progress | None = None) -> int:
         return 0
     with tempfile.TemporaryDirectory(prefix="gepnet-demo-") as tmp:
         source = Path(tmp) / "demo-cases.json"
-        source.write_text(json.dumps([c.to_dict() for c in todo], ensure_ascii=False),
-                          encoding="utf-8")
+        write_text(source, json.dumps([c.to_dict() for c in todo], ensure_ascii=False))
         import_cases(store, source, progress=progress)
     return len(todo)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -40,12 +41,23 @@ def data_dir(create: bool = True) -> Path:
         path = Path(user_data_dir("GEPNET-Pathway", appauthor=False))
     if create:
         try:
-            path.mkdir(parents=True, exist_ok=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise DataDirError(_unusable(path, exc.strerror or str(exc), site)) from None
         if not os.access(path, os.W_OK | os.X_OK):
             raise DataDirError(_unusable(path, "no permission to write there", site))
+        make_private_folder(path)
     return path
+
+
+def make_private_folder(path: Path) -> None:
+    """Mode 0700 for a folder this user owns (POSIX): the cases are nobody else's to read."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            os.chmod(path, 0o700)
 
 
 def _unusable(path: Path, reason: str, site: Path | None = None) -> str:
@@ -63,10 +75,8 @@ def database_path() -> Path:
 def log_dir() -> Path:
     """Folder of the log files (no patient identifiers are ever logged)."""
     path = data_dir() / "logs"
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DataDirError(_unusable(path, exc.strerror or str(exc))) from None
+    with contextlib.suppress(OSError):  # logs.setup_logging finds out and says so
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 

@@ -80,6 +80,7 @@ DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A Korean resident registration number (YYMMDD-SNNNNNN): never a case code.
 RESIDENT_NUMBER = re.compile(r"\d{6}-?[1-8]\d{6}")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _fmt(x: float | None) -> str:
@@ -166,6 +167,8 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
             return bad("not_text", v=_describe(value))
         if spec.max_length and len(value) > spec.max_length:
             return bad("too_long", n=f"{len(value):,}")
+        if SURROGATE.search(value):  # from a JSON "\ud800" escape: not text, cannot be stored
+            return bad("not_unicode")
     return None
 
 

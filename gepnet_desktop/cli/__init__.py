@@ -31,6 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "else the user data dir)")
     parser.add_argument("--lang", choices=("en", "ko"), default=None,
                         help="language of explanations and labels (default: from the system)")
+    parser.add_argument("--clinician", metavar="NAME",
+                        help="the clinician's name recorded in the audit trail beside the "
+                             "operating-system account (default: the setting `clinician` in "
+                             "the data dir's settings.json)")
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation (example cases, a temporary database, the "
                              "chart) and exit: 0 when all pass, 1 naming what failed")
@@ -68,6 +72,34 @@ def _show_startup_error(message: str) -> None:
         pass
 
 
+def _remove_leftovers() -> None:
+    """Temporary files an interrupted restore, draft or export left in the data dir (they hold
+    patient data): removed at every start."""
+    try:
+        folder = paths.data_dir(create=False)
+        if folder.is_dir():
+            from ..safe_files import remove_leftovers
+
+            for leftover in remove_leftovers(folder):
+                log.info("removed a leftover temporary file (%s)", leftover.name)
+    except Exception:  # never a reason not to start
+        pass
+
+
+def _set_clinician(args: argparse.Namespace) -> None:
+    """The clinician recorded with this command's changes: --clinician, else the setting."""
+    from ..store import audit
+    from ..store.settings import clinician_setting
+
+    name = args.clinician
+    if name is None:
+        name = clinician_setting(paths.data_dir(create=False))
+    try:
+        audit.set_clinician(name)
+    except ValueError as exc:
+        raise CliError(f"--clinician {str(exc).removeprefix('clinician: ')}", 2) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the program; returns the exit code (0 ok, 1 failure found, 2 bad input)."""
     parser = build_parser()
@@ -79,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     site_lang = site_policy.fixed_language(args.lang if args.lang_given else None)
     if site_lang is not None:  # the site policy fixes it (and says so when --lang differs)
         args.lang, args.lang_given = site_lang, True
+    _remove_leftovers()
     try:
         if args.self_test:
             from ..selftest import run_self_test
@@ -88,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..ui.app import run_gui
 
             return run_gui(args)
+        _set_clinician(args)
         return int(args.func(args) or 0)
     except CliError as exc:
         print(exc.message, file=sys.stderr)

@@ -31,10 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--out", required=True, metavar="PATH",
                        help=f"the file to write: {' / '.join(suffixes)} (by its ending)")
         p.add_argument("--pathway", metavar="FILE", help="use another pathway data file")
+        p.add_argument("--force", action="store_true",
+                       help="replace the --out file when it exists (never the database or a "
+                            "backup)")
         p.set_defaults(func=run)
 
 
-def _check_out(out: str, suffixes: tuple[str, ...], what: str) -> Path:
+def _check_out(out: str, suffixes: tuple[str, ...], what: str, force: bool = False) -> Path:
+    from .store_cmds import new_file
+
     path = Path(out)
     if path.suffix.lower() not in suffixes:
         raise CliError(f"--out {out}: a {what} is written as {', '.join(suffixes)}; give a file "
@@ -42,6 +47,7 @@ def _check_out(out: str, suffixes: tuple[str, ...], what: str) -> Path:
     if not path.parent.is_dir():
         raise CliError(f"--out {out}: the folder {path.parent} does not exist; choose an "
                        "existing folder")
+    new_file(path, force)
     return path
 
 
@@ -68,6 +74,11 @@ def _case_from_store(code: str) -> Case:
     from .. import paths
 
     db = paths.database_path()
+    from ..store import missing_database
+
+    missing = missing_database(db)
+    if missing is not None:
+        raise CliError(str(missing), 2)
     if not Path(db).is_file():
         raise CliError(f"{code}: no such file, and there is no database at {db} to look the "
                        "case code up in; give a case JSON file or use --data-dir")
@@ -100,7 +111,7 @@ def load_case(source: str) -> Case:
 
 
 def run_chart(args: argparse.Namespace) -> int:
-    out = _check_out(args.out, CHART_SUFFIXES, "chart")
+    out = _check_out(args.out, CHART_SUFFIXES, "chart", args.force)
     pathway = _pathway(args)
     case = load_case(args.source)
     ev = evaluate(case, pathway, lang=args.lang)
@@ -111,7 +122,7 @@ def run_chart(args: argparse.Namespace) -> int:
     scene.set_evaluation(ev)
     caption = tr("cli.chart_caption", args.lang, code=case.case_code) if case.case_code else ""
     try:
-        export_chart(scene, out, caption=caption)
+        export_chart(scene, out, caption=caption, replace=args.force)
     except ExportError as exc:
         raise CliError(str(exc), 1) from None
     sys.stdout.write(f"{out}\n")
@@ -119,7 +130,7 @@ def run_chart(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    out = _check_out(args.out, REPORT_SUFFIXES, "report")
+    out = _check_out(args.out, REPORT_SUFFIXES, "report", args.force)
     pathway = _pathway(args)
     case = load_case(args.source)
     ev = evaluate(case, pathway, lang=args.lang)
@@ -127,7 +138,7 @@ def run_report(args: argparse.Namespace) -> int:
     from ..ui.report import write_report
 
     try:
-        write_report(case, ev, pathway, out, args.lang)
+        write_report(case, ev, pathway, out, args.lang, replace=args.force)
     except ExportError as exc:
         raise CliError(str(exc), 1) from None
     sys.stdout.write(f"{out}\n")

@@ -7,6 +7,7 @@ import sys
 
 from ..case import Case, ValidationResult, validate_case
 from ..case.observations import observation_lines
+from ..case.validation import SURROGATE
 from ..i18n import tr
 from ..pathway import PathwayError, default_pathway, evaluate, load_pathway
 from ..pathway.explain import field_label
@@ -42,7 +43,8 @@ def validate_all(data: object) -> list[ValidationResult]:
             results.append(result)
             continue
         code = item.get("case_code") if isinstance(item, dict) else None
-        who = f"case {i}" + (f" ({code})" if isinstance(code, str) else "")
+        shown = isinstance(code, str) and not SURROGATE.search(code)
+        who = f"case {i}" + (f" ({code})" if shown else "")
         problems.extend(f"{who}: {p}" for p in result.errors)
     if problems:
         raise CliError("\n".join(problems))

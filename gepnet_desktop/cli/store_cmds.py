@@ -20,6 +20,7 @@ from ..store import (
     NEEDS_DATA,
     SORT_COLUMNS,
     CaseQuery,
+    DatabaseBusy,
     Store,
     StoreError,
     backup_database,
@@ -27,6 +28,7 @@ from ..store import (
     database_summary,
     export_cases,
     import_cases,
+    missing_database,
     moved_unreadable,
     restore_database,
 )
@@ -49,10 +51,27 @@ def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[..., in
     return run
 
 
-def _open(args: argparse.Namespace) -> Store:
+def _open(args: argparse.Namespace, *, writing: bool = False) -> Store:
+    """The data dir's store; `writing` commands first run SQLite's quick check (a damaged
+    file is refused with a sentence, exit 2). A missing or empty database in a folder used
+    before is never replaced (exit 2 naming the newest backup)."""
     from ..clinic import open_clinic
 
-    return open_clinic()
+    return open_clinic(verify=writing)
+
+
+def new_file(path: str | Path, force: bool) -> Path:
+    """`path` when the command may write it: refused (exit 2) for the database, its -wal/-shm,
+    a backup, a symbolic link or a folder; an existing file needs --force."""
+    from ..safe_files import WriteRefused, check_target
+
+    try:
+        return check_target(Path(path), replace=force)
+    except WriteRefused as exc:
+        if exc.exists:
+            raise CliError(f"{Path(path).expanduser().absolute()} already exists; nothing was "
+                           "written. Add --force to replace it.", 2) from None
+        raise CliError(str(exc), 2) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -99,16 +118,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--include-deleted", action="store_true",
                      help="export the deleted cases too; every record then carries deleted_at, "
                           "and import keeps them deleted")
+    exp.add_argument("--force", action="store_true",
+                     help="replace FILE when it exists (never the database or a backup)")
     exp.set_defaults(func=_store_errors(run_export))
     bak = sub.add_parser("backup", help="write a consistent copy of the database to FILE")
     bak.add_argument("file", metavar="FILE")
+    bak.add_argument("--force", action="store_true",
+                     help="replace FILE when it exists (never the database or a backup)")
     bak.set_defaults(func=_store_errors(run_backup))
     res = sub.add_parser("restore", help="replace the database by a backup (verified first; "
                                          "the current database is kept aside)")
     res.add_argument("file", metavar="FILE")
     res.set_defaults(func=_store_errors(run_restore))
-    chk = sub.add_parser("check", help="integrity and foreign-key check of the database: "
-                                       "exit 0 healthy, 1 with the problems")
+    chk = sub.add_parser("check", help="check the database without changing it (integrity, "
+                                       "foreign keys, search index, records, audit trail): "
+                                       "exit 0 healthy, 1 with the problems, 3 busy")
     chk.set_defaults(func=_store_errors(run_check))
 
 
@@ -194,22 +218,24 @@ def run_history(args: argparse.Namespace) -> int:
         return 0
     for e in entries:
         fields = ", ".join(e.changes) or "-"
-        sys.stdout.write(f"{e.at}  {e.user}  {e.action}  revision {e.revision}: {fields}\n")
+        who = f"{e.user} ({e.clinician})" if e.clinician else e.user
+        sys.stdout.write(f"{e.at}  {who}  {e.action}  revision {e.revision}: {fields}\n")
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
-    with _open(args) as store:
+    with _open(args, writing=True) as store:
         report = import_cases(store, args.file, fmt=args.format)
     sys.stdout.write(report.summary() + "\n")
     return 1 if report.conflicts else 0
 
 
 def run_export(args: argparse.Namespace) -> int:
+    new_file(args.file, args.force)
     with _open(args) as store:
         deleted = store.count(CaseQuery(include_deleted=True)) - store.count(CaseQuery())
         n = export_cases(store, args.file, fmt=args.format,
-                         include_deleted=args.include_deleted)
+                         include_deleted=args.include_deleted, replace=args.force)
     text = f"{n} case{'s' if n != 1 else ''} written to {args.file}"
     if args.include_deleted:
         text += f", {deleted} of them deleted (marked by deleted_at)" if deleted else ""
@@ -226,6 +252,9 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _existing_database() -> Any:
     path = paths.database_path()
+    missing = missing_database(path)
+    if missing is not None:
+        raise CliError(str(missing), 2)
     if not path.exists():
         raise CliError(f"There is no database in {path.parent} yet, so there is nothing to back "
                        "up; it is created when the program first opens.", 2)
@@ -240,7 +269,9 @@ def run_backup(args: argparse.Namespace) -> int:
     if not target.parent.is_dir():
         raise CliError(f"{target}: the folder {target.parent} does not exist; check the path "
                        "(is the USB stick mounted?) or create the folder first", 2)
-    dest = backup_database(_existing_database(), target)
+    source = _existing_database()
+    new_file(target, args.force)
+    dest = backup_database(source, target, replace=args.force)
     sys.stdout.write(f"Backup written to {dest}\n")
     return 0
 
@@ -259,12 +290,18 @@ def run_restore(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     path = paths.database_path()
-    problems = check_database(path)
+    missing = missing_database(path)  # the same sentence as every command (issue 9, item 1)
+    if missing is not None:
+        raise CliError(str(missing), 2)
+    try:
+        problems = check_database(path)
+        n = 0 if problems else database_summary(path)["cases"]
+    except DatabaseBusy as exc:  # another program keeps readers out: not a finding
+        raise CliError(str(exc), 3) from None
     if problems:
         raise CliError(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
                        "found:\n" + "\n".join(f"  {p}" for p in problems) +
                        "\nRestore a recent backup (`restore FILE`) or ask your IT support.", 1)
-    n = database_summary(path)["cases"]
-    sys.stdout.write(f"{path}: healthy ({n} case{'s' if n != 1 else ''}, integrity and "
-                     "foreign-key checks passed).\n")
+    sys.stdout.write(f"{path}: healthy ({n} case{'s' if n != 1 else ''}; integrity, "
+                     "foreign keys, search index, records and audit trail checked).\n")
     return 0

@@ -10,6 +10,7 @@ from typing import Any
 from ..bundled import resource_path
 from ..case.fields import VALUE_GROUPS
 from .conditions import Predicate, compile_condition, resolve
+from .limits import limit_problems
 from .model import (
     AccessRule,
     Edge,
@@ -146,6 +147,9 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
 def load_pathway(path: str | Path) -> Pathway:
     """Load and check a pathway file; raises PathwayError with one sentence per problem."""
     path = Path(path)
+    beyond = limit_problems(path)  # size, depth, counts, finite numbers: before anything else
+    if beyond:
+        raise PathwayError(beyond)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:

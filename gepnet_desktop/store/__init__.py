@@ -16,9 +16,11 @@ from .check import check_database, database_summary
 from .errors import (
     Cancelled,
     ConflictError,
+    DamagedDatabase,
     DatabaseBusy,
     DuplicateCodeError,
     ImportFailed,
+    MissingDatabase,
     NewerSchemaError,
     NotADatabaseError,
     NotFoundError,
@@ -28,6 +30,7 @@ from .errors import (
 )
 from .exchange import export_cases
 from .exchange_import import ImportReport, import_cases
+from .guard import missing_database, newest_good_backup
 from .migrations import SCHEMA_VERSION
 from .search import NEEDS_DATA, SORT_COLUMNS, CaseQuery, CaseRow
 
@@ -40,10 +43,12 @@ __all__ = [
     "CaseQuery",
     "CaseRow",
     "ConflictError",
+    "DamagedDatabase",
     "DatabaseBusy",
     "DuplicateCodeError",
     "ImportFailed",
     "ImportReport",
+    "MissingDatabase",
     "NewerSchemaError",
     "NotADatabaseError",
     "NotFoundError",
@@ -58,7 +63,9 @@ __all__ = [
     "export_cases",
     "import_cases",
     "list_auto_backups",
+    "missing_database",
     "moved_unreadable",
+    "newest_good_backup",
     "restore_database",
     "unchanged_since_auto_backup",
 ]

@@ -18,9 +18,11 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from ..safe_files import WriteRefused, atomic_path
+from . import audit
 from .cases import Store
-from .check import check_database, check_ours, database_summary
-from .db import connect, connect_read_only, read_transaction
+from .check import check_database, check_ours, database_summary, reader
+from .db import connect, connect_read_only, read_transaction, write_transaction
 from .errors import Cancelled, NotADatabaseError, StoreError
 from .migrations import MIGRATIONS, migrate
 from .progress import Progress, keep_going
@@ -81,36 +83,41 @@ def _source(store_or_path: Store | str | Path) -> Iterator[tuple[sqlite3.Connect
         conn.close()
 
 
-def _copy(src: sqlite3.Connection, dest: Path, progress: Progress | None) -> None:
-    """Copy a live database into a new file `dest` (written beside it, then renamed)."""
+def _copy(src: sqlite3.Connection, dest: Path, progress: Progress | None, *,
+          replace: bool = False) -> None:
+    """Copy a live database into `dest` through the one atomic writer (a private file
+    beside it, checked, then renamed): `dest` is the old file or the complete copy."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}-", suffix=".partial")
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        target = sqlite3.connect(tmp_name)
-        try:
-            src.backup(target, pages=PAGES_PER_STEP, progress=_page_steps(progress))
-            target.execute("PRAGMA journal_mode = DELETE")
-            check = target.execute("PRAGMA quick_check").fetchone()[0]
-        finally:
-            target.close()
-        if check != "ok":
-            raise StoreError(f"The backup written to {dest} failed its check ({check}); the "
-                             "disk may be failing. Try another destination.")
-        os.replace(tmp, dest)
+        with atomic_path(dest, replace=replace) as tmp:
+            target = sqlite3.connect(str(tmp))
+            try:
+                src.backup(target, pages=PAGES_PER_STEP, progress=_page_steps(progress))
+                target.execute("PRAGMA journal_mode = DELETE")
+                check = target.execute("PRAGMA quick_check").fetchone()[0]
+            finally:
+                target.close()
+            if check != "ok":
+                raise StoreError(f"The backup written to {dest} failed its check ({check}); "
+                                 "the disk may be failing. Try another destination.")
     except _Stop:
         raise Cancelled("The backup was cancelled; no file was written.") from None
-    finally:
-        tmp.unlink(missing_ok=True)
+    except WriteRefused as exc:
+        raise StoreError(str(exc)) from None
 
 
 def backup_database(store_or_path: Store | str | Path, dest: str | Path,
-                    progress: Progress | None = None) -> Path:
+                    progress: Progress | None = None, *, replace: bool = False) -> Path:
     """Write a consistent copy of the database to `dest`, even while the program is using it.
 
-    `progress(done_pages, total_pages)` may return False to cancel (no file is left).
+    `progress(done_pages, total_pages)` may return False to cancel (no file is left). An
+    existing `dest` is replaced only with `replace`, and never when it is a database (the
+    database itself, a backup), a symbolic link or a file in backups/ (safe_files).
     """
+    if Path(dest).expanduser().is_symlink():
+        raise StoreError(f"{Path(dest).expanduser().absolute()} is a symbolic link; the "
+                         "program does not write through links. Choose the real file or "
+                         "another name.")
     dest = Path(dest).expanduser().resolve()
     with _source(store_or_path) as (conn, path):
         if dest == path:
@@ -119,7 +126,7 @@ def backup_database(store_or_path: Store | str | Path, dest: str | Path,
         if dest.is_dir():
             raise StoreError(f"{dest} is a folder; give the name of the backup file to write.")
         try:
-            _copy(conn, dest, progress)
+            _copy(conn, dest, progress, replace=replace)
         except OSError as exc:
             raise StoreError(f"{dest}: the backup could not be written "
                              f"({exc.strerror or exc}); check the folder and free space.") \
@@ -147,13 +154,50 @@ def auto_backup(store: Store) -> Path | None:
         log.info("automatic backup skipped: no change since the newest one (%s)", same.name)
         dest = None
     else:
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{folder}: the automatic backups cannot be written there "
+                             f"({exc.strerror or exc}); check that it is a folder you may "
+                             "write to, with free space.") from None
         dest = backup_database(store, _free_name(folder, prefix + _stamp(precise=True),
                                                  store.path.suffix))
-    for stale in list_auto_backups(store.path)[:-keep]:
+    for stale in _rotated_away(store, list_auto_backups(store.path), keep):
         stale.unlink(missing_ok=True)
     copy_to_second_folder(store.path, keep)  # the site's second folder, if it names one
     return dest
+
+
+def _rotated_away(store: Store, backups: list[Path], keep: int) -> list[Path]:
+    """The automatic backups to delete: all but the newest `keep`, except that the backups of
+    a larger database (more than twice the cases of this one, or any case when this one has
+    none) form their own group, of which the newest `keep` are kept too. So copies of an
+    empty or much smaller database never push the last backups of the real one away."""
+    if len(backups) <= keep:
+        return []
+    with read_transaction(store.db):
+        now = int(store.db.execute("SELECT count(*) FROM cases").fetchone()[0])
+    larger: list[Path] = []
+    others: list[Path] = []
+    for backup in backups:
+        cases = _case_count(backup)
+        (larger if cases is not None and cases > 2 * now else others).append(backup)
+    if larger:
+        log.warning("automatic backups of a larger database (%d) kept beside those of this "
+                    "one (%d cases)", len(larger), now)
+    return larger[:-keep] + others[:-keep]
+
+
+def _case_count(backup: Path) -> int | None:
+    """How many cases a backup holds; None when it cannot be read."""
+    try:
+        conn = connect_read_only(backup)
+        try:
+            return int(conn.execute("SELECT count(*) FROM cases").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return None
 
 
 def unchanged_since_auto_backup(store: Store) -> Path | None:
@@ -197,7 +241,8 @@ def list_auto_backups(db_path: Path) -> list[Path]:
 
 
 def restore_database(db_path: str | Path, source: str | Path,
-                     progress: Progress | None = None) -> Path | None:
+                     progress: Progress | None = None, *, user: str | None = None,
+                     clinician: str | None = None) -> Path | None:
     """Replace the database at `db_path` by the backup `source`; returns where the current
     database was kept (None when there was none).
 
@@ -207,7 +252,9 @@ def restore_database(db_path: str | Path, source: str | Path,
     API. The current database is kept aside first as a verified copy; when it cannot be read
     (damaged, not SQLite), the file itself is moved aside unchanged with its -wal and -shm
     (`moved_unreadable(result)` is then true). Close every open Store on `db_path` first; open
-    again afterwards.
+    again afterwards. The restored database's audit trail gets a `database_restore` row naming
+    the file and the history it replaced (by `user`, default the OS account, and `clinician`,
+    default this session's).
     """
     db_path = Path(db_path).expanduser().resolve()
     source = Path(source).expanduser().resolve()
@@ -227,7 +274,9 @@ def restore_database(db_path: str | Path, source: str | Path,
         candidate = connect(tmp)
         try:
             migrate(candidate, tmp, keep_copy=False)
+            replaced = _replaced_history(db_path)
             aside = _keep_current(db_path)
+            _record_restore(candidate, source, replaced, aside, user, clinician)
             if moved_unreadable(aside):
                 candidate.execute("PRAGMA journal_mode = DELETE")
                 candidate.close()
@@ -244,6 +293,34 @@ def restore_database(db_path: str | Path, source: str | Path,
     log.info("database restored from a backup (%s); the previous one %s", source.name,
              f"kept as {aside.name}" if aside else "did not exist")
     return aside
+
+
+def _replaced_history(db_path: Path) -> dict[str, object]:
+    """What the database about to be replaced held: schema, cases, audit rows, newest hash."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return {"existed": False}
+    try:
+        with reader(db_path) as db:
+            count, newest = audit.head(db)
+            cases = db.execute("SELECT count(*) FROM cases").fetchone()[0]
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+        return {"existed": True, "schema": version, "cases": cases, "audit_rows": count,
+                "audit_head": newest}
+    except (StoreError, sqlite3.DatabaseError):
+        return {"existed": True, "readable": False}
+
+
+def _record_restore(candidate: Database, source: Path, replaced: dict[str, object],
+                    aside: Path | None, user: str | None, clinician: str | None) -> None:
+    """The restore as an audit row of the restored database (one transaction)."""
+    details = {"file": str(source), "replaced": replaced,
+               "kept_as": str(aside) if aside else None}
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    with write_transaction(candidate):
+        audit.record_event(candidate, at=stamp, user=user or audit.os_user(),
+                           action="database_restore", details=details,
+                           clinician=audit.clean_clinician(clinician) or
+                           audit.session_clinician())
 
 
 def _read_only_copy(source: Path, dest: Path) -> None:

@@ -17,12 +17,14 @@ from sqlite_utils import Database
 
 from ..case import Case, validate_case
 from ..logs import log_exception
-from . import audit
+from ..safe_files import protect
+from . import audit, guard
 from .audit import AuditEntry
 from .db import (
     APPLICATION_ID,
     BUSY_TIMEOUT_S,
     connect,
+    connect_reading,
     enable_wal,
     pragma_int,
     probe,
@@ -68,19 +70,23 @@ class Store:
     """The clinic's cases in one SQLite file."""
 
     def __init__(self, db: Database, path: Path, *, recommend: Recommend | None,
-                 recommend_version: str | None, user: str) -> None:
+                 recommend_version: str | None, user: str,
+                 clinician: str | None = None) -> None:
         self.db = db
         self.path = path
         self.recommend = recommend
         self.recommend_version = recommend_version if recommend else None
         self.user = user
+        self.clinician = clinician  # the name typed at start, recorded beside the OS account
         self.migrated_copy: Path | None = None
+        self.read_only = False  # opened with mode=ro (a damaged file): writes are refused
 
     # --- opening and closing ------------------------------------------------------------------
     @classmethod
     def open(cls, path: str | Path, *, recommend: Recommend | None = None,
              user: str | None = None, recommend_version: str | None = None,
-             busy_timeout: float = BUSY_TIMEOUT_S) -> Store:
+             busy_timeout: float = BUSY_TIMEOUT_S, new: bool = False, verify: bool = False,
+             read_only: bool = False, clinician: str | None = None) -> Store:
         """Open the database at `path`, creating it or migrating it to the current schema.
 
         `recommend(case)` gives the pathway node stored for search (None: no recommendation,
@@ -88,9 +94,24 @@ class Store:
         computed by another version are refreshed by `refresh_derived`.
         A file from a newer program raises NewerSchemaError and is left untouched.
         `busy_timeout` (seconds) is how long a write waits for another writer to finish.
+        `user` is the OS account recorded in the audit trail (default: asked of the system),
+        `clinician` the name typed at start (default: this session's, `audit.set_clinician`).
+
+        A missing or empty file whose folder was used before (backups, drafts, settings, logs)
+        raises MissingDatabase and nothing is created, unless `new` (the user chose to start a
+        new database). `verify` runs SQLite's quick check (the window's and the writing
+        commands' open): damage raises DamagedDatabase. `read_only` opens the file with
+        mode=ro and no upgrade (a damaged file): every write is refused with a sentence.
         """
         path = Path(path).expanduser().resolve()
         header = probe(path)
+        if header is None and not new:
+            missing = guard.missing_database(path)
+            if missing is not None:
+                raise missing
+        if header is None and read_only:
+            raise NotADatabaseError(f"{path}: no database there (the file is missing or "
+                                    "empty).")
         if header is not None:
             if header.user_version > SCHEMA_VERSION:
                 raise NewerSchemaError(newer_schema_message(path, header.user_version))
@@ -100,16 +121,39 @@ class Store:
                                         "to another program); choose the gepnet.db file.")
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-        db = connect(path, busy_timeout)
+        created = header is None and not read_only
+        if read_only:
+            db = connect_reading(path, guard.read_only_refusal(path), busy_timeout)
+        else:
+            db = connect(path, busy_timeout)
+            guard.make_private(path)
+            if created:
+                guard.mark_created(path)
+        protect(path)
         try:
+            if verify and header is not None:
+                problems = guard.quick_check(db.conn)
+                if problems:
+                    raise guard.damaged(path, problems)
             version = pragma_int(db, "user_version")
             if version > SCHEMA_VERSION:
                 raise NewerSchemaError(newer_schema_message(path, version))
             if version == 0 and db.table_names():
                 raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it holds "
                                         "other tables); choose the gepnet.db file.")
-            aside = migrate(db, path)
-            enable_wal(db)
+            if read_only:
+                aside = None
+                if version != SCHEMA_VERSION:
+                    raise StoreError(f"{path} is from an older version of the program and can "
+                                     "only be upgraded when it is not damaged; restore a "
+                                     "backup.")
+            else:
+                aside = migrate(db, path)
+                enable_wal(db)
+                guard.make_private(path)  # the -wal and -shm files just made
+        except StoreError:
+            db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             db.close()
             raise StoreError(f"{path} could not be opened ({exc}). Nothing was changed: an "
@@ -119,8 +163,10 @@ class Store:
             db.close()
             raise
         store = cls(db, path, recommend=recommend, recommend_version=recommend_version,
-                    user=user or audit.os_user())
+                    user=user or audit.os_user(),
+                    clinician=audit.clean_clinician(clinician) or audit.session_clinician())
         store.migrated_copy = aside
+        store.read_only = read_only
         return store
 
     def close(self) -> None:
@@ -150,7 +196,8 @@ class Store:
             self._check_code_free(valid.case_code, None)
             self._insert(valid, uuid=new_uuid, revision=1, created_at=stamp, updated_at=stamp)
             audit.record(self.db, at=stamp, user=self.user, case_uuid=new_uuid,
-                         action="create", revision=1, changes=audit.diff(None, content(valid)))
+                         action="create", revision=1, changes=audit.diff(None, content(valid)),
+                         clinician=self.clinician)
         log.info("case %s created", new_uuid)
         return self._must_get(new_uuid)
 
@@ -185,7 +232,8 @@ class Store:
             self._replace(valid, uuid=case.uuid, revision=revision, updated_at=stamp,
                           lines_changed="lines" in changes)
             audit.record(self.db, at=stamp, user=self.user, case_uuid=case.uuid,
-                         action="update", revision=revision, changes=changes)
+                         action="update", revision=revision, changes=changes,
+                         clinician=self.clinician)
         log.info("case %s updated to revision %d", case.uuid, revision)
         return self._must_get(case.uuid)
 
@@ -301,6 +349,9 @@ class Store:
         result = validate_case(case.to_dict(), require_code=True)
         if not result.ok or result.case is None:
             raise ValidationFailed(result.errors, case.case_code)
+        refused = guard.resident_number_errors(result.warnings)
+        if refused:
+            raise ValidationFailed(refused, None)  # the code is not repeated in the message
         return result.case
 
     def _derive(self, case: Case) -> tuple[str | None, str | None, str | None]:
@@ -399,7 +450,8 @@ class Store:
             self.db.execute("UPDATE cases SET deleted_at = ? WHERE uuid = ?", (new, uuid))
             audit.record(self.db, at=stamp, user=self.user, case_uuid=uuid,
                          action="delete" if deleted else "restore", revision=row[1],
-                         changes={"deleted_at": {"old": row[0], "new": new}})
+                         changes={"deleted_at": {"old": row[0], "new": new}},
+                         clinician=self.clinician)
         log.info("case %s %s", uuid, "deleted" if deleted else "restored")
 
 

@@ -1,19 +1,26 @@
-"""The database check: is a file ours and readable, integrity and foreign keys, the tables,
-columns, indexes and triggers of its schema version, the search index, every stored case
-valid. Nothing here changes or migrates the file: a file of an older schema (a backup made
-before an upgrade) is judged by what that schema holds, and is healthy when it holds it."""
+"""The database check: is a file ours and readable, integrity and foreign keys, the search
+index, every stored case valid, the audit trail's hash chain and the cases against it.
+
+Read-only: the file is opened with mode=ro (a read-only file without a write-ahead log with
+immutable=1), never migrated, never written; the search index is checked on a scratch copy of
+its tables. Another program that keeps readers out longer than the busy timeout gives
+DatabaseBusy ("busy"), never a finding of damage.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from ..case import validate_case
 from ..case.decision import validate_decision
-from .db import APPLICATION_ID, connect, pragma_int, probe
-from .errors import NewerSchemaError, NotADatabaseError, StoreError
+from . import audit, trail
+from .db import APPLICATION_ID, BUSY_TIMEOUT_S, probe, read_header
+from .errors import DatabaseBusy, NewerSchemaError, NotADatabaseError, StoreError
 from .migrations import (
     SCHEMA_VERSION,
     SchemaShape,
@@ -23,6 +30,8 @@ from .migrations import (
 )
 from .rows import case_select, line_select, row_to_case
 
+FTS_SHADOWS = ("data", "idx", "docsize", "config")
+MAX_PROBLEMS = 50
 _ADVICE = "restore a backup, or import an export into a new database"
 
 
@@ -31,49 +40,127 @@ def check_ours(path: Path) -> None:
     header = probe(path)
     if header is None:
         raise NotADatabaseError(f"{path}: no database there (the file is missing or empty).")
-    if header.user_version > SCHEMA_VERSION:
-        raise NewerSchemaError(newer_schema_message(path, header.user_version))
-    if header.application_id != APPLICATION_ID:
+    _judge(path, header.user_version, header.application_id)
+
+
+def _judge(path: Path, version: int, app_id: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(newer_schema_message(path, version))
+    if app_id != APPLICATION_ID:
         raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database (it belongs to "
                                 "another program); choose the gepnet.db file or a backup of it.")
 
 
-def check_database(path: str | Path, *, name: str | None = None) -> list[str]:
+def busy_message(label: str) -> str:
+    return (f"{label} is busy: another program holds it so that it cannot even be read (an "
+            "import, a restore or another window may be working on it); nothing was checked, "
+            "and this says nothing about damage. Try again when that work has finished.")
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+@contextmanager
+def reader(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Iterator[Database]:
+    """A connection that cannot write the file. A read-only WAL file cannot be opened by
+    mode=ro alone (SQLite would have to create its -shm), so without a -wal file it is opened
+    as immutable; with one, StoreError says what to do."""
+    try:
+        conn = _connect(path, busy_timeout, immutable=False)
+    except sqlite3.OperationalError as exc:
+        wal = Path(f"{path}-wal")
+        if "readonly" not in str(exc).lower() or (wal.exists() and wal.stat().st_size):
+            if _is_busy(exc):
+                raise DatabaseBusy(busy_message(str(path))) from None
+            raise StoreError(f"{path}: cannot be opened for reading ({exc}); if the file or "
+                             "its folder is read-only and a -wal file lies beside it, check a "
+                             "copy made with `backup`, or ask for write access.") from None
+        conn = _connect(path, busy_timeout, immutable=True)
+    try:
+        yield Database(conn, execute_plugins=False)
+    finally:
+        conn.close()
+
+
+def _connect(path: Path, busy_timeout: float, *, immutable: bool) -> sqlite3.Connection:
+    flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+    conn = sqlite3.connect(f"{path.as_uri()}?{flags}", uri=True, timeout=busy_timeout,
+                           isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the -shm now
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def check_database(path: str | Path, *, name: str | None = None,
+                   busy_timeout: float = BUSY_TIMEOUT_S) -> list[str]:
     """Problems found in the database file (an empty list: healthy).
 
-    Integrity check, foreign-key check, the full-text index, and every stored case validated
-    again. The file is not migrated or changed.
+    Integrity check, foreign-key check, the full-text index, every stored case validated
+    again, the audit trail's hash chain (the first break, naming the row) and each case
+    against its latest audited values. Nothing is written. DatabaseBusy when another program
+    keeps readers out longer than `busy_timeout` seconds.
     """
     path = Path(path).expanduser().resolve()
     label = name or str(path)
     try:
-        check_ours(path)
+        header = read_header(path)
+        if header is None:
+            raise NotADatabaseError(f"{path}: no database there (the file is missing or "
+                                    "empty).")
+        with reader(path, busy_timeout) as db:
+            try:
+                _judge(path, int(db.execute("PRAGMA user_version").fetchone()[0]),
+                       int(db.execute("PRAGMA application_id").fetchone()[0]))
+                db.execute("ATTACH DATABASE '' AS scratch")  # a temporary file, for the index
+                db.execute("BEGIN")  # one snapshot for every check
+                try:
+                    return _problems(db, label)
+                finally:
+                    db.execute("ROLLBACK")
+            except sqlite3.DatabaseError as exc:
+                if _is_busy(exc):
+                    raise DatabaseBusy(busy_message(label)) from None
+                return [f"{label}: the file is damaged and cannot be read ({exc})."]
+    except DatabaseBusy:
+        raise
+    except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise DatabaseBusy(busy_message(label)) from None
+        return [f"{label}: the file is damaged and cannot be read ({exc})."]
     except StoreError as exc:
         return [str(exc).replace(str(path), label)]
-    try:
-        db = connect(path)
-    except StoreError as exc:
-        return [str(exc)]
-    try:
-        return _problems(db, label)
-    except sqlite3.DatabaseError as exc:
-        return [f"{label}: the file is damaged and cannot be read ({exc})."]
-    finally:
-        db.close()
 
 
 def database_summary(path: str | Path) -> dict[str, int]:
-    """Counts of a checked database without migrating it: schema, cases, deleted, audit rows."""
+    """Counts of a checked database without changing it: schema, cases, deleted, audit rows."""
     path = Path(path).expanduser().resolve()
-    check_ours(path)
-    db = connect(path)
-    try:
-        cases, deleted = db.execute("SELECT count(*), count(deleted_at) FROM cases").fetchone()
-        audit_rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
-        return {"schema": pragma_int(db, "user_version"), "cases": cases, "deleted": deleted,
-                "audit": audit_rows}
-    finally:
-        db.close()
+    check_ours_or_read_only(path)
+    with reader(path) as db:
+        try:
+            cases, deleted = db.execute("SELECT count(*), count(deleted_at) FROM cases"
+                                        ).fetchone()
+            audit_rows = db.execute("SELECT count(*) FROM audit").fetchone()[0]
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise DatabaseBusy(busy_message(str(path))) from None
+            raise
+        return {"schema": version, "cases": cases, "deleted": deleted, "audit": audit_rows}
+
+
+def check_ours_or_read_only(path: Path) -> None:
+    """check_ours, judged through a read-only connection (a read-only file in WAL mode)."""
+    if read_header(path) is None:
+        raise NotADatabaseError(f"{path}: no database there (the file is missing or empty).")
+    with reader(path) as db:
+        _judge(path, int(db.execute("PRAGMA user_version").fetchone()[0]),
+               int(db.execute("PRAGMA application_id").fetchone()[0]))
 
 
 def _problems(db: Database, label: str) -> list[str]:
@@ -85,20 +172,23 @@ def _problems(db: Database, label: str) -> list[str]:
     for table, _rowid, parent, _fk in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
         problems.append(f"{label}: foreign-key check: a row of {table} refers to a missing row "
                         f"of {parent}.")
-    version = pragma_int(db, "user_version")
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
     expected = schema_shape(version)
-    missing = _shape_problems(read_shape(db, version), expected, label)
+    found = read_shape(db, version)
+    missing = _shape_problems(found, expected, label)
     if missing:
         return problems + missing
-    if version >= 4:
+    if {"case_text", "case_text_fts"} <= set(found.columns):
         problems += _search_index_problems(db, label)
     problems += _record_problems(db, label, expected)
     if "board_decisions" in expected.columns:
         problems += _decision_problems(db, label)
+    if audit.has_chain(db):
+        problems += _audit_problems(db, label)
     return problems
 
 
-def _decision_problems(db: Database, label: str, limit: int = 50) -> list[str]:
+def _decision_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list[str]:
     """Stored board decisions that no longer pass validation, or whose stored concordance
     differs from the one derived from their snapshot."""
     from .decisions import COLUMNS, SELECT, row_to_decision
@@ -141,7 +231,8 @@ def _shape_problems(found: SchemaShape, expected: SchemaShape, label: str) -> li
 
 
 def _search_index_problems(db: Database, label: str) -> list[str]:
-    """The search text must mirror the cases, and the trigram index the search text."""
+    """The search text must mirror the cases, and the trigram index the search text (checked
+    on a scratch copy of the index's tables: FTS5 checks only through a write)."""
     advice = _ADVICE
     stale = db.execute("SELECT count(*) FROM cases c LEFT JOIN case_text t ON t.seq = c.seq "
                        "WHERE t.seq IS NULL OR t.case_code IS NOT c.case_code "
@@ -149,16 +240,34 @@ def _search_index_problems(db: Database, label: str) -> list[str]:
     problems = [f"{label}: the search text of {stale} cases does not match the cases; "
                 f"{advice}."] if stale else []
     try:
-        db.execute("INSERT INTO case_text_fts (case_text_fts, rank) "
-                   "VALUES ('integrity-check', 1)")
+        _fts_check_on_scratch(db)
     except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise
         problems.append(f"{label}: the search index does not match the cases ({exc}); "
                         f"{advice}.")
     return problems
 
 
+def _fts_check_on_scratch(db: Database) -> None:
+    """FTS5's integrity check, run on a copy of the index in a temporary database."""
+    schema = dict(db.execute("SELECT name, sql FROM main.sqlite_master WHERE name IN "
+                             "('case_text', 'case_text_fts')").fetchall())
+    for name in ("case_text", "case_text_fts"):
+        db.execute(schema[name].replace(f"TABLE {name}", f"TABLE scratch.{name}", 1))
+    db.execute("INSERT INTO scratch.case_text SELECT * FROM main.case_text")
+    present = {r[0] for r in db.execute("SELECT name FROM main.sqlite_master")}
+    for shadow in FTS_SHADOWS:
+        table = f"case_text_fts_{shadow}"
+        if table in present:
+            db.execute(f"DELETE FROM scratch.{table}")
+            db.execute(f"INSERT INTO scratch.{table} SELECT * FROM main.{table}")
+    db.execute("INSERT INTO scratch.case_text_fts (case_text_fts, rank) "
+               "VALUES ('integrity-check', 1)")
+
+
 def _record_problems(db: Database, label: str, shape: SchemaShape,
-                     limit: int = 50) -> list[str]:
+                     limit: int = MAX_PROBLEMS) -> list[str]:
     """Stored cases that no longer pass validation, or whose stored grade is wrong. Columns
     that the file's schema does not have yet read as unknown, as they will after migrating."""
     problems: list[str] = []
@@ -181,4 +290,23 @@ def _record_problems(db: Database, label: str, shape: SchemaShape,
     return problems
 
 
-__all__ = ["check_database", "check_ours", "database_summary"]
+def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list[str]:
+    """The first break of the hash chain, and the cases that differ from their trail."""
+    advice = "restore a backup from before the change, or ask your IT support"
+    stored_head = db.execute("SELECT audit_head FROM store_state WHERE id = 1").fetchone()
+    broken = audit.verify_chain(audit.chain_rows(db), stored_head[0] if stored_head else None)
+    problems = [f"{label}: {broken}; {advice}."] if broken else []
+    advice = "it was changed outside the program; " + advice
+    for m in trail.mismatches(db):
+        where = (f"its last audit row is {m.audit_row}" if m.audit_row is not None
+                 else "it has no audit rows")
+        problems.append(f"{label}: case {m.case_code} ({m.uuid}): the stored "
+                        f"{', '.join(m.fields)} differ{'s' if len(m.fields) == 1 else ''} from "
+                        f"the latest audited values ({where}); {advice}.")
+        if len(problems) >= limit:
+            problems.append(f"{label}: (more problems not shown)")
+            break
+    return problems
+
+
+__all__ = ["busy_message", "check_database", "check_ours", "database_summary", "reader"]

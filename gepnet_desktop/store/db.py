@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from .errors import DatabaseBusy, NotADatabaseError, StoreError
+from .guard import create_private
 
 APPLICATION_ID = 0x47455044  # "GEPD": marks the file as a GEP-NET Pathway database
 BUSY_TIMEOUT_S = 5.0
@@ -83,6 +84,9 @@ def connect_read_only(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> sqlit
     return conn
 
 
+MEMORY = ":memory:"  # SQLite's name for a database in memory (no file is made for it)
+
+
 def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:
     """A connection with the house pragmas (foreign keys, busy timeout, synchronous=FULL).
 
@@ -90,8 +94,13 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:
     file is known to be ours, so a refused file is never modified.
     """
     try:
+        if str(path) != MEMORY and not Path(path).exists():
+            create_private(Path(path))  # 0600 from the start; -wal and -shm follow its mode
         conn = sqlite3.connect(str(path), timeout=busy_timeout, isolation_level=None,
                                check_same_thread=False)
+    except OSError as exc:
+        raise NotADatabaseError(f"{path}: cannot be created ({exc.strerror or exc}); check "
+                                "that the folder exists and that you may write to it.") from None
     except sqlite3.Error as exc:
         raise NotADatabaseError(f"{path}: cannot be opened ({exc}); check that the folder "
                                 "exists and that you may write to it.") from None
@@ -103,6 +112,20 @@ def connect(path: Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:
         conn.close()
         raise NotADatabaseError(f"{path} is not a GEP-NET Pathway database ({exc}).") from None
     return Database(conn, execute_plugins=False, strict=True)
+
+
+def connect_reading(path: Path, refusal: str, busy_timeout: float = BUSY_TIMEOUT_S) -> Database:
+    """A read-only Database (the file opened with mode=ro): every write transaction is refused
+    with `refusal`, a sentence saying why and what to do."""
+    try:
+        conn = connect_read_only(path, busy_timeout)
+        conn.isolation_level = None
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(f"{path}: cannot be opened ({exc}).") from None
+    db = Database(conn, execute_plugins=False, strict=True)
+    db._gepnet_refusal = refusal  # type: ignore[attr-defined]
+    return db
 
 
 def enable_wal(db: Database) -> None:
@@ -123,15 +146,25 @@ def write_transaction(db: Database, *, count_change: bool = True) -> Iterator[Da
     instead of failing halfway. `count_change` false leaves the counter to the caller (the
     migrations: the first one creates it).
     """
+    refusal = getattr(db, "_gepnet_refusal", None)
+    if refusal:
+        raise StoreError(refusal)
     try:
         db.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
-        raise _write_error(exc) from None
+        raise _write_error(exc, db) from None
     try:
         yield db
         if count_change:
             count_write(db)
         db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.execute("ROLLBACK")
+        mapped = _write_error(exc, db)
+        if mapped is exc:
+            raise
+        raise mapped from None
     except BaseException:
         if db.conn.in_transaction:
             db.execute("ROLLBACK")
@@ -143,16 +176,37 @@ def count_write(db: Database) -> None:
     db.execute("UPDATE store_state SET changes = changes + 1 WHERE id = 1")
 
 
-def _write_error(exc: sqlite3.OperationalError) -> Exception:
-    """A sentence for the usual reasons a write cannot start."""
+def _write_error(exc: sqlite3.OperationalError, db: Database | None = None) -> Exception:
+    """A sentence for the usual reasons a write cannot be done (nothing was written)."""
     text = str(exc).lower()
+    name = _file_of(db)
     if "locked" in text or "busy" in text:
         return DatabaseBusy("The database is busy with another task (an import, a restore or "
                             "another window); nothing was saved. Try again in a moment.")
     if "readonly" in text or "read-only" in text:
-        return StoreError("The database file is read-only; nothing was saved. Check the file's "
-                          "permissions or open a copy that you may change.")
+        return StoreError(f"The database file{name} is read-only; nothing was saved. Check "
+                          "the file's permissions (and its folder's), or open a copy that you "
+                          "may change.")
+    if "is full" in text:
+        return StoreError(f"The disk holding the database{name} is full; nothing was saved. "
+                          "Free some space on it (or ask your IT support), then try again.")
+    if "disk i/o" in text:
+        return StoreError(f"The database{name} could not be written (a disk error); nothing "
+                          "was saved. Check the disk and its free space, then try again.")
     return exc
+
+
+def _file_of(db: Database | None) -> str:
+    """' PATH' for the main file of a connection, '' when unknown."""
+    if db is None:
+        return ""
+    try:
+        for _seq, name, file in db.conn.execute("PRAGMA database_list"):
+            if name == "main" and file:
+                return f" {file}"
+    except sqlite3.Error:
+        pass
+    return ""
 
 
 @contextmanager

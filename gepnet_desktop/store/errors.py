@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..case import Problem
 
@@ -47,6 +48,29 @@ class NotFoundError(StoreError):
 
 class NotADatabaseError(StoreError):
     """The file is not a readable GEP-NET Pathway database."""
+
+
+class MissingDatabase(StoreError):
+    """The database is missing or empty where the folder shows earlier use: nothing was
+    created. `path` is the file, `backup` the newest automatic backup (None: none found)."""
+
+    def __init__(self, message: str, path: Path, backup: Path | None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+        self.state = "missing"  # or "empty"
+        self.evidence: list[str] = []  # what shows the folder's earlier use
+        self.cases = 0  # in the newest backup
+        self.when = ""  # when the newest backup was written (local time)
+
+
+class DamagedDatabase(StoreError):
+    """SQLite's quick check found damage; writes are refused. `problems` are its findings."""
+
+    def __init__(self, message: str, path: Path, problems: Sequence[str]) -> None:
+        super().__init__(message)
+        self.path = path
+        self.problems = list(problems)
 
 
 class DatabaseBusy(StoreError):

@@ -135,6 +135,10 @@ def _json_records(path: Path, text: str) -> list[Record]:
     except json.JSONDecodeError as exc:
         raise StoreError(f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: "
                          f"{exc.msg}).") from None
+    except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
+        raise StoreError(f"{path}: holds a number too long or nesting too deep to read; an "
+                         "export has numbers of a few digits and at most four levels (a list "
+                         "of cases, their lines).") from None
     items = data if isinstance(data, list) else [data]
     return [(f"record {i}", item, []) for i, item in enumerate(items, start=1)]
 
@@ -247,6 +251,11 @@ def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem
                                           f"({exc.msg}); allowed: a JSON list of line objects, "
                                           "as written by export"))
             return []
+        except (ValueError, RecursionError):
+            problems.append(RecordProblem(position, None, "lines", "holds a number too long or "
+                                          "nesting too deep to read; allowed: a JSON list of "
+                                          "line objects, as written by export"))
+            return []
     if kind == "enum_list":
         return [v.strip() for v in cell.split(";") if v.strip()]
     if cell == "":
@@ -254,7 +263,10 @@ def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem
     if kind in ("int", "number"):
         text = cell.strip()
         if _INT.fullmatch(text):
-            return int(text)
+            try:
+                return int(text)
+            except ValueError:  # thousands of digits: left as text, which validation refuses
+                return cell
         try:
             return float(text)
         except ValueError:

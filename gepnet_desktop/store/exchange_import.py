@@ -15,7 +15,7 @@ from typing import Any
 from ..case import Case
 from ..case.decision import BoardDecision, validate_decision
 from ..case.fields import DECISIONS_KEY
-from ..case.validation import validate_case
+from ..case.validation import SURROGATE, validate_case
 from . import audit
 from .cases import Store, now
 from .db import write_transaction
@@ -24,6 +24,7 @@ from .decisions import insert as insert_decision
 from .decisions import replace_content as replace_decision
 from .errors import Cancelled, DuplicateCodeError, ImportFailed, RecordProblem
 from .exchange_format import DELETED_KEY, format_for, read_records
+from .guard import resident_number_errors
 from .progress import Progress, keep_going
 from .rows import content
 
@@ -123,8 +124,8 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
             obj, deleted_at = _take_deleted_at(position, obj, problems)
             obj, decisions = _take_decisions(position, obj, problems, seen_decisions)
             case = _validate_record(position, obj, problems)
-            if case is not None and _unique_in_file(position, case, seen_uuid, seen_code,
-                                                    problems):
+            if case is not None and _fits_store(position, case, problems) and \
+                    _unique_in_file(position, case, seen_uuid, seen_code, problems):
                 valid.append((position, case, deleted_at, decisions))
         _tick(progress, i, total, "import")
     with write_transaction(store.db):
@@ -186,12 +187,43 @@ def _is_time(text: str) -> bool:
 
 def _validate_record(position: str, obj: Any, problems: list[RecordProblem]) -> Case | None:
     result = validate_case(obj, require_code=True)
-    if result.ok and result.case is not None:
+    refused = resident_number_errors(result.warnings)
+    if result.ok and result.case is not None and not refused:
         return result.case
     code = obj.get("case_code") if isinstance(obj, dict) else None
-    code = code if isinstance(code, str) else None
-    problems += [RecordProblem(position, code, p.field, p.message) for p in result.errors]
+    code = code if isinstance(code, str) and not refused and not SURROGATE.search(code) \
+        else None  # never repeat such a code (nor one that is not text)
+    problems += [RecordProblem(position, code, p.field, p.message)
+                 for p in [*result.errors, *refused]]
     return None
+
+
+MAX_REVISION = 2**53  # saved again and again, a revision stays exact in any JSON reader
+
+
+def _fits_store(position: str, case: Case, problems: list[RecordProblem]) -> bool:
+    """What the store needs beyond a valid record: a canonical UUID (lower case, with hyphens,
+    as export writes it) and a revision from 1 to 2^53, so the case can be saved again."""
+    ok = True
+    if case.uuid is not None:
+        try:
+            canonical = str(uuidlib.UUID(case.uuid))
+        except ValueError:
+            canonical = None
+        if canonical != case.uuid:
+            shown = case.uuid if len(case.uuid) <= 40 else f"{case.uuid[:37]}..."
+            problems.append(RecordProblem(
+                position, case.case_code, "uuid", f"{shown!r} is not a UUID as the program "
+                "writes it; allowed: 36 characters such as 0f6c1a52-3b9e-4f3e-9a51-"
+                "2d3c4b5a6f70 (lower case), or null for a new case"))
+            ok = False
+    if case.revision is not None and not 1 <= case.revision <= MAX_REVISION:
+        problems.append(RecordProblem(
+            position, case.case_code, "revision", f"a revision of {len(str(case.revision))} "
+            f"digits is out of range; allowed: a whole number from 1 to 2^53 "
+            f"({MAX_REVISION:,}), or null for a new case"))
+        ok = False
+    return ok
 
 
 def _unique_in_file(position: str, case: Case, seen_uuid: dict[str, str],
@@ -307,7 +339,7 @@ def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
         if deleted_at is not None:
             changes[DELETED_KEY] = {"old": None, "new": deleted_at}
         audit.record(store.db, at=now(), user=store.user, case_uuid=new_uuid, action="import",
-                     revision=revision, changes=changes)
+                     revision=revision, changes=changes, clinician=store.clinician)
         report.added += 1
         return new_uuid
     stored_revision = stored.revision or 0
@@ -332,7 +364,8 @@ def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
                    updated_at=case.updated_at or now(),
                    created_at=case.created_at or stored.created_at)
     audit.record(store.db, at=now(), user=store.user, case_uuid=case.uuid or "",
-                 action="import", revision=revision, changes=changes)
+                 action="import", revision=revision, changes=changes,
+                 clinician=store.clinician)
     if stored_deleted_at is not None:
         report.replaced_still_deleted.append(RecordNote(
             position, case.case_code, case.uuid, f"revision {revision} replaced the stored "

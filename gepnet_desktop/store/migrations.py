@@ -161,12 +161,76 @@ _M5 = (
 )
 
 
-# --- migration 6 (issue 12): dated observations (when the Ki-67 was measured, when the SSTR
+# --- the tamper-evident audit trail: every row chained by SHA-256 (audit.py), a clinician's
+# name beside the OS account, rows without a case for database events (restore, export): the
+# table is rebuilt (case_uuid may be NULL) and the existing rows are hashed in id order --------
+_AUDIT_CHAIN = (
+    """CREATE TABLE audit_chained (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        os_user TEXT NOT NULL,
+        clinician TEXT,
+        case_uuid TEXT REFERENCES cases(uuid),
+        action TEXT NOT NULL,
+        revision INTEGER,
+        changes TEXT NOT NULL,
+        hash TEXT NOT NULL CHECK (length(hash) = 64)
+    ) STRICT""",
+    "ALTER TABLE store_state ADD COLUMN audit_head TEXT",
+)
+_AUDIT_CHAIN_AFTER = (
+    "DROP TABLE audit",
+    "ALTER TABLE audit_chained RENAME TO audit",
+    "CREATE INDEX audit_case ON audit(case_uuid, id)",
+)
+
+
+def _chain_existing_audit(db: Database) -> None:
+    """Copy the audit rows into the chained table, hashing each over the one before."""
+    from . import audit
+
+    prev = audit.GENESIS
+    cursor = db.execute("SELECT id, at, os_user, case_uuid, action, revision, changes "
+                        "FROM audit ORDER BY id")
+    while rows := cursor.fetchmany(2000):
+        chained = []
+        for r in rows:
+            row = dict(zip(("id", "at", "os_user", "case_uuid", "action", "revision",
+                            "changes"), r, strict=True)) | {"clinician": None}
+            prev = audit.row_hash(prev, row)
+            chained.append((*r[:3], None, *r[3:], prev))
+        db.conn.executemany("INSERT INTO audit_chained (id, at, os_user, clinician, case_uuid, "
+                            "action, revision, changes, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            chained)
+    for sql in _AUDIT_CHAIN_AFTER:
+        db.execute(sql)
+    db.execute("UPDATE store_state SET audit_head = ? WHERE id = 1",
+               (None if prev == audit.GENESIS else prev,))
+    _baseline(db)
+
+
+def _baseline(db: Database) -> None:
+    """Where an older database's trail and its rows disagree (rows written before every change
+    was audited, or edited by hand), one `baseline` row per case records the stored values as
+    found when the chain began, so that the chain vouches for what follows."""
+    from . import audit, trail
+
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+    user = audit.os_user()
+    for m in list(trail.mismatches(db)):
+        changes = {k: {"old": m.audited.get(k), "new": m.stored[k]}
+                   for k in m.fields if k in m.stored}
+        audit.record(db, at=stamp, user=user, case_uuid=m.uuid, action="baseline",
+                     revision=m.revision, changes=changes)
+
+
+
+# --- migration 7 (issue 12): dated observations (when the Ki-67 was measured, when the SSTR
 # imaging was done), the missing field beside the stored recommendation (for the cohort's
 # needs-data figures; every row is made stale so that the next refresh fills it in), and the
 # tumour board's decisions per case with the snapshot of the recommendation they were taken
 # against. Self-contained: it reads no other migration's number.
-_M6 = (
+_M7 = (
     "ALTER TABLE cases ADD COLUMN ki67_date TEXT",
     "ALTER TABLE cases ADD COLUMN sstr_imaging_date TEXT",
     "ALTER TABLE cases ADD COLUMN recommendation_missing TEXT",
@@ -198,16 +262,19 @@ _M6 = (
 
 @dataclass(frozen=True)
 class Migration:
-    """One numbered step of the schema."""
+    """One numbered step of the schema: SQL statements, then an optional Python step."""
 
     version: int
     name: str
     statements: tuple[str, ...]
+    run: Callable[[Database], None] | None = None
 
     def apply(self, db: Database) -> None:
-        """Run the statements (the caller holds the transaction)."""
+        """Run the statements and the step (the caller holds the transaction)."""
         for sql in self.statements:
             db.execute(sql)
+        if self.run is not None:
+            self.run(db)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -216,7 +283,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "full-text search of case codes and notes", _M3),
     Migration(4, "search text table, trigram index over it, covering search index", _M4),
     Migration(5, "a line's progression date (pathway contract 2)", _M5),
-    Migration(6, "observation dates, the missing field, tumour-board decisions", _M6),
+    Migration(6, "tamper-evident audit trail (hash chain, clinician, database events)",
+              _AUDIT_CHAIN, run=_chain_existing_audit),
+    Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

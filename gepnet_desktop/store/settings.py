@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from ..safe_files import write_text
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,8 @@ def save_setting(folder: Path, key: str, value: Any) -> None:
     data[key] = value
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".settings-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2)
-            fh.write("\n")
-        os.replace(tmp, settings_path(folder))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    write_text(settings_path(folder), text, replace=True)
 
 
 def backups_to_keep(folder: Path) -> int:
@@ -65,3 +58,21 @@ def backups_to_keep(folder: Path) -> int:
                     value, MAX_BACKUPS_TO_KEEP)
         return DEFAULT_BACKUPS_TO_KEEP
     return value
+
+
+CLINICIAN = "clinician"  # the clinician's name recorded in the audit trail (this workstation)
+ASK_CLINICIAN = "ask_clinician"  # true: the window asks for the name at every start
+
+
+def clinician_setting(folder: Path) -> str | None:
+    """The clinician's name set for this workstation (setting `clinician`), or None."""
+    value = load_settings(folder).get(CLINICIAN)
+    if value is None or isinstance(value, str):
+        return value or None
+    log.warning("setting %s ignored; allowed: the clinician's name as text", CLINICIAN)
+    return None
+
+
+def asks_clinician(folder: Path) -> bool:
+    """Whether the window asks for the clinician's name at start (setting `ask_clinician`)."""
+    return load_settings(folder).get(ASK_CLINICIAN) is True

@@ -81,7 +81,7 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
     from .settings import AppSettings
 
     application()
-    setup_logging()
+    log_problem = setup_logging()  # a sentence when the log file cannot be written
     settings = AppSettings()
     lang = choose_language(args, settings.language)
     handler = ExceptionHandler(lang=lang)
@@ -90,6 +90,7 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
     handler.rescue = window.rescue
     handler.parent = lambda: window
     window.exception_handler = handler
+    window.log_problem = log_problem
     return window
 
 
@@ -100,9 +101,13 @@ def start_session(window) -> bool:  # window: MainWindow
     from .site_notes import attach
 
     attach(window)  # notices (site policy, second backup folder, upgrade) shown in the window
+    from .clinician_prompt import ask_clinician
+
+    ask_clinician(window, Path(window.db_path).parent, window.lang)  # setting ask_clinician
     if not window.finish_start():
         return False
     log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
+    window.report_log_problem(getattr(window, "log_problem", None))
     window.offer_demo_cases()
     window.offer_drafts()
     window.auto_backup()

@@ -154,6 +154,13 @@ class CaseForm(QWidget):
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        self.unprotected_label = QLabel(self)  # the draft of these edits cannot be written
+        self.unprotected_label.setObjectName("unprotectedEdits")
+        self.unprotected_label.setWordWrap(True)
+        self.unprotected_label.setStyleSheet("background: #b00020; color: white; "
+                                             "padding: 6px; font-weight: bold;")
+        self.unprotected_label.hide()
+        outer.addWidget(self.unprotected_label)
         outer.addWidget(self.scroll)
 
         editor = self.lines_editor
@@ -347,6 +354,12 @@ class CaseForm(QWidget):
         """After a successful save: take the store's uuid and revision; not dirty."""
         self._meta = {"uuid": case.uuid, "revision": case.revision}
         self.undo_stack.setClean()
+
+    def set_unprotected(self, message: str | None) -> None:
+        """Say (in red, above the fields) that the edits are not protected by a draft, or
+        nothing when `message` is None."""
+        self.unprotected_label.setText(message or "")
+        self.unprotected_label.setVisible(bool(message))
 
     def draft_key(self) -> str:
         """The key of this case's draft: its uuid, or "new" for a case never saved."""

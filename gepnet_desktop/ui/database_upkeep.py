@@ -32,7 +32,7 @@ class DatabaseUpkeep:
             store = opener(db_path)
             try:
                 stale = store.stale_count()
-                if not stale:
+                if not stale or store.read_only:  # a damaged file opened read-only: no writes
                     return 0
                 log.info("recomputing the recommendation of %d cases", stale)
                 progress(0, stale)
@@ -82,7 +82,7 @@ class DatabaseUpkeep:
     def offer_demo_cases(self) -> bool:
         """At the first start on an empty database (no case, not even a deleted one), ask once
         whether to load the fictitious demonstration cases; True when they were loaded."""
-        if self.store is None or self.settings.demo_offered:
+        if self.store is None or self.settings.demo_offered or self.store.read_only:
             return False
         from .. import demo
         from ..store import CaseQuery

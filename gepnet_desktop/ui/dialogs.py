@@ -113,6 +113,24 @@ class Prompts:
         box.exec()
         return box.clickedButton() is load
 
+    def missing_database(self, parent: QWidget | None, text: str, has_backup: bool) -> str:
+        """The database is missing or empty in a used folder: "restore" the newest backup,
+        start a "new" database (explicitly), or "quit"."""
+        box = self._box(parent, QMessageBox.Icon.Warning, "prompt.missing_db.title", text)
+        restore = box.addButton(tr("prompt.missing_db.restore", self.lang),
+                                QMessageBox.ButtonRole.AcceptRole) if has_backup else None
+        new = box.addButton(tr("prompt.missing_db.new", self.lang),
+                            QMessageBox.ButtonRole.DestructiveRole)
+        quit_ = box.addButton(tr("prompt.missing_db.quit", self.lang),
+                              QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restore or quit_)
+        box.setEscapeButton(quit_)
+        box.exec()
+        clicked = box.clickedButton()
+        if restore is not None and clicked is restore:
+            return "restore"
+        return "new" if clicked is new else "quit"
+
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         """Yes or no."""
         box = self._box(parent, QMessageBox.Icon.Question, title, text)
@@ -130,4 +148,4 @@ class Prompts:
 
 
 _TITLES = {"prompt.unsaved.title", "prompt.drafts.title", "prompt.conflict.title",
-           "prompt.demo.title"}
+           "prompt.demo.title", "prompt.missing_db.title"}

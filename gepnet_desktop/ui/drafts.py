@@ -1,7 +1,7 @@
 """Autosaved drafts of the case being edited, so that a crash loses at most the field being typed.
 
 `DraftStore` keeps one JSON file per draft key in a folder of the data dir (`drafts/`), each
-written atomically (a temporary file in the same folder, flushed to disk, then `os.replace`).
+written atomically (`safe_files.write_text`: a private temporary file, flushed, renamed).
 `DraftAutosaver` watches a `CaseForm`: while the form is dirty it saves the form's data at most
 `delay_ms` after an edit, at once when the user moves on to another field, and it removes its
 draft when the form becomes clean again (saved, reverted, or another case loaded). At the next
@@ -17,15 +17,14 @@ import contextlib
 import datetime as dt
 import json
 import logging
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from .. import paths
+from ..safe_files import WriteRefused, write_text
 
 if TYPE_CHECKING:
     from .case_form import CaseForm
@@ -63,17 +62,10 @@ class DraftStore:
                    "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                    "data": data}
         text = json.dumps(payload, ensure_ascii=False, indent=1)
-        handle, temp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(temp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+            write_text(target, text, replace=True)
+        except WriteRefused as exc:  # a link or a folder where the draft goes
+            raise OSError(str(exc)) from None
 
     def load_all(self) -> list[tuple[str, dict[str, Any]]]:
         """Every readable draft (oldest first), as (key, case data); unreadable ones are
@@ -102,7 +94,14 @@ class DraftStore:
 
 
 class DraftAutosaver(QObject):
-    """Saves `form`'s draft while it is dirty; removes it when the form is clean again."""
+    """Saves `form`'s draft while it is dirty; removes it when the form is clean again.
+
+    `failed(reason)` is emitted when a draft cannot be written (the edits are then not
+    protected against a crash: the window says so), `protected()` when one is written again.
+    """
+
+    failed = Signal(str)
+    protected = Signal()
 
     def __init__(self, form: CaseForm, store: DraftStore, delay_ms: int = 300,
                  parent: QObject | None = None) -> None:
@@ -115,6 +114,7 @@ class DraftAutosaver(QObject):
         self._timer.timeout.connect(self.flush)
         self._pending: str | None = None
         self._saved_key: str | None = None
+        self.unprotected = False  # the last draft could not be written
         form.fieldEdited.connect(self._on_edit)
         form.dirtyChanged.connect(self._on_dirty)
 
@@ -136,7 +136,12 @@ class DraftAutosaver(QObject):
             self.store.save(key, self.form.data())
         except OSError as exc:
             log.error("draft %s could not be written: %s", key, type(exc).__name__)
+            self.unprotected = True
+            self.failed.emit(_reason(exc, self.store.folder))
             return
+        if self.unprotected:
+            self.unprotected = False
+            self.protected.emit()
         if self._saved_key not in (None, key):
             self.store.discard(self._saved_key)
         self._saved_key = key
@@ -148,6 +153,15 @@ class DraftAutosaver(QObject):
             return
         self._timer.stop()
         self._pending = None
+        if self.unprotected:  # saved or discarded: nothing is at risk any more
+            self.unprotected = False
+            self.protected.emit()
         if self._saved_key is not None:
-            self.store.discard(self._saved_key)
+            with contextlib.suppress(OSError):
+                self.store.discard(self._saved_key)
             self._saved_key = None
+
+
+def _reason(exc: OSError, folder: Path) -> str:
+    """Why a draft could not be written, naming the folder."""
+    return f"{folder}: {exc.strerror or exc}"

@@ -41,6 +41,8 @@ class FileOperations:
 
     def _update_backup_label(self) -> None:
         when = self._last_backup or (self._find_last_backup() if self.is_ready() else None)
+        self.backup_label.setStyleSheet("")  # red only while the last automatic backup failed
+        self.backup_label.setToolTip("")
         if when is None:
             self.backup_label.setText(tr("status.no_backup", self.lang))
         else:
@@ -62,8 +64,12 @@ class FileOperations:
         folder = self.settings.last_folder or str(Path.home())
         start = str(Path(folder) / suggested) if suggested else folder
         title = plain(tr(title_key, self.lang))
-        ask = QFileDialog.getSaveFileName if save else QFileDialog.getOpenFileName
-        name, _ = ask(self, title, start, tr(filter_key, self.lang))
+        if save:  # replacing a file is asked by _may_write, which also refuses the database
+            name, _ = QFileDialog.getSaveFileName(
+                self, title, start, tr(filter_key, self.lang),
+                options=QFileDialog.Option.DontConfirmOverwrite)
+        else:
+            name, _ = QFileDialog.getOpenFileName(self, title, start, tr(filter_key, self.lang))
         if not name:
             return None
         path = Path(name)
@@ -117,10 +123,17 @@ class FileOperations:
             return False
         from ..store import StoreError
 
+        previous = self.open_store, self.damage
+        self._clear_damage()
         try:
-            store = self.open_store(Path(path))
+            store = self._open_checked(Path(path))
         except (StoreError, OSError) as exc:
+            store = None
             self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+        if store is None:
+            self.open_store, self.damage = previous
+            if self.damage is not None:
+                self.banner.show()
             return False
         self._stop_refresh()
         old, self.store = self.store, store
@@ -174,10 +187,13 @@ class FileOperations:
         finally:
             store.close()
 
-    def backup_to(self, dest: Path) -> Task:
-        """Copy the database to `dest` on a worker thread."""
+    def backup_to(self, dest: Path) -> Task | None:
+        """Copy the database to `dest` on a worker thread (asking first before replacing a
+        file; never over a database or backup). None when nothing is done."""
         from ..store import backup_database
 
+        if not self._may_write(Path(dest), "act.backup"):
+            return None
         db_path = self.db_path
 
         def finished(_result: Any) -> None:
@@ -185,7 +201,7 @@ class FileOperations:
             self._update_backup_label()
 
         return self._run("task.backup", lambda progress: backup_database(
-            db_path, Path(dest), progress=progress), finished)
+            db_path, Path(dest), progress=progress, replace=True), finished)
 
     def import_from(self, source: Path) -> Task:
         """Import cases from a JSON or CSV file on a worker thread (all or nothing)."""
@@ -202,13 +218,18 @@ class FileOperations:
         return self._run("task.import", lambda progress: self._with_store(
             lambda store: import_cases(store, Path(source), progress=progress)), finished)
 
-    def export_to(self, dest: Path) -> Task:
-        """Export every case to a JSON or CSV file (by its suffix) on a worker thread."""
+    def export_to(self, dest: Path) -> Task | None:
+        """Export every case to a JSON or CSV file (by its suffix) on a worker thread (asking
+        first before replacing a file; never over the database or a backup). None when
+        nothing is done."""
         from ..store import export_cases
 
+        if not self._may_write(Path(dest), "act.export"):
+            return None
         fmt = "csv" if Path(dest).suffix.lower() == ".csv" else "json"
         return self._run("task.export", lambda progress: self._with_store(
-            lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress)))
+            lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress,
+                                       replace=True)))
 
     def restore_from(self, source: Path) -> Task | None:
         """Replace the database with a backup (the current file is copied aside first)."""
@@ -224,7 +245,9 @@ class FileOperations:
         self.list_model.release_store()
         self.store.close()
 
-        def reopen(_outcome: str) -> None:
+        def reopen(outcome: str) -> None:
+            if outcome == "succeeded":  # a good backup replaced a damaged file: no banner
+                self._clear_damage()
             try:
                 store = self.open_store(db_path)
             except (StoreError, OSError) as exc:  # File > Open database stays available
@@ -248,7 +271,10 @@ class FileOperations:
         skips it when nothing changed since the newest one; the label keeps that one's time)."""
         from ..store import auto_backup
 
-        task = Task("auto-backup", lambda _progress: self._with_store(auto_backup), self)
+        if self.damage is not None:  # never copies of a damaged file among the good ones
+            task = Task("auto-backup", lambda _progress: None, self)
+        else:
+            task = Task("auto-backup", lambda _progress: self._with_store(auto_backup), self)
         self.tasks.append(task)
 
         def finished() -> None:
@@ -257,6 +283,8 @@ class FileOperations:
             if task.outcome == "succeeded" and task.result is not None:  # None: skipped
                 self._last_backup = dt.datetime.now()
                 self._update_backup_label()
+            elif task.outcome == "failed":
+                self.report_backup_failure(failure_sentence(task.error))
             self.taskFinished.emit("auto-backup", task.outcome or "failed")
 
         task.finished.connect(finished)
@@ -265,9 +293,10 @@ class FileOperations:
 
     def backup_at_close(self) -> Path | None:
         """The automatic backup when the window closes, after the last save (the store skips it
-        when nothing changed since the newest one). Shows nothing and never stops the closing:
-        an error goes to the log (its kind and stack, no message). The backup's path or None."""
-        if not self.store_available():
+        when nothing changed since the newest one). Never stops the closing: a failure goes to
+        the log (its kind and stack, no message) and is shown in a dialog (unless one was
+        shown already in this session). The backup's path or None."""
+        if not self.store_available() or self.damage is not None:
             return None
         from ..store import auto_backup
 
@@ -275,6 +304,7 @@ class FileOperations:
             dest = auto_backup(self.store)
         except Exception as exc:
             log_exception(log, "automatic backup at close failed", exc)
+            self.report_backup_failure(failure_sentence(exc))
             return None
         if dest is not None:
             log.info("automatic backup taken at close")

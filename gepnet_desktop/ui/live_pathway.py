@@ -51,11 +51,11 @@ class LivePathway:
 
     def export_chart_to(self, dest: Path) -> bool:
         """Write the Pathway page's chart to an SVG, PNG or PDF file."""
-        if not self._open:
+        if not self._open or not self._may_write(Path(dest), "act.export_chart"):
             return False
         self.update_pathway()
         try:
-            self.page.export_chart(Path(dest))
+            self.page.export_chart(Path(dest), replace=True)
         except (OSError, ValueError) as exc:
             self.prompts.error(self, plain(tr("act.export_chart", self.lang)), str(exc))
             return False
@@ -73,8 +73,10 @@ class LivePathway:
         if pair is None:
             return False
         case, ev = pair
+        if not self._may_write(Path(dest), "act.export_report"):
+            return False
         try:
-            write_report(case, ev, self.pathway, Path(dest), self.lang)
+            write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True)
         except (OSError, ValueError) as exc:
             self.prompts.error(self, plain(tr("act.export_report", self.lang)), str(exc))
             return False

@@ -49,6 +49,7 @@ from .case_editing import CaseEditing
 from .case_filters import CaseFilterBar
 from .case_list import CaseListModel
 from .case_table import make_case_table
+from .database_safety import DatabaseSafety
 from .database_upkeep import DatabaseUpkeep
 from .file_operations import FileOperations
 from .list_navigation import ListNavigation
@@ -79,7 +80,7 @@ def _default_opener(path: Path) -> Store:
 
 
 class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, DatabaseUpkeep,
-                 QMainWindow):
+                 DatabaseSafety, QMainWindow):
     """The application's window. Public methods are what menus call and tests drive."""
 
     started = Signal()         # the database is open and the form built: ready for work
@@ -100,6 +101,8 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.store: Store | None = store
         self.db_path = Path(store.path if store is not None else db_path)  # type: ignore[arg-type]
         self.open_store = open_store or _default_opener
+        self._normal_opener = self.open_store
+        self._verify_at_open = open_store is None  # the window's own open: quick check first
         self.pathway = pathway or default_pathway()
         self.lang = lang
         self.settings = settings or AppSettings()
@@ -148,12 +151,16 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         from ..store import StoreError
 
         try:
-            self.store = self.open_store(self.db_path)
+            store = self._open_checked(self.db_path)
         except (StoreError, OSError) as exc:
             log.error("cannot open the database: %s", type(exc).__name__)
             self.count_label.setText("")
             self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
             return False
+        if store is None:  # the user chose to quit rather than restore or start anew
+            self.count_label.setText("")
+            return False
+        self.store = store
         self._build_editor()
         return True
 
@@ -175,6 +182,9 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.page.missingFieldActivated.connect(self.go_to_field)
         self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
                                         parent=self)
+        self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
+            tr("form.unprotected", self.lang, reason=reason)))
+        self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
         window_actions.connect_undo_stack(self.actions, self.form.undo_stack, self.lang)
         self._update_dir_label()
         self._update_backup_label()
@@ -223,7 +233,13 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         left.setMinimumWidth(260)
         self.right.setMinimumWidth(400)
         self.splitter.setSizes([420, 860])
-        self.setCentralWidget(self.splitter)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self._build_banner())
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -353,7 +369,8 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             "pathway": f"{self.pathway.id} {self.pathway.version}",
             "database": str(self.db_path),
             "data_dir": str(paths.data_dir()),
-            "log_file": str(paths.log_file()),
+            "log_file": str(paths.log_file()) + (" (cannot be written)" if
+                                                  getattr(self, "log_label", None) else ""),
         }
 
     def show_about(self) -> dialogs.AboutDialog:

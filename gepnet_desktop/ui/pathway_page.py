@@ -259,9 +259,10 @@ class PathwayPage(QWidget):
         """The links to the fields the walk needs (empty unless it stopped)."""
         return list(self._missing_buttons)
 
-    def export_chart(self, path: str | os.PathLike[str]) -> Path:
-        """Write the chart as shown to `path` (.svg, .png or .pdf)."""
-        return export_chart(self.scene, path, caption=self.caption)
+    def export_chart(self, path: str | os.PathLike[str], *, replace: bool = False) -> Path:
+        """Write the chart as shown to `path` (.svg, .png or .pdf); an existing file only with
+        `replace` (never the database or a backup)."""
+        return export_chart(self.scene, path, caption=self.caption, replace=replace)
 
     # internals
     def _show_zoom(self, zoom: float) -> None:
@@ -328,7 +329,7 @@ class PathwayPage(QWidget):
         if not path:
             return
         try:
-            self.export_chart(path)
+            self.export_chart(path, replace=True)  # the file dialog asked before replacing
         except ExportError as exc:
             log.warning("chart export failed: %s", exc.__class__.__name__)
             QMessageBox.warning(self, tr("export.failed", self.lang), str(exc))

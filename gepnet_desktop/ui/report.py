@@ -197,13 +197,15 @@ def report_document(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "e
 
 
 def write_report(case: Case, ev: Evaluation, pathway: Pathway, path: str | os.PathLike[str],
-                 lang: str = "en") -> Path:
-    """Write the report to `path`: .html (one self-contained file) or .pdf (A4)."""
+                 lang: str = "en", *, replace: bool = False) -> Path:
+    """Write the report to `path`: .html (one self-contained file) or .pdf (A4). An existing
+    file is replaced only with `replace`."""
     out = Path(path)
-    with atomic_target(out, REPORT_SUFFIXES, "report") as tmp:
+    with atomic_target(out, REPORT_SUFFIXES, "report", replace=replace) as tmp:
         if out.suffix.lower() == ".html":
             ensure_app()
-            tmp.write_text(build_report_html(case, ev, pathway, lang), encoding="utf-8")
+            with open(tmp, "w", encoding="utf-8") as fh:  # the atomic writer's private file
+                fh.write(build_report_html(case, ev, pathway, lang))
         else:
             writer = QPdfWriter(str(tmp))
             writer.setCreator(f"{APP_NAME} {__version__}")

@@ -155,6 +155,57 @@ PHRASES: dict[str, tuple[str, str]] = {
     "error.task.title": ("{what} failed", "{what} 실패"),
     "error.demo.title": ("Cannot load the demonstration cases", "예시 증례를 불러올 수 없음"),
     "error.open_db.title": ("Cannot open the database", "데이터베이스를 열 수 없음"),
+    # keeping the data safe (issue 9)
+    "prompt.replace.text": ("{file} already exists. Replace it?",
+                            "{file} 파일이 이미 있습니다. 바꾸시겠습니까?"),
+    "prompt.missing_db.title": ("The database is missing", "데이터베이스가 없음"),
+    "prompt.missing_db.missing": ("missing", "없습니다"),
+    "prompt.missing_db.empty": ("empty (0 bytes)", "비어 있습니다 (0바이트)"),
+    "prompt.missing_db.text": ("The database {file} is {state}, but this data folder was used "
+                               "before ({evidence}). Nothing was created, so that no data is "
+                               "replaced silently.",
+                               "데이터베이스 {file}이(가) {state}. 그러나 이 데이터 폴더는 전에 "
+                               "사용되었습니다 ({evidence}). 데이터가 모르는 사이에 바뀌지 "
+                               "않도록 아무것도 만들지 않았습니다."),
+    "prompt.missing_db.backup": (" The newest automatic backup is {file} ({n} cases, {when}); "
+                                 "restore it?",
+                                 " 가장 최근 자동 백업은 {file}입니다 (증례 {n}건, {when}). "
+                                 "복원하시겠습니까?"),
+    "prompt.missing_db.no_backup": (" There is no readable automatic backup; restore a backup "
+                                    "you made with File > Restore, or start a new, empty "
+                                    "database.",
+                                    " 읽을 수 있는 자동 백업이 없습니다. 직접 만든 백업을 "
+                                    "파일 > 복원으로 복원하거나 새 빈 데이터베이스를 "
+                                    "시작하십시오."),
+    "prompt.missing_db.restore": ("Restore the newest backup", "최근 백업 복원"),
+    "prompt.missing_db.new": ("Start a new, empty database", "새 빈 데이터베이스 시작"),
+    "prompt.missing_db.quit": ("Quit", "종료"),
+    "banner.damaged": ("The database {file} is damaged ({problem}). It is open read-only: "
+                       "nothing can be saved. Restore the newest good backup.",
+                       "데이터베이스 {file}이(가) 손상되었습니다 ({problem}). 읽기 전용으로 "
+                       "열었으며 아무것도 저장할 수 없습니다. 가장 최근의 정상 백업을 "
+                       "복원하십시오."),
+    "banner.damaged_backup": ("Restore {file} ({n} cases, {when})",
+                              "{file} 복원 (증례 {n}건, {when})"),
+    "banner.no_backup": ("No good automatic backup was found; use File > Restore.",
+                         "정상 자동 백업이 없습니다. 파일 > 복원을 사용하십시오."),
+    "status.backup_failed": ("Automatic backup FAILED: {reason}",
+                             "자동 백업 실패: {reason}"),
+    "error.backup.title": ("The automatic backup failed", "자동 백업 실패"),
+    "error.backup.text": ("The automatic backup could not be written: {reason} Until this is "
+                          "fixed, your work has no recent backup.",
+                          "자동 백업을 쓰지 못했습니다: {reason} 이 문제를 고칠 때까지 최근 "
+                          "백업이 없습니다."),
+    "form.unprotected": ("Your edits are NOT protected: the draft could not be written "
+                         "({reason}). Save soon (Ctrl+S).",
+                         "편집 내용이 보호되지 않습니다: 초안을 쓰지 못했습니다 ({reason}). "
+                         "곧 저장하십시오 (Ctrl+S)."),
+    "error.log.title": ("No log file", "로그 파일 없음"),
+    "error.log.text": ("The log file cannot be written: {reason} The program works, but keeps "
+                       "no log.",
+                       "로그 파일을 쓸 수 없습니다: {reason} 프로그램은 작동하지만 로그를 "
+                       "남기지 않습니다."),
+    "status.no_log": ("No log file (it cannot be written)", "로그 파일 없음 (쓸 수 없음)"),
     "task.import": ("Import", "가져오기"),
     "task.export": ("Export", "내보내기"),
     "task.backup": ("Backup", "백업"),
@@ -189,6 +240,11 @@ PHRASES: dict[str, tuple[str, str]] = {
     "crash.close": ("Close", "닫기"),
     "field.line": ("Line {n}", "{n}번째 치료"),
     "field.lines": ("Lines of therapy", "치료 라인"),
+    # the clinician's name for the audit trail (setting ask_clinician)
+    "clinician.title": ("Who is working?", "사용자 확인"),
+    "clinician.label": ("Your name, recorded with every change you make (beside the computer "
+                        "account {account}):",
+                        "변경할 때마다 기록될 이름 (컴퓨터 계정 {account}과 함께):"),
 }
 
 _LINE_PATH = re.compile(r"^lines\[(\d+)\](?:\.(\w+))?$")

@@ -218,7 +218,9 @@ def test_a_contract_1_export_imports_unchanged(tmp_path: Path, old_db: Path, fmt
     assert again.read_bytes() == export.read_bytes()
 
 
-@pytest.mark.parametrize("version", range(1, SCHEMA_VERSION + 1))
+# Files that earlier programs wrote: up to schema 5 (from schema 6 on, the audit rows carry a
+# hash chain that only this program writes, so raw rows are not a file anyone had).
+@pytest.mark.parametrize("version", range(1, 6))
 def test_a_file_of_any_readable_schema_is_healthy_and_opens(tmp_path: Path, version: int,
                                                             old_cases: list[Case]) -> None:
     path = old_schema_file(tmp_path / f"v{version}.db", old_cases[:20], version)

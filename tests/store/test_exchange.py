@@ -306,8 +306,9 @@ def test_a_bad_deleted_at_is_named(tmp_path: Path, store: Store) -> None:
 
 
 def test_the_same_uuid_twice_in_a_file_is_an_error(tmp_path: Path, store: Store) -> None:
-    one = make_case("A-1").to_dict() | {"uuid": "u-1", "revision": 1}
-    two = make_case("A-2").to_dict() | {"uuid": "u-1", "revision": 2}
+    uuid = "0f6c1a52-3b9e-4f3e-9a51-2d3c4b5a6f70"
+    one = make_case("A-1").to_dict() | {"uuid": uuid, "revision": 1}
+    two = make_case("A-2").to_dict() | {"uuid": uuid, "revision": 2}
     path = tmp_path / "twice.json"
     path.write_text(json.dumps([one, two]), encoding="utf-8")
     with pytest.raises(ImportFailed, match=r"record 2 \(A-2\): uuid: the same uuid as record 1"):

@@ -16,6 +16,7 @@ from gepnet_desktop.store import (
     Store,
 )
 from gepnet_desktop.store.db import connect
+from gepnet_desktop.store.guard import marker
 from gepnet_desktop.store.migrations import MIGRATIONS, Migration, migrate
 
 from .helpers import first_letter, open_store
@@ -66,7 +67,9 @@ def test_a_schema_1_database_is_migrated_and_its_case_survives(tmp_path: Path) -
     case.notes = "after the upgrade"
     saved = store.update(case)
     assert saved.revision == 4
-    assert [e.action for e in store.history("u-1")] == ["create", "update"]
+    # this file's one audit row does not hold the case's values: when the hash chain began,
+    # a baseline row recorded the values as found
+    assert [e.action for e in store.history("u-1")] == ["create", "baseline", "update"]
 
     # the file was copied aside, untouched, before migrating
     copy = store.migrated_copy
@@ -100,7 +103,8 @@ def test_a_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
     message = str(info.value)
     assert "newer version" in message and str(path) in message and "not changed" in message
     assert (digest(path), path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.db"]
+    # No copy was set aside (only the database and the note that it was created here).
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["g.db", marker(path).name])
 
 
 def test_a_newer_database_in_wal_mode_is_refused(tmp_path: Path) -> None:
@@ -183,3 +187,13 @@ def test_migration_5_adds_the_progression_date_of_a_line(tmp_path: Path) -> None
     assert read_shape(store.db, SCHEMA_VERSION) == schema_shape(SCHEMA_VERSION)
     assert store.get("u-1").lines[0].progression_date is None
     store.close()
+
+
+def test_the_shape_of_a_schema_is_read_in_memory_and_leaves_no_file(tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    from gepnet_desktop.store.migrations import schema_shape
+
+    monkeypatch.chdir(tmp_path)
+    schema_shape.cache_clear()
+    assert "cases" in schema_shape(SCHEMA_VERSION).columns
+    assert list(tmp_path.iterdir()) == []

@@ -621,6 +621,7 @@ def test_a_draft_of_a_stored_case_comes_back_on_that_case(qtbot, open_window):
 
 
 def test_declining_every_draft_removes_them(open_window):
+    open_clinic(paths.database_path()).close()  # drafts without a database: see test_safety
     drafts = DraftStore(default_folder())
     drafts.save("new", {"case_code": "X", "lines": []})
     window = open_window()
@@ -937,7 +938,10 @@ def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, op
     other = open_window()
     with caplog.at_level(logging.ERROR, logger="gepnet_desktop"):
         assert other.close() and not other.isVisible()
-    assert calls == ["skipped", "broken"] and other.prompts.calls == []
+    assert calls == ["skipped", "broken"]
+    # shown, not only logged (issue 9): one dialog with the store's sentence
+    assert [c[:2] for c in other.prompts.calls] == [("error", "The automatic backup failed")]
+    assert "disk full" in other.prompts.calls[0][2]
     assert "StoreError" in caplog.text and "SECRET-CF" not in caplog.text
 
 

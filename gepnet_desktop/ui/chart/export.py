@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from ... import APP_NAME, __version__
 from ...pathway import Evaluation, Pathway, text
+from ...safe_files import WriteRefused, atomic_path
 from . import style
 from .scene import PathwayScene
 
@@ -42,8 +43,11 @@ def ensure_app() -> QApplication:
 
 
 @contextmanager
-def atomic_target(path: Path, allowed: tuple[str, ...], what: str) -> Iterator[Path]:
-    """A temporary file beside `path` to write to; it replaces `path` only when all went well."""
+def atomic_target(path: Path, allowed: tuple[str, ...], what: str, *,
+                  replace: bool = False) -> Iterator[Path]:
+    """A temporary file beside `path` to write to (safe_files.atomic_path); it replaces
+    `path` only when all went well. An existing file needs `replace`; the database, a backup
+    or a symbolic link are never written over (ExportError says so)."""
     suffix = path.suffix.lower()
     if suffix not in allowed:
         raise ExportError(f"{path}: a {what} is written as {', '.join(allowed)}; "
@@ -51,18 +55,16 @@ def atomic_target(path: Path, allowed: tuple[str, ...], what: str) -> Iterator[P
     if not path.parent.is_dir():
         raise ExportError(f"{path}: the folder {path.parent} does not exist; choose an "
                           "existing folder")
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{suffix}")
     try:
-        yield tmp
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise ExportError(f"{path}: nothing could be written there; check the folder's "
-                              "permissions and free space")
-        os.replace(tmp, path)
+        with atomic_path(path, replace=replace) as tmp:
+            yield tmp
+            if not tmp.is_file() or tmp.stat().st_size == 0:
+                raise ExportError(f"{path}: nothing could be written there; check the "
+                                  "folder's permissions and free space")
+    except WriteRefused as exc:
+        raise ExportError(str(exc)) from None
     except OSError as exc:
         raise ExportError(f"{path}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def footer_text(pathway: Pathway, lang: str) -> str:
@@ -168,11 +170,12 @@ def sheet_image(sheet: Sheet, scale: float = 1.0) -> QImage:
 
 
 def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: str = "",
-                 scale: float = 2.0) -> Path:
-    """Write the chart to `path` as SVG, PNG or PDF (by suffix); an ExportError says why not."""
+                 scale: float = 2.0, replace: bool = False) -> Path:
+    """Write the chart to `path` as SVG, PNG or PDF (by suffix); an ExportError says why not.
+    An existing file is replaced only with `replace`."""
     out = Path(path)
     sheet = Sheet(scene, caption)
-    with atomic_target(out, CHART_SUFFIXES, "chart") as tmp:
+    with atomic_target(out, CHART_SUFFIXES, "chart", replace=replace) as tmp:
         suffix = out.suffix.lower()
         if suffix == ".svg":
             gen = QSvgGenerator()
