@@ -232,7 +232,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     new_file(args.file, args.force)
-    with _open(args) as store:
+    with _open(args, writing=True) as store:
         deleted = store.count(CaseQuery(include_deleted=True)) - store.count(CaseQuery())
         n = export_cases(store, args.file, fmt=args.format,
                          include_deleted=args.include_deleted, replace=args.force)

@@ -29,7 +29,9 @@ class AccessEntry:
 
 
 def _patient_text(template: str, facts: Facts) -> str:
-    return template.replace("{next_line}", str(facts["prior_lines"] + 1))
+    grade = facts.get("who_grade") or "?"
+    return template.replace("{next_line}", str(facts["prior_lines"] + 1)).replace(
+        "{grade}", grade)
 
 
 def access_for(option: Option, facts: Facts, lang: str = "en") -> AccessEntry:

@@ -112,12 +112,11 @@ def removed_sentences(removed: list[str], facts: Facts, pathway: Pathway,
         return []
     own = [ln["regimen"] for ln in facts["_lines"]
            if ln["anti_tumour"] and ln["outcome"] in pathway.line_rules.progression_outcomes]
-    days = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
     parts = []
     for r in removed:
         x = _name(r, lang)
         if r in pathway.line_rules.judged_by_condition:
-            parts.append(tr("explain.why_prrt", lang, regimen=x, days=days))
+            parts.append(_why_prrt(x, facts, pathway, lang))
         elif r in own:
             parts.append(tr("explain.why_progressed", lang, regimen=x))
         elif r in facts["progressed"]:
@@ -159,20 +158,44 @@ def history_sentences(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> 
     return out
 
 
-def _prrt_sentence(facts: Facts, pathway: Pathway, lang: str) -> list[str]:
-    """How long after the last PRRT dose the disease progressed, and what follows."""
+def _last_prrt(facts: Facts, pathway: Pathway) -> tuple[dict[str, Any] | None, int | None, bool]:
+    """The last PRRT line, the days from its last dose to progression (None when a date is
+    not recorded or it did not progress), and whether some PRRT course was stopped for
+    toxicity."""
     prrt = [ln for ln in facts["_lines"] if ln["regimen"] in pathway.line_rules.judged_by_condition]
-    if not prrt or prrt[-1]["outcome"] != "progression" or not prrt[-1]["end_date"] or \
-            not prrt[-1]["progression_date"]:
-        return []
+    if not prrt:
+        return None, None, False
+    toxic = any(ln["outcome"] in pathway.line_rules.toxicity_outcomes for ln in prrt)
     last = prrt[-1]
+    if last["outcome"] != "progression" or not last["end_date"] or not last["progression_date"]:
+        return last, None, toxic
     days = (dt.date.fromisoformat(last["progression_date"])
             - dt.date.fromisoformat(last["end_date"])).days
-    months = round(days / 30.44)
+    return last, days, toxic
+
+
+def _why_prrt(name: str, facts: Facts, pathway: Pathway, lang: str) -> str:
+    """Why PRRT is left out, from what actually happened."""
+    _, days, toxic = _last_prrt(facts, pathway)
     limit = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
-    again = last["regimen"] not in facts["excluded"]
-    return [tr("explain.prrt_again" if again else "explain.prrt_not_again", lang, months=months,
-               days=limit)]
+    if toxic:
+        return tr("explain.why_prrt_toxicity", lang, regimen=name)
+    if days is None:
+        return tr("explain.why_prrt_unknown", lang, regimen=name)
+    return tr("explain.why_prrt_soon", lang, regimen=name, after=days, days=limit)
+
+
+def _prrt_sentence(facts: Facts, pathway: Pathway, lang: str) -> list[str]:
+    """How long after the last PRRT dose the disease progressed, and what follows."""
+    last, days, toxic = _last_prrt(facts, pathway)
+    if last is None or days is None:
+        return []
+    limit = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
+    if last["regimen"] not in facts["excluded"]:
+        return [tr("explain.prrt_again", lang, months=int(days // 30.44), after=days)]
+    if toxic:
+        return [tr("explain.prrt_not_again_toxicity", lang, after=days)]
+    return [tr("explain.prrt_not_again", lang, after=days, days=limit)]
 
 
 def put_first_sentence(option: str, facts: Facts, lang: str) -> str:

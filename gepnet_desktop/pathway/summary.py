@@ -75,7 +75,13 @@ def summary_lines(ev: Evaluation, pathway: Pathway, lang: str = "en") -> list[st
         out.extend(f"  - {text(pathway.warnings.get(w), lang) or w}" for w in ev.warnings)
     if ev.explanations:
         out.append(f"{tr('summary.why', lang)}:")
-        out.extend(f"  - {text(pathway.nodes[e.node].label, lang)}: {e.text}"
+        out.extend(f"  - {_why(text(pathway.nodes[e.node].label, lang), e.text)}"
                    for e in ev.explanations)
     out.append(text(pathway.notice, lang))
     return out
+
+
+def _why(node_label: str, sentence: str) -> str:
+    """A reason under its box's label, unless the sentence already starts with that label
+    ("SSTR imaging: Positive", not "SSTR imaging: SSTR imaging: Positive")."""
+    return sentence if sentence.startswith(node_label) else f"{node_label}: {sentence}"

@@ -9,7 +9,7 @@ from typing import Any
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 # Placeholders filled per patient, not from the thresholds (Korean access texts).
-PATIENT_PLACEHOLDERS = ("next_line",)
+PATIENT_PLACEHOLDERS = ("next_line", "grade")
 
 
 def number_text(value: float) -> str:

@@ -105,8 +105,8 @@ class Store:
         """
         path = Path(path).expanduser().resolve()
         header = probe(path)
-        if header is None and not new:
-            missing = guard.missing_database(path)
+        if not new and (header is None or guard.has_no_schema(path, header.user_version)):
+            missing = guard.missing_database(path, blank=header is not None)
             if missing is not None:
                 raise missing
         if header is None and read_only:

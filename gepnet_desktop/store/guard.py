@@ -48,7 +48,8 @@ def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
         found.append("automatic backups")
     if any((folder / f"{stem}.db{end}").exists() for end in ("-wal", "-shm")):
         found.append("the database's write-ahead log")
-    if any(folder.glob(f"{stem}.schema*.db")) or any(folder.glob(f"{stem}.*before-restore-*")):
+    if any(folder.glob(f"{stem}.schema*.db")) or any(folder.glob(f"{stem}.before-*.db")) or \
+            any(folder.glob(f"{stem}.*before-restore-*")):
         found.append("earlier copies of the database")
     drafts = folder / "drafts"
     if drafts.is_dir() and any(drafts.glob("*.draft.json")):
@@ -92,12 +93,27 @@ def newest_good_backup(db_path: Path) -> tuple[Path, int, str] | None:
     return None
 
 
-def missing_database(path: Path) -> MissingDatabase | None:
+def has_no_schema(path: Path, user_version: int) -> bool:
+    """An SQLite file with schema version 0 and no tables (emptied, or made by another tool)."""
+    if user_version != 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
+        try:
+            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
+def missing_database(path: Path, *, blank: bool = False) -> MissingDatabase | None:
     """The refusal for a missing or empty database file whose folder was used before, else
-    None (a fresh folder: the database may be created)."""
+    None (a fresh folder: the database may be created). `blank`: the file is an SQLite
+    database with no schema at all (no tables), which is as empty as a 0-byte file."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        size = 0 if blank else path.stat().st_size
     except FileNotFoundError:
         size = None
     except OSError:
@@ -107,7 +123,8 @@ def missing_database(path: Path) -> MissingDatabase | None:
     evidence = earlier_use(path.parent, path.stem)
     if not evidence:
         return None
-    state = "missing" if size is None else "empty (0 bytes)"
+    state = "missing" if size is None else (
+        "empty (an SQLite file with no tables)" if blank else "empty (0 bytes)")
     head = (f"The database {path} is {state}, but this folder was used before "
             f"({', '.join(evidence)}); no new database was created, so that nothing is "
             "replaced silently.")

@@ -19,6 +19,7 @@ from sqlite_utils import Database
 
 from .db import APPLICATION_ID, connect, count_write, pragma_int, write_transaction
 from .errors import NewerSchemaError
+from .guard import create_private
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +351,7 @@ def copy_aside(db: Database, path: Path, version: int) -> Path:
     while target.exists():
         n += 1
         target = path.with_name(f"{stem}-{n}{path.suffix}")
+    create_private(target)  # the copy holds every case: 0600 from the start
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)

@@ -171,7 +171,8 @@ def test_explain_gives_korean_access_per_option_in_option_order(tmp_path, capsys
     # PRRT after everolimus progression, GI-NET, third line: the NHI listing of 2022-03-01.
     w37 = {a["option"]: a for a in by_id["W37"]["access"]}
     assert w37["prrt_lu177"]["status"] == "self_paid"
-    assert "this would be line 2" in w37["prrt_lu177"]["text"]
+    # ... and the text names the criterion this patient does not meet (no targeted agent failed).
+    assert "no progression on either is recorded" in w37["prrt_lu177"]["text"]
     assert by_id["W34"]["access"][-1]["status"] == "unverified"  # a re-treatment
     # `--json` alone keeps exactly the contract's keys.
     code, out, _ = run(["evaluate", write(tmp_path, [VIGNETTES[0]["case"]]), "--json"], capsys)
@@ -195,3 +196,8 @@ def test_prrt_third_line_gi_net_after_everolimus_progression_is_reimbursed(tmp_p
     code, out, _ = run(["evaluate", write(tmp_path, pancreatic), "--json", "--explain"], capsys)
     prrt = next(a for a in json.loads(out)["access"] if a["option"] == "prrt_lu177")
     assert prrt["status"] == "self_paid" and "4th line" in prrt["text"]
+    assert "this would be line 3" in prrt["text"]
+    g3 = {**pancreatic, "ki67_percent": 30}
+    code, out, _ = run(["evaluate", write(tmp_path, g3), "--json", "--explain"], capsys)
+    prrt = next(a for a in json.loads(out)["access"] if a["option"] == "prrt_lu177")
+    assert prrt["status"] == "self_paid" and "not graded G1/G2 (G3)" in prrt["text"]

@@ -211,3 +211,37 @@ def test_a_database_made_only_from_the_command_line_is_never_replaced(tmp_path: 
     assert code == 2 and out == ""
     assert str(database) in err and "used before" in err
     assert database.stat().st_size == 0  # nothing was created in its place
+
+
+def test_a_database_emptied_to_a_file_without_tables_is_refused_too(tmp_path: Path,
+                                                                    capsys) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    cases = tmp_path / "cases.json"
+    cases.write_text(json.dumps([make_case("C-001").to_dict()]), encoding="utf-8")
+    assert run(["--data-dir", str(data), "import", str(cases)], capsys)[0] == 0
+    database = data / "gepnet.db"
+    database.unlink()
+    conn = sqlite3.connect(database)  # a valid SQLite file, 0 tables, not 0 bytes
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    conn.close()
+    before = digest(database)
+    for argv in (["cases", "list"], ["import", str(cases)]):
+        code, out, err = run(["--data-dir", str(data), *argv], capsys)
+        assert code == 2 and out == "" and "no tables" in err and str(database) in err, (argv, err)
+    assert digest(database) == before
+
+
+def test_the_copy_set_aside_before_a_migration_is_private(tmp_path: Path) -> None:
+    import stat
+
+    from tests.store.contract1 import contract1_cases, old_schema_file
+
+    path = old_schema_file(tmp_path / "gepnet.db", contract1_cases(3), 4)
+    with open_store(path):
+        pass
+    copies = list(tmp_path.glob("gepnet.before-*.db"))
+    assert len(copies) == 1
+    assert stat.S_IMODE(copies[0].stat().st_mode) == 0o600

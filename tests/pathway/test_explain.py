@@ -56,10 +56,29 @@ def test_each_line_says_what_it_counts_for() -> None:
 
 def test_frailty_and_prrt_retreatment_are_explained() -> None:
     assert "ECOG 4: Best supportive care first" in explained("W37")
-    assert "PRRT progression 20 months after the last cycle: re-treatment may be considered" \
-        in explained("W34")
+    assert "PRRT progression 20 months (614 days) after the last cycle: re-treatment may be " \
+        "considered" in explained("W34")
     w35 = " ".join(explained("W35"))
-    assert "PRRT progression 9 months after the last cycle (less than 365 days): not re-offered" \
+    assert "PRRT progression 273 days after the last cycle (less than 365 days): not " \
+        "re-offered" in w35
+    assert "PRRT (177Lu-DOTATATE) (progression 273 days after the last dose, less than 365)" \
         in w35
-    assert "PRRT (177Lu-DOTATATE) (stopped for toxicity, or progression less than 365 days " \
-           "after the last dose)" in w35
+
+
+def test_prrt_left_out_says_the_cause_that_applies() -> None:
+    base = {**BY_ID["W35"]}
+    toxic_then_late = {**base, "lines": [
+        {"regimen": "prrt_lu177", "start_date": "2018-01-01", "end_date": "2018-03-01",
+         "outcome": "toxicity"},
+        {"regimen": "prrt_lu177", "start_date": "2019-01-01", "end_date": "2019-06-01",
+         "outcome": "progression", "progression_date": "2020-07-10"}]}
+    text = " ".join(e.text for e in evaluate(validate_case(toxic_then_late).case).explanations)
+    assert "(a course of it was stopped for toxicity)" in text
+    assert "405 days after the last cycle, but a PRRT course was stopped for toxicity" in text
+    assert "less than 365" not in text
+    undated = {**base, "lines": [{"regimen": "octreotide_lar", "outcome": "progression"},
+                                 {"regimen": "prrt_lu177", "outcome": "progression"}]}
+    ev = evaluate(validate_case(undated).case)
+    assert "unknown:prrt_progression_date" in ev.warnings
+    assert any("whose last dose date or progression date is not recorded" in e.text
+               for e in ev.explanations)
