@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from gepnet_desktop import cli
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import CaseQuery, Store
-from gepnet_desktop.ui.choice_fields import EnumCombo
-from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.form.choice_fields import EnumCombo
+from gepnet_desktop.ui.window.main_window import MainWindow
 
 
 def _main_window() -> MainWindow | None:

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from gepnet_desktop.case import CASE_FIELDS, Case, Line, validate_case
 from gepnet_desktop.case.fields import SECTIONS
-from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.choice_fields import ChecklistField, EnumCombo
-from gepnet_desktop.ui.date_field import DateField
-from gepnet_desktop.ui.number_field import NumberField
-from gepnet_desktop.ui.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.common.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.form.case_form import CaseForm
+from gepnet_desktop.ui.form.choice_fields import ChecklistField, EnumCombo
+from gepnet_desktop.ui.form.date_field import DateField
+from gepnet_desktop.ui.form.number_field import NumberField
 
 
 @pytest.fixture

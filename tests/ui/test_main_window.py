@@ -21,16 +21,16 @@ from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import Cancelled, CaseQuery, Store, StoreError
-from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.app import choose_language, start_session
-from gepnet_desktop.ui.case_list import SORT_ROLE
+from gepnet_desktop.ui.cases.case_list import SORT_ROLE
 from gepnet_desktop.ui.chart.view import READABLE_ZOOM
-from gepnet_desktop.ui.choice_fields import EnumCombo
-from gepnet_desktop.ui.drafts import DraftStore, default_folder
-from gepnet_desktop.ui.error_dialog import ExceptionHandler
-from gepnet_desktop.ui.main_window import MainWindow
-from gepnet_desktop.ui.settings import AppSettings
-from gepnet_desktop.ui.tasks import run_with_progress
+from gepnet_desktop.ui.form.choice_fields import EnumCombo
+from gepnet_desktop.ui.form.drafts import DraftStore, default_folder
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.app import choose_language, start_session
+from gepnet_desktop.ui.window.error_dialog import ExceptionHandler
+from gepnet_desktop.ui.window.main_window import MainWindow
+from gepnet_desktop.ui.window.settings import AppSettings
+from gepnet_desktop.ui.window.tasks import run_with_progress
 from tests.conftest import load_vignettes
 
 

@@ -14,9 +14,9 @@ import pytest
 from gepnet_desktop import logs, paths
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.store import CaseQuery, auto_backup, list_auto_backups
-from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.database_safety import NEW, QUIT, RESTORE
-from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.database_safety import NEW, QUIT, RESTORE
+from gepnet_desktop.ui.window.main_window import MainWindow
 from tests.store.helpers import make_case
 from tests.store.test_safety import damage
 from tests.ui.test_main_window import ScriptedPrompts, type_into
@@ -244,7 +244,7 @@ def test_drafts_that_cannot_be_written_are_said_in_the_form(qtbot, start_window)
 def test_a_log_file_that_cannot_be_written_is_said_and_the_window_runs(qtbot):
     import argparse
 
-    from gepnet_desktop.ui.app import build_window, start_session
+    from gepnet_desktop.ui.window.app import build_window, start_session
 
     (paths.data_dir() / "logs").write_text("a file where the folder should be")
     window = build_window(argparse.Namespace(lang="en", lang_given=True))
