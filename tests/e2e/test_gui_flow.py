@@ -95,7 +95,7 @@ def _drive(qtbot, seen: dict) -> None:
     _wait(qtbot, lambda: window.form.data()["case_code"] == "E2E-777")
     seen["reopened"] = window.form.data()
     seen["title_after"] = window.windowTitle()
-    window.actions["show_pathway"].trigger()
+    window.commands["show_pathway"].trigger()
     _wait(qtbot, lambda: window.page.evaluation() is not None)
     seen["path"] = window.page.evaluation().path
     seen["db"] = window.store.path

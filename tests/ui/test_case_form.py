@@ -358,7 +358,7 @@ def test_focus_field_scrolls_to_the_field_and_focuses_it(qtbot, form: CaseForm) 
     form.focus_field("egfr_ml_min")
     editor = form.editor("egfr_ml_min")
     qtbot.waitUntil(editor.hasFocus)
-    viewport = form.scroll.viewport()
+    viewport = form.scroll_area.viewport()
     top_left = editor.mapTo(viewport, editor.rect().topLeft())
     assert 0 <= top_left.y() <= viewport.height() - editor.height()
 

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
 
 log = logging.getLogger(__name__)
 
 
-class ListNavigation:
+if TYPE_CHECKING:  # the window as this part sees it
+    from ..window.host import WindowHost as _Host
+else:
+    _Host = object
+
+
+class ListNavigation(_Host):
     """The case list's side of the main window."""
 
     def check_outside_changes(self) -> bool:

@@ -67,7 +67,7 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
         if node_id == ev.stop_node:
             out.append(missing_html(ev, lang))
     is_rec = ev is not None and node_id == ev.recommendation_node
-    if is_rec:
+    if is_rec and ev is not None:
         out.append(f"<h3>{esc(tr('options', lang))}</h3>")
         out.append(options_html(pathway, ev, lang, cites))
         out.append(symptom_html(pathway, ev, lang, cites))

@@ -309,7 +309,9 @@ class PathwayPage(QWidget):
     def _fit_status(self) -> None:
         """The status line on one line when it fits beside its links, else wrapped to the
         page's width (a long box name on a narrow page)."""
-        margins = self.layout().contentsMargins()
+        layout = self.layout()
+        assert layout is not None  # built in __init__
+        margins = layout.contentsMargins()
         room = self.width() - margins.left() - margins.right()
         links = sum(b.sizeHint().width() for b in self._missing_buttons)
         one_line = self.status_label.fontMetrics().horizontalAdvance(self.status_label.text())

@@ -99,11 +99,11 @@ class CaseForm(QWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        content = QWidget(self.scroll)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        content = QWidget(self.scroll_area)
         content.setObjectName("caseFormContent")
         content.setStyleSheet(STYLE)
         column = QVBoxLayout(content)
@@ -150,7 +150,7 @@ class CaseForm(QWidget):
         column.addWidget(lines_box)
         column.addStretch(1)
         self._align_labels()
-        self.scroll.setWidget(content)
+        self.scroll_area.setWidget(content)
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -161,7 +161,7 @@ class CaseForm(QWidget):
                                              "padding: 6px; font-weight: bold;")
         self.unprotected_label.hide()
         outer.addWidget(self.unprotected_label)
-        outer.addWidget(self.scroll)
+        outer.addWidget(self.scroll_area)
 
         editor = self.lines_editor
         order += [editor.table, editor.add_button, editor.remove_button, editor.up_button,
@@ -235,7 +235,7 @@ class CaseForm(QWidget):
         editor = self._editors[key]
         if not _same(editor.value(), value):
             editor.set_value(value)
-            self.scroll.ensureWidgetVisible(self._cells[key], 20, 40)
+            self.scroll_area.ensureWidgetVisible(self._cells[key], 20, 40)
         self._values[key] = list(value) if isinstance(value, list) else value
         self._note_change(key)
 
@@ -379,12 +379,12 @@ class CaseForm(QWidget):
         if key == "who_grade":
             key = GRADE_INPUTS[0]
         if key in self._editors:
-            self.scroll.ensureWidgetVisible(self._cells[key], 20, 60)
+            self.scroll_area.ensureWidgetVisible(self._cells[key], 20, 60)
             self._editors[key].setFocus(Qt.FocusReason.OtherFocusReason)
             return
         where = parse_line_path(key)
         if key == "lines" or where is not None:
-            self.scroll.ensureWidgetVisible(self.lines_editor, 20, 60)
+            self.scroll_area.ensureWidgetVisible(self.lines_editor, 20, 60)
             row, column = where if where else (-1, None)
             self.lines_editor.select_cell(row, column)
 

@@ -5,7 +5,7 @@ Values and labels come from `case.fields`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -34,7 +34,7 @@ class EnumCombo(NoWheelUnlessFocused, QComboBox):
 
     @classmethod
     def for_spec(cls, spec: FieldSpec, lang: str, none_text: str | None = None,
-                 parent: QWidget | None = None) -> EnumCombo:
+                 parent: QWidget | None = None) -> Self:
         labels = [label(spec.value_labels[v], lang) if v in spec.value_labels else v
                   for v in spec.values]
         return cls(spec.values, labels, none_text or unknown_text(lang), parent)

@@ -67,7 +67,8 @@ class NumberField(NoWheelUnlessFocused, QAbstractSpinBox):
             self.lineEdit().setText(text)
 
     # -- QAbstractSpinBox -------------------------------------------------------------------
-    def validate(self, text: str, pos: int) -> QValidator.State:
+    # PySide6 takes the state alone; its stubs want the C++ (state, text, pos) tuple.
+    def validate(self, text: str, pos: int) -> QValidator.State:  # type: ignore[override]
         pattern = _INT_TEXT if self._whole else _NUMBER_TEXT
         if pattern.fullmatch(text.strip()):
             return QValidator.State.Acceptable

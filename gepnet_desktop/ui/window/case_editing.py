@@ -24,7 +24,13 @@ log = logging.getLogger(__name__)
 COPY_SUFFIX = "-copy"
 
 
-class CaseEditing:
+if TYPE_CHECKING:  # the window as this part sees it
+    from .host import WindowHost as _Host
+else:
+    _Host = object
+
+
+class CaseEditing(_Host):
     """The open case's life in the main window: load, save, duplicate, delete, drafts."""
 
     def has_unsaved_changes(self) -> bool:
@@ -230,7 +236,7 @@ class CaseEditing:
         self._last_deleted = uuid
         self._close_editor()
         self.list_model.refresh()
-        self.actions["undo_delete"].setEnabled(True)
+        self.commands["undo_delete"].setEnabled(True)
         self.undo_delete_button.show()
         self._undo_delete_timer.start()
         self.statusBar().showMessage(tr("status.deleted", self.lang), 15000)
@@ -250,7 +256,7 @@ class CaseEditing:
             return False
         log.info("restored case %s", uuid)
         self._last_deleted = None
-        self.actions["undo_delete"].setEnabled(False)
+        self.commands["undo_delete"].setEnabled(False)
         self.undo_delete_button.hide()
         self.list_model.refresh()
         self.open_case(uuid)

@@ -45,7 +45,13 @@ def read_only_opener(path: Path) -> Store:
     return open_clinic(path, refresh=False, read_only=True)
 
 
-class DatabaseSafety:
+if TYPE_CHECKING:  # the window as this part sees it
+    from .host import WindowHost as _Host
+else:
+    _Host = object
+
+
+class DatabaseSafety(_Host):
     """Missing and damaged databases, failed backups and logs, replacing files."""
 
     damage: DamagedDatabase | None = None

@@ -9,7 +9,7 @@ list_model, refresh_bar, prompts, tasks and status bar.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..common.shell_phrases import tr
 from .tasks import Task, failure_sentence
@@ -17,7 +17,13 @@ from .tasks import Task, failure_sentence
 log = logging.getLogger(__name__)
 
 
-class DatabaseUpkeep:
+if TYPE_CHECKING:  # the window as this part sees it
+    from .host import WindowHost as _Host
+else:
+    _Host = object
+
+
+class DatabaseUpkeep(_Host):
     """Stored recommendations kept current; the demonstration cases."""
 
     def refresh_recommendations(self) -> Task:

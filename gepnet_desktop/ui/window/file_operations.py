@@ -26,7 +26,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class FileOperations:
+if TYPE_CHECKING:  # the window as this part sees it
+    from .host import WindowHost as _Host
+else:
+    _Host = object
+
+
+class FileOperations(_Host):
     """File dialogs, another database, and the background file tasks."""
 
     def store_available(self) -> bool:

@@ -9,13 +9,19 @@ prompts and status bar; the walk is `pathway.evaluate`, the checks `case.validat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ...case import Case, validate_case
 from ...pathway import Evaluation, evaluate
 from ..common.shell_phrases import plain, problem_sentence, tr
 
+if TYPE_CHECKING:  # the window as this part sees it
+    from .host import WindowHost as _Host
+else:
+    _Host = object
 
-class LivePathway:
+
+class LivePathway(_Host):
     """The Pathway page following the form, and the chart and report of the open case."""
 
     def _on_form_changed(self) -> None:

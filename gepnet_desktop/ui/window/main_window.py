@@ -99,7 +99,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         if store is None and db_path is None:
             raise ValueError("MainWindow needs an open store or the path of a database")
         self.store: Store | None = store
-        self.db_path = Path(store.path if store is not None else db_path)  # type: ignore[arg-type]
+        self.db_path = Path(store.path if store is not None else db_path)
         self.open_store = open_store or _default_opener
         self._normal_opener = self.open_store
         self._verify_at_open = open_store is None  # the window's own open: quick check first
@@ -125,12 +125,12 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.setObjectName("MainWindow")
         self.setMinimumSize(780, 480)  # fits 1920x1080 at 200% (960x540 logical)
         self._build_widgets(page_size)
-        self.actions = window_actions.build_actions(self)
-        self.menus = window_actions.build_menus(self, self.actions)
-        self.toolbar = window_actions.build_toolbar(self, self.actions)
+        self.commands = window_actions.build_actions(self)
+        self.menus = window_actions.build_menus(self, self.commands)
+        self.toolbar = window_actions.build_toolbar(self, self.commands)
         # Delete deletes the case only from the list: in a text field it deletes a character.
-        self.actions["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.list_view.addAction(self.actions["delete"])
+        self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.list_view.addAction(self.commands["delete"])
         self._build_status_bar()
         self._wire()
         self._restore_settings()
@@ -185,7 +185,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
             tr("form.unprotected", self.lang, reason=reason)))
         self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
-        window_actions.connect_undo_stack(self.actions, self.form.undo_stack, self.lang)
+        window_actions.connect_undo_stack(self.commands, self.form.undo_stack, self.lang)
         self._update_dir_label()
         self._update_backup_label()
         self._update_actions()
@@ -343,10 +343,10 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
     def _update_actions(self) -> None:
         ready = self.is_ready()
         available = ready and self.store_available()
-        window_actions.update_enabled(self.actions, case_open=self._open and available,
+        window_actions.update_enabled(self.commands, case_open=self._open and available,
                                       ready=available)
-        self.actions["open_db"].setEnabled(ready and not self._store_closed)
-        self.actions["undo_delete"].setEnabled(available and self._last_deleted is not None)
+        self.commands["open_db"].setEnabled(ready and not self._store_closed)
+        self.commands["undo_delete"].setEnabled(available and self._last_deleted is not None)
         if ready and not available:
             self.undo_delete_button.hide()
         for widget in (self.filter_bar, self.list_view):  # opening a row reads the store
