@@ -167,8 +167,8 @@ def test_a_damaged_database_opens_read_only_with_a_red_banner_and_the_restore(qt
     before = digest(db)
     window = start_window()
     assert window.banner.isVisible() and window.damage is not None
-    assert "damaged" in window.banner_label.text() and "read-only" in window.banner_label.text()
-    assert "1 cases" in window.banner_button.text()
+    assert "damaged" in window.banner.text() and "read-only" in window.banner.text()
+    assert "1 cases" in window.banner.button_text()
     window.new_case()
     type_into(qtbot, window, "case_code", "NEW-1")
     assert not window.save()
@@ -182,7 +182,7 @@ def test_a_damaged_database_opens_read_only_with_a_red_banner_and_the_restore(qt
     window.prompts.answers["unsaved"] = [dialogs.DISCARD]
     window.prompts.answers["confirm"] = [True]
     with qtbot.waitSignal(window.taskFinished, timeout=20000) as done:
-        window.banner_button.click()
+        window.banner.click_restore()
     assert done.args == ["task.restore", "succeeded"]
     qtbot.waitUntil(lambda: window.store_available(), timeout=5000)
     assert not window.banner.isVisible() and window.damage is None

@@ -15,9 +15,10 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel
 
 from ..common.shell_phrases import plain, tr
+from .safety_banner import SafetyBanner
 
 if TYPE_CHECKING:
     from ...store import DamagedDatabase, MissingDatabase, Store
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESTORE, NEW, QUIT = "restore", "new", "quit"
-BANNER_CSS = "background: #b00020; color: white; padding: 6px; font-weight: bold;"
 FAILED_CSS = "color: #b00020; font-weight: bold;"
 EVIDENCE_KO = {"automatic backups": "자동 백업", "earlier copies of the database":
                "데이터베이스의 이전 사본", "drafts": "초안", "settings": "설정", "logs": "로그"}
@@ -58,24 +58,11 @@ class DatabaseSafety(_Host):
     _backup_failure_shown = False
 
     # -- the banner ------------------------------------------------------------------------
-    def _build_banner(self) -> QWidget:
+    def _build_banner(self) -> SafetyBanner:
         """The red banner over the window (hidden until a damaged database is opened)."""
-        banner = QWidget(self)
-        banner.setObjectName("damageBanner")
-        banner.setStyleSheet(BANNER_CSS)
-        row = QHBoxLayout(banner)
-        row.setContentsMargins(6, 4, 6, 4)
-        self.banner_label = QLabel(banner)
-        self.banner_label.setWordWrap(True)
-        self.banner_button = QPushButton(banner)
-        self.banner_button.setObjectName("restoreNewestBackup")
-        self.banner_button.setStyleSheet("background: white; color: #b00020;")
-        self.banner_button.clicked.connect(self.restore_newest_backup)
-        row.addWidget(self.banner_label, 1)
-        row.addWidget(self.banner_button)
-        banner.hide()
-        self.banner = banner
-        return banner
+        self.banner = SafetyBanner(self)
+        self.banner.restoreRequested.connect(self.restore_newest_backup)
+        return self.banner
 
     # -- opening ---------------------------------------------------------------------------
     def _open_checked(self, path: Path) -> Store | None:
@@ -127,17 +114,16 @@ class DatabaseSafety(_Host):
 
         self.damage = exc
         problem = "; ".join(exc.problems[:2])
-        self.banner_label.setText(tr("banner.damaged", self.lang, file=str(exc.path),
-                                     problem=problem))
+        sentence = tr("banner.damaged", self.lang, file=str(exc.path), problem=problem)
         newest = newest_good_backup(exc.path)
         self._good_backup = newest[0] if newest else None
         if newest:
-            self.banner_button.setText(tr("banner.damaged_backup", self.lang,
-                                          file=newest[0].name, n=newest[1], when=newest[2]))
+            self.banner.show_damage(sentence, tr("banner.damaged_backup", self.lang,
+                                                 file=newest[0].name, n=newest[1],
+                                                 when=newest[2]))
         else:
-            self.banner_button.setText(plain(tr("act.restore", self.lang)))
-            self.banner_button.setToolTip(tr("banner.no_backup", self.lang))
-        self.banner.show()
+            self.banner.show_damage(sentence, plain(tr("act.restore", self.lang)),
+                                    tr("banner.no_backup", self.lang))
 
     def _clear_damage(self) -> None:
         """A healthy database is open again (after a restore): the banner goes."""

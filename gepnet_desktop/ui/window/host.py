@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTableView,
     QTabWidget,
-    QWidget,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from ..form.drafts import DraftAutosaver, DraftStore
     from . import dialogs
     from .error_dialog import ExceptionHandler
+    from .safety_banner import SafetyBanner
     from .settings import AppSettings
     from .tasks import Task
 
@@ -85,7 +85,7 @@ class WindowHost(QMainWindow):
     dir_label: QLabel
     backup_label: QLabel
     log_label: QLabel
-    banner: QWidget
+    banner: SafetyBanner
     damage: DamagedDatabase | None
     exception_handler: ExceptionHandler
     log_problem: str | None
