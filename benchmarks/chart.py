@@ -46,8 +46,8 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
 
     from gepnet_desktop.ui.chart import PathwayScene, export_chart, render_chart_image
-    from gepnet_desktop.ui.pathway_page import PathwayPage
-    from gepnet_desktop.ui.report import write_report
+    from gepnet_desktop.ui.chart.pathway_page import PathwayPage
+    from gepnet_desktop.ui.report.case_report import write_report
 
     pathway = default_pathway()
     raw = [v["case"] for v in json.loads(VIGNETTES.read_text(encoding="utf-8"))]

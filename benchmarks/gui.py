@@ -65,7 +65,7 @@ APP_CHILD = FIRST_PAINT + """
 import argparse, sys
 from gepnet_desktop import paths
 paths.set_data_dir(sys.argv[1])
-from gepnet_desktop.ui.app import _AfterFirstPaint, application, build_window
+from gepnet_desktop.ui.window.app import _AfterFirstPaint, application, build_window
 app = application()
 window = build_window(argparse.Namespace(lang="en", lang_given=True))
 
@@ -216,8 +216,8 @@ def in_window(folder: Path, n: int) -> None:
 
     from gepnet_desktop import paths
     from gepnet_desktop.clinic import open_clinic
-    from gepnet_desktop.ui.app import application
-    from gepnet_desktop.ui.main_window import MainWindow
+    from gepnet_desktop.ui.window.app import application
+    from gepnet_desktop.ui.window.main_window import MainWindow
 
     app = application()
     paths.set_data_dir(folder)
@@ -346,8 +346,8 @@ def background_refresh(folder: Path, n: int) -> None:
     from PySide6.QtCore import QEventLoop
 
     from gepnet_desktop import paths
-    from gepnet_desktop.ui.app import application
-    from gepnet_desktop.ui.main_window import MainWindow
+    from gepnet_desktop.ui.window.app import application
+    from gepnet_desktop.ui.window.main_window import MainWindow
 
     app = application()
     with tempfile.TemporaryDirectory() as tmp:

@@ -211,9 +211,9 @@ def check_window() -> str:
     from PySide6.QtCore import QCoreApplication, QEvent
 
     from .clinic import open_clinic
-    from .ui.drafts import DraftStore
-    from .ui.main_window import MainWindow
-    from .ui.settings import AppSettings
+    from .ui.form.drafts import DraftStore
+    from .ui.window.main_window import MainWindow
+    from .ui.window.settings import AppSettings
 
     case, want = next((c, w) for c, w in load_examples() if w["status"] == "recommendation")
     with tempfile.TemporaryDirectory(prefix="gepnet-selftest-") as tmp:

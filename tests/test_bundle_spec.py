@@ -157,7 +157,8 @@ def test_every_command_and_the_network_stack(app_spec) -> None:
     hidden = set(analysis.kwargs["hiddenimports"])
     for name in COMMAND_MODULES:
         assert f"gepnet_desktop.cli.{name}" in hidden
-    assert {"gepnet_desktop.selftest", "gepnet_desktop.demo", "gepnet_desktop.ui.app"} <= hidden
+    assert {"gepnet_desktop.selftest", "gepnet_desktop.demo",
+            "gepnet_desktop.ui.window.app"} <= hidden
     excludes = set(analysis.kwargs["excludes"])
     assert {"PySide6.QtNetwork", "ssl", "_ssl", "PySide6.QtQml", "tkinter"} <= excludes
     assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg",

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_self_test()
         if args.command is None:
-            from ..ui.app import run_gui
+            from ..ui.window.app import run_gui
 
             return run_gui(args)
         _set_clinician(args)

@@ -135,7 +135,7 @@ def run_report(args: argparse.Namespace) -> int:
     case = load_case(args.source)
     ev = evaluate(case, pathway, lang=args.lang)
     from ..ui.chart import ExportError
-    from ..ui.report import write_report
+    from ..ui.report.case_report import write_report
 
     try:
         write_report(case, ev, pathway, out, args.lang, replace=args.force)

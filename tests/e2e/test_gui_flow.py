@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from gepnet_desktop import cli
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import CaseQuery, Store
-from gepnet_desktop.ui.choice_fields import EnumCombo
-from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.form.choice_fields import EnumCombo
+from gepnet_desktop.ui.window.main_window import MainWindow
 
 
 def _main_window() -> MainWindow | None:
@@ -95,7 +95,7 @@ def _drive(qtbot, seen: dict) -> None:
     _wait(qtbot, lambda: window.form.data()["case_code"] == "E2E-777")
     seen["reopened"] = window.form.data()
     seen["title_after"] = window.windowTitle()
-    window.actions["show_pathway"].trigger()
+    window.commands["show_pathway"].trigger()
     _wait(qtbot, lambda: window.page.evaluation() is not None)
     seen["path"] = window.page.evaluation().path
     seen["db"] = window.store.path

@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from gepnet_desktop.case import CASE_FIELDS, Case, Line, validate_case
 from gepnet_desktop.case.fields import SECTIONS
-from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.choice_fields import ChecklistField, EnumCombo
-from gepnet_desktop.ui.date_field import DateField
-from gepnet_desktop.ui.number_field import NumberField
-from gepnet_desktop.ui.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.common.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.form.case_form import CaseForm
+from gepnet_desktop.ui.form.choice_fields import ChecklistField, EnumCombo
+from gepnet_desktop.ui.form.date_field import DateField
+from gepnet_desktop.ui.form.number_field import NumberField
 
 
 @pytest.fixture
@@ -358,7 +358,7 @@ def test_focus_field_scrolls_to_the_field_and_focuses_it(qtbot, form: CaseForm) 
     form.focus_field("egfr_ml_min")
     editor = form.editor("egfr_ml_min")
     qtbot.waitUntil(editor.hasFocus)
-    viewport = form.scroll.viewport()
+    viewport = form.scroll_area.viewport()
     top_left = editor.mapTo(viewport, editor.rect().topLeft())
     assert 0 <= top_left.y() <= viewport.height() - editor.height()
 

@@ -18,9 +18,9 @@ from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.store import NEEDS_DATA as STORE_NEEDS_DATA
 from gepnet_desktop.store import CaseQuery, import_cases
-from gepnet_desktop.ui.case_filters import NEEDS_DATA, CaseFilterBar
-from gepnet_desktop.ui.case_list import COLUMNS, CaseListModel
-from gepnet_desktop.ui.shell_phrases import tr
+from gepnet_desktop.ui.cases.case_filters import NEEDS_DATA, CaseFilterBar
+from gepnet_desktop.ui.cases.case_list import COLUMNS, CaseListModel
+from gepnet_desktop.ui.common.shell_phrases import tr
 
 N_CASES = 180
 PAGE = 25

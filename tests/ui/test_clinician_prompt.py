@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from gepnet_desktop.store import Store, audit
-from gepnet_desktop.ui.clinician_prompt import ask_clinician
+from gepnet_desktop.ui.window.clinician_prompt import ask_clinician
 
 from ..store.helpers import make_case
 

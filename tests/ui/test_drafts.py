@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gepnet_desktop.case import Case, Line, validate_case
-from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.drafts import DraftAutosaver, DraftStore, default_folder
+from gepnet_desktop.ui.form.case_form import CaseForm
+from gepnet_desktop.ui.form.drafts import DraftAutosaver, DraftStore, default_folder
 
 
 @pytest.fixture

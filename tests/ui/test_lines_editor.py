@@ -8,12 +8,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from gepnet_desktop.case import Case, Line
-from gepnet_desktop.ui.case_form import CaseForm
-from gepnet_desktop.ui.choice_fields import EnumCombo
-from gepnet_desktop.ui.date_field import DateField
-from gepnet_desktop.ui.lines_editor import LinesEditor
-from gepnet_desktop.ui.lines_model import KEYS, LinesModel, parse_line_path
-from gepnet_desktop.ui.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.common.problem_style import ERROR, SEVERITY_COLOURS, WARNING
+from gepnet_desktop.ui.form.case_form import CaseForm
+from gepnet_desktop.ui.form.choice_fields import EnumCombo
+from gepnet_desktop.ui.form.date_field import DateField
+from gepnet_desktop.ui.form.lines_editor import LinesEditor
+from gepnet_desktop.ui.form.lines_model import KEYS, LinesModel, parse_line_path
 
 REGIMEN, START, END, OUTCOME, PROGRESSION, RESPONSE, NOTES = range(7)
 

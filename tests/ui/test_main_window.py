@@ -21,16 +21,16 @@ from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import Cancelled, CaseQuery, Store, StoreError
-from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.app import choose_language, start_session
-from gepnet_desktop.ui.case_list import SORT_ROLE
+from gepnet_desktop.ui.cases.case_list import SORT_ROLE
 from gepnet_desktop.ui.chart.view import READABLE_ZOOM
-from gepnet_desktop.ui.choice_fields import EnumCombo
-from gepnet_desktop.ui.drafts import DraftStore, default_folder
-from gepnet_desktop.ui.error_dialog import ExceptionHandler
-from gepnet_desktop.ui.main_window import MainWindow
-from gepnet_desktop.ui.settings import AppSettings
-from gepnet_desktop.ui.tasks import run_with_progress
+from gepnet_desktop.ui.form.choice_fields import EnumCombo
+from gepnet_desktop.ui.form.drafts import DraftStore, default_folder
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.app import choose_language, start_session
+from gepnet_desktop.ui.window.error_dialog import ExceptionHandler
+from gepnet_desktop.ui.window.main_window import MainWindow
+from gepnet_desktop.ui.window.settings import AppSettings
+from gepnet_desktop.ui.window.tasks import run_with_progress
 from tests.conftest import load_vignettes
 
 
@@ -141,10 +141,10 @@ def test_menus_toolbar_status_bar_and_keyboard(open_window):
     window = open_window()
     titles = [a.text() for a in window.menuBar().actions()]
     assert titles == ["&File", "&Edit", "&Case", "&View", "&Help"]
-    for name, action in window.actions.items():
+    for name, action in window.commands.items():
         reachable = not action.shortcut().isEmpty() or "&" in action.text()
         assert reachable, f"{name} has neither a shortcut nor a mnemonic"
-    shortcuts = [a.shortcut().toString() for a in window.actions.values()
+    shortcuts = [a.shortcut().toString() for a in window.commands.values()
                  if not a.shortcut().isEmpty()]
     assert len(shortcuts) == len(set(shortcuts)), "two actions share a shortcut"
     assert window.toolbar.actions()
@@ -153,7 +153,7 @@ def test_menus_toolbar_status_bar_and_keyboard(open_window):
     assert window.backup_label.text() == "Last backup: none yet"
     assert 700 <= window.minimumWidth() <= 960 and 450 <= window.minimumHeight() <= 540
     assert window.right.currentWidget() is window.placeholder
-    assert not window.actions["save"].isEnabled()
+    assert not window.commands["save"].isEnabled()
 
 
 def test_the_korean_window_has_korean_menus(open_window):
@@ -170,12 +170,12 @@ def test_the_window_shows_before_the_database_opens(qtbot):
     try:
         assert not window.is_ready() and window.form is None and window.store is None
         assert window.count_label.text() == "Opening the database…"
-        assert not window.actions["new"].isEnabled()
-        assert not window.actions["import"].isEnabled()
+        assert not window.commands["new"].isEnabled()
+        assert not window.commands["import"].isEnabled()
         window.update_pathway()  # nothing to draw yet, and no error
         with qtbot.waitSignal(window.started, timeout=5000):
             assert window.finish_start()
-        assert window.is_ready() and window.actions["new"].isEnabled()
+        assert window.is_ready() and window.commands["new"].isEnabled()
         assert window.tabs.count() == 2
         qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
         assert window.count_label.text() == "0 cases"
@@ -205,7 +205,7 @@ def test_a_database_that_cannot_be_opened_is_named(qtbot, tmp_path):
 # -- saving --------------------------------------------------------------------------------------
 def test_a_new_case_is_saved_and_the_dirty_marker_follows(qtbot, open_window):
     window = open_window()
-    window.actions["new"].trigger()
+    window.commands["new"].trigger()
     assert window.right.currentWidget() is window.tabs
     assert not window.isWindowModified()
     type_into(qtbot, window, "case_code", "MW-1")
@@ -213,7 +213,7 @@ def test_a_new_case_is_saved_and_the_dirty_marker_follows(qtbot, open_window):
     type_into(qtbot, window, "ki67_percent", "7")
     assert window.isWindowModified() and "[*]" in window.windowTitle()
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
-        window.actions["save"].trigger()
+        window.commands["save"].trigger()
     assert not window.isWindowModified()
     assert window.windowTitle().startswith("MW-1")
     store = window.store
@@ -263,10 +263,10 @@ def test_undo_and_redo_actions_drive_the_form(qtbot, open_window):
     window = open_window()
     window.new_case()
     type_into(qtbot, window, "ki67_percent", "12")
-    window.actions["undo"].trigger()
+    window.commands["undo"].trigger()
     assert window.form.data()["ki67_percent"] is None
     assert not window.isWindowModified()
-    window.actions["redo"].trigger()
+    window.commands["redo"].trigger()
     assert window.form.data()["ki67_percent"] == 12
     assert window.isWindowModified()
 
@@ -330,7 +330,7 @@ def test_duplicate_makes_a_new_case_whose_code_must_change(qtbot, open_window):
     (a,) = stored({**V01["case"], "case_code": "ORIG"})
     window = open_window()
     window.open_case(a.uuid)
-    window.actions["duplicate"].trigger()
+    window.commands["duplicate"].trigger()
     data = window.form.data()
     assert data["case_code"] == "ORIG-copy" and data["uuid"] is None
     assert data["ki67_percent"] == V01["case"]["ki67_percent"]
@@ -361,14 +361,14 @@ def test_delete_and_undo_delete(qtbot, open_window):
     assert window.store.get(a.uuid) is None
     assert window.list_model.total() == 1
     assert window.right.currentWidget() is window.placeholder
-    assert window.actions["undo_delete"].isEnabled()
+    assert window.commands["undo_delete"].isEnabled()
     assert window.undo_delete_button.isVisible()
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
         window.undo_delete_button.click()
     assert window.store.get(a.uuid) is not None
     assert window.list_model.total() == 2
     assert window.form.data()["case_code"] == "DEL-1"
-    assert not window.actions["undo_delete"].isEnabled()
+    assert not window.commands["undo_delete"].isEnabled()
     assert [e.action for e in window.store.history(a.uuid)][-2:] == ["delete", "restore"]
 
 
@@ -440,9 +440,9 @@ def test_next_and_previous_case(qtbot, open_window):
     window = open_window()
     window.step_case(1)
     first = window.form.data()["case_code"]
-    window.actions["next"].trigger()
+    window.commands["next"].trigger()
     second = window.form.data()["case_code"]
-    window.actions["previous"].trigger()
+    window.commands["previous"].trigger()
     assert window.form.data()["case_code"] == first != second
 
 
@@ -545,7 +545,7 @@ def test_a_missing_field_link_jumps_to_the_field(qtbot, open_window):
     type_into(qtbot, window, "ki67_percent", "4")
     qtbot.waitUntil(lambda: window.page.evaluation() is not None
                     and "sstr_status" in window.page.evaluation().missing, timeout=2000)
-    window.actions["show_pathway"].trigger()
+    window.commands["show_pathway"].trigger()
     assert window.tabs.currentWidget() is window.page
     buttons = window.page.missing_buttons()
     assert [b.objectName() for b in buttons] == ["missing:sstr_status"]
@@ -575,7 +575,7 @@ def test_a_missing_field_link_gives_the_field_the_focus_once_the_window_is_activ
     assert window.tabs.currentWidget() is window.form and window.focusWidget() is editor
     window.activateWindow()
     qtbot.waitUntil(editor.hasFocus, timeout=2000)
-    viewport = window.form.scroll.viewport()
+    viewport = window.form.scroll_area.viewport()
     where = editor.geometry().translated(editor.parentWidget().mapTo(viewport, QPoint(0, 0)))
     assert viewport.rect().contains(where)  # scrolled into view
 
@@ -756,13 +756,13 @@ def test_while_a_restore_has_the_database_closed_nothing_can_use_it(qtbot, open_
         window.backup_to(tmp_path / "backup.db")
     window.open_case(a.uuid)
     window.delete_case()
-    assert window.actions["undo_delete"].isEnabled()
+    assert window.commands["undo_delete"].isEnabled()
     started, release = gate_restore(monkeypatch)
     try:
         window.restore_from(tmp_path / "backup.db")
         qtbot.waitUntil(started.is_set, timeout=5000)
         for name in STORE_ACTIONS:
-            assert not window.actions[name].isEnabled(), name
+            assert not window.commands[name].isEnabled(), name
         assert not window.list_view.isEnabled() and not window.filter_bar.isEnabled()
         assert not window.undo_delete_button.isVisible()
         qtbot.keyClick(window.list_view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -774,10 +774,10 @@ def test_while_a_restore_has_the_database_closed_nothing_can_use_it(qtbot, open_
         release.set()
     assert done.args == ["task.restore", "succeeded"]
     for name in ("new", "open_db", "import", "export", "backup", "restore", "load_demo"):
-        assert window.actions[name].isEnabled(), name
+        assert window.commands[name].isEnabled(), name
     assert window.list_view.isEnabled() and window.filter_bar.isEnabled()
     qtbot.waitUntil(lambda: window.list_model.total() == 1, timeout=5000)
-    window.actions["new"].trigger()
+    window.commands["new"].trigger()
     type_into(qtbot, window, "case_code", "AFTER-1")
     assert window.save()
     assert window.store.get_by_code("AFTER-1") is not None
@@ -808,12 +808,12 @@ def test_a_database_that_cannot_be_reopened_after_a_restore_is_named(qtbot, open
     assert window.store is None
     for name in STORE_ACTIONS:
         if name != "open_db":
-            assert not window.actions[name].isEnabled(), name
-    assert window.actions["open_db"].isEnabled()
+            assert not window.commands[name].isEnabled(), name
+    assert window.commands["open_db"].isEnabled()
     window.open_store = real_opener
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
         assert window.open_database(tmp_path / "backup.db")
-    assert window.actions["new"].isEnabled() and window.list_model.total() == 1
+    assert window.commands["new"].isEnabled() and window.list_model.total() == 1
 
 
 def test_a_bad_import_names_the_record_and_writes_nothing(qtbot, open_window, tmp_path):
@@ -1196,14 +1196,14 @@ def test_a_database_with_cases_is_not_offered_the_demonstration_cases(open_windo
 def test_help_loads_the_demonstration_cases_any_time(qtbot, open_window):
     first = stored(demo.demo_cases()[0].to_dict())[0]
     window = open_window()
-    assert window.menus["help"].actions()[-1] is window.actions["load_demo"]
+    assert window.menus["help"].actions()[-1] is window.commands["load_demo"]
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
-        window.actions["load_demo"].trigger()  # only the seven missing ones
+        window.commands["load_demo"].trigger()  # only the seven missing ones
     assert window.list_model.total() == 8
     assert window.store.get(first.uuid).revision == 1  # the one there is left as it was
     window.open_case(window.store.get_by_code("DEMO-02").uuid)
     window.delete_case()
-    window.actions["load_demo"].trigger()  # a deleted one counts as there
+    window.commands["load_demo"].trigger()  # a deleted one counts as there
     assert window.statusBar().currentMessage() == \
         "The demonstration cases are already in this database."
     assert len(demo_codes_in_store()) == 8
@@ -1253,7 +1253,7 @@ def test_geometry_and_splitter_sizes_are_remembered(qtbot, open_window):
 
 def test_the_language_choice_is_kept_for_the_next_start(open_window):
     window = open_window()
-    window.actions["lang_ko"].trigger()
+    window.commands["lang_ko"].trigger()
     assert AppSettings().language == "ko"
     assert window.statusBar().currentMessage() == "언어는 다음 시작 때 바뀝니다."
 

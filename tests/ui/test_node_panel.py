@@ -16,9 +16,9 @@ from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import AccessEntry, default_pathway, evaluate, text
 from gepnet_desktop.pathway.summary import access_status_word
 from gepnet_desktop.ui.chart.fragments import BADGE_COLOURS
+from gepnet_desktop.ui.chart.node_panel import NodePanel
+from gepnet_desktop.ui.chart.pathway_page import PathwayPage
 from gepnet_desktop.ui.chart.states import RECOMMENDATION, STOP
-from gepnet_desktop.ui.node_panel import NodePanel
-from gepnet_desktop.ui.pathway_page import PathwayPage
 from tests.conftest import load_vignettes
 
 PATHWAY = default_pathway()
@@ -239,7 +239,7 @@ def test_zoom_to_path_shows_the_whole_path_and_follows_it(qtbot, page):
 def test_cautions_carry_their_citations(qtbot) -> None:
     from gepnet_desktop.case import validate_case
     from gepnet_desktop.pathway import default_pathway, evaluate
-    from gepnet_desktop.ui.node_panel import NodePanel
+    from gepnet_desktop.ui.chart.node_panel import NodePanel
 
     pathway = default_pathway()
     s10 = VIGNETTES["S10"]

@@ -20,7 +20,7 @@ from gepnet_desktop.case import validate_case
 from gepnet_desktop.pathway import AccessEntry, default_pathway, evaluate, text
 from gepnet_desktop.pathway.summary import access_status_word, summary_lines
 from gepnet_desktop.ui.chart import ExportError
-from gepnet_desktop.ui.report import build_report_html, report_document, write_report
+from gepnet_desktop.ui.report.case_report import build_report_html, report_document, write_report
 from tests.conftest import load_vignettes
 
 PATHWAY = default_pathway()
@@ -119,7 +119,7 @@ def test_bad_report_target_is_refused_and_nothing_is_written(qapp, tmp_path, nam
 def test_print_report_prints_to_the_chosen_printer(qapp, tmp_path):
     from PySide6.QtPrintSupport import QPrinter
 
-    from gepnet_desktop.ui.report import print_report
+    from gepnet_desktop.ui.report.case_report import print_report
 
     case, ev = case_ev("V04")
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -134,7 +134,7 @@ def test_cancelling_the_print_dialog_prints_nothing(qtbot, tmp_path):
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from PySide6.QtWidgets import QApplication
 
-    from gepnet_desktop.ui.report import print_report
+    from gepnet_desktop.ui.report.case_report import print_report
 
     case, ev = case_ev("V04")
     printer = QPrinter()
@@ -159,7 +159,7 @@ def test_cancelling_the_print_dialog_prints_nothing(qtbot, tmp_path):
 def test_the_report_shows_the_record_s_soft_warnings(qtbot) -> None:
     from gepnet_desktop.case import validate_case
     from gepnet_desktop.pathway import default_pathway, evaluate
-    from gepnet_desktop.ui.report import build_report_html
+    from gepnet_desktop.ui.report.case_report import build_report_html
 
     case = validate_case(VIGNETTES["V37"]["case"]).case  # well differentiated, Ki-67 60%
     html = build_report_html(case, evaluate(case), default_pathway(), "en")

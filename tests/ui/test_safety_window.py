@@ -14,9 +14,9 @@ import pytest
 from gepnet_desktop import logs, paths
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.store import CaseQuery, auto_backup, list_auto_backups
-from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.database_safety import NEW, QUIT, RESTORE
-from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.database_safety import NEW, QUIT, RESTORE
+from gepnet_desktop.ui.window.main_window import MainWindow
 from tests.store.helpers import make_case
 from tests.store.test_safety import damage
 from tests.ui.test_main_window import ScriptedPrompts, type_into
@@ -167,8 +167,8 @@ def test_a_damaged_database_opens_read_only_with_a_red_banner_and_the_restore(qt
     before = digest(db)
     window = start_window()
     assert window.banner.isVisible() and window.damage is not None
-    assert "damaged" in window.banner_label.text() and "read-only" in window.banner_label.text()
-    assert "1 cases" in window.banner_button.text()
+    assert "damaged" in window.banner.text() and "read-only" in window.banner.text()
+    assert "1 cases" in window.banner.button_text()
     window.new_case()
     type_into(qtbot, window, "case_code", "NEW-1")
     assert not window.save()
@@ -182,7 +182,7 @@ def test_a_damaged_database_opens_read_only_with_a_red_banner_and_the_restore(qt
     window.prompts.answers["unsaved"] = [dialogs.DISCARD]
     window.prompts.answers["confirm"] = [True]
     with qtbot.waitSignal(window.taskFinished, timeout=20000) as done:
-        window.banner_button.click()
+        window.banner.click_restore()
     assert done.args == ["task.restore", "succeeded"]
     qtbot.waitUntil(lambda: window.store_available(), timeout=5000)
     assert not window.banner.isVisible() and window.damage is None
@@ -244,7 +244,7 @@ def test_drafts_that_cannot_be_written_are_said_in_the_form(qtbot, start_window)
 def test_a_log_file_that_cannot_be_written_is_said_and_the_window_runs(qtbot):
     import argparse
 
-    from gepnet_desktop.ui.app import build_window, start_session
+    from gepnet_desktop.ui.window.app import build_window, start_session
 
     (paths.data_dir() / "logs").write_text("a file where the folder should be")
     window = build_window(argparse.Namespace(lang="en", lang_given=True))

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel
 from gepnet_desktop import __version__, paths, site_policy
 from gepnet_desktop.store.db import connect
 from gepnet_desktop.store.migrations import migrate
-from gepnet_desktop.ui import dialogs
-from gepnet_desktop.ui.app import choose_language, start_session
-from gepnet_desktop.ui.main_window import MainWindow
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.app import choose_language, start_session
+from gepnet_desktop.ui.window.main_window import MainWindow
 from tests.site.test_site_policy import write_site
 from tests.ui.test_main_window import ScriptedPrompts
 
@@ -84,11 +84,11 @@ def test_the_site_language_beats_the_saved_choice_and_the_menu(
     assert choose_language(args, "en") == "ko"
     window = MainWindow(db_path=paths.database_path(), lang="ko", prompts=ScriptedPrompts())
     qtbot.addWidget(window)
-    from gepnet_desktop.ui.site_notes import attach
+    from gepnet_desktop.ui.window.site_notes import attach
 
     attach(window)
-    assert not window.actions["lang_en"].isEnabled()
-    assert "site policy" in window.actions["lang_ko"].toolTip()
+    assert not window.commands["lang_en"].isEnabled()
+    assert "site policy" in window.commands["lang_ko"].toolTip()
 
 
 def test_an_upgrade_is_said_once_in_an_information_message(started) -> None:

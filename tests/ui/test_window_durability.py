@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gepnet_desktop import paths
 from gepnet_desktop.store import CaseQuery, Store
-from gepnet_desktop.ui.drafts import DraftStore
+from gepnet_desktop.ui.form.drafts import DraftStore
 
 CHILD = textwrap.dedent("""
     import os, sys
@@ -21,8 +21,8 @@ CHILD = textwrap.dedent("""
     from PySide6.QtTest import QTest
     from gepnet_desktop import paths
     from gepnet_desktop.store import audit
-    from gepnet_desktop.ui.app import application
-    from gepnet_desktop.ui.main_window import MainWindow
+    from gepnet_desktop.ui.window.app import application
+    from gepnet_desktop.ui.window.main_window import MainWindow
 
     where, code = sys.argv[1], sys.argv[2]
     real_record = audit.record

@@ -186,7 +186,7 @@ def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: 
             gen.setDescription(text(scene.pathway.notice, scene.lang))
             _paint_on(gen, sheet.paint)
         elif suffix == ".png":
-            if not sheet_image(sheet, scale).save(str(tmp), "PNG"):
+            if not sheet_image(sheet, scale).save(str(tmp), "PNG"):  # type: ignore[call-overload]
                 raise OSError(0, "the image could not be saved")
         else:
             writer = QPdfWriter(str(tmp))
@@ -207,7 +207,7 @@ def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
+    image.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes
     buffer.close()
     return bytes(data.data())
 

@@ -66,7 +66,7 @@ class LegendItem(QGraphicsItem):
             painter.drawText(rect, int(Qt.AlignmentFlag.AlignVCenter), words)
 
         for i, kind in enumerate(("start", "decision", "group", "treatment", "action")):
-            icon, words = row(0, i)
+            icon, text_rect = row(0, i)
             fill, border, width = style.KIND_STYLE[kind]
             pen = QPen(border, min(width, 2.2))
             if kind == "action":
@@ -74,7 +74,7 @@ class LegendItem(QGraphicsItem):
             painter.setPen(pen)
             painter.setBrush(fill)
             painter.drawPath(kind_outline(kind, icon))
-            caption(words, tr("kind." + kind, lang))
+            caption(text_rect, tr("kind." + kind, lang))
         lines = [(style.PATH, 3.0, Qt.PenStyle.SolidLine, tr("legend.path", lang)),
                  (style.EDGE, 1.4, Qt.PenStyle.SolidLine, tr("legend.other", lang)),
                  (style.EDGE, 1.4, Qt.PenStyle.DashLine, self.exhausted_label)]

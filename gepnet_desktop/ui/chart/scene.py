@@ -50,11 +50,11 @@ class PathwayScene(QGraphicsScene):
             self.addItem(item)
         buses = self._bus_heights()
         for edge in pathway.edges:
-            item = EdgeItem(edge, self._nodes[edge.source], self._nodes[edge.target],
-                            buses.get(edge.source), lang,
-                            self._provenance_label(edge.provenance))
-            self._edges[edge.id] = item
-            self.addItem(item)
+            edge_item = EdgeItem(edge, self._nodes[edge.source], self._nodes[edge.target],
+                                 buses.get(edge.source), lang,
+                                 self._provenance_label(edge.provenance))
+            self._edges[edge.id] = edge_item
+            self.addItem(edge_item)
         self.legend = LegendItem(self._provenance_labels(), self._exhausted_label(), lang)
         self.addItem(self.legend)
         self._place_legend()
@@ -147,9 +147,10 @@ class PathwayScene(QGraphicsScene):
             item.set_state(state)
             # A path ending on a bar across the chart: its label where the path comes in.
             ends_here = ev is not None and len(ev.path) > 1 and nid == ev.path[-1]
-            item.set_label_anchor(self._nodes[ev.path[-2]].pos().x() if ends_here else None)
-        for eid, item in self._edges.items():
-            item.set_state(PLAIN if ev is None else PATH if eid in edges else DIMMED)
+            item.set_label_anchor(self._nodes[ev.path[-2]].pos().x()
+                                  if ends_here and ev is not None else None)
+        for eid, edge_item in self._edges.items():
+            edge_item.set_state(PLAIN if ev is None else PATH if eid in edges else DIMMED)
 
     def highlighted_node_ids(self) -> list[str]:
         """Ids of the boxes drawn as on the patient's path (including the end of it)."""
@@ -190,8 +191,8 @@ class PathwayScene(QGraphicsScene):
         self.lang = lang
         for item in self._nodes.values():
             item.set_language(lang, self._provenance_label(item.node.provenance))
-        for item in self._edges.values():
-            item.set_language(lang, self._provenance_label(item.edge.provenance))
+        for edge_item in self._edges.values():
+            edge_item.set_language(lang, self._provenance_label(edge_item.edge.provenance))
         self.legend.set_language(lang, self._provenance_labels(), self._exhausted_label())
         self._apply_newer()
 

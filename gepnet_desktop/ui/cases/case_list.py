@@ -1,0 +1,343 @@
+"""The case list: a lazy table model over the store (its filter bar is in case_filters.py).
+
+The model never loads all rows. It knows the number of matching cases and keeps a few pages of
+rows; the count and every page are read by a worker thread with its own store connection, so the
+GUI thread never does work that grows with the number of cases (counting and deep OFFSETs do).
+Results carry a generation number, and stale ones (from a query since replaced) are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QThread,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ...case.fields import FIELDS_BY_KEY, label
+from ...demo import is_demo_case
+from ...logs import log_exception
+from ...pathway import Pathway, text
+from ..common.shell_phrases import tr
+
+if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first shown
+    from ...store import CaseQuery, CaseRow
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+UUID_ROLE = Qt.ItemDataRole.UserRole + 1
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+StoreOpener = Callable[[], Any]  # -> a Store (opened in the worker thread)
+Index = QModelIndex | QPersistentModelIndex
+
+
+class _Fetcher(QObject):
+    """Lives in the worker thread: owns a store connection and answers count/page requests."""
+
+    loaded = Signal(int, int, int, list)  # generation, count (-1: not asked), offset, rows
+    failed = Signal(int, str)
+
+    def __init__(self, open_store: StoreOpener) -> None:
+        super().__init__()
+        self._open_store = open_store
+        self._store: Any = None
+        self.latest = 0  # written by the GUI thread; a plain int read is atomic under the GIL
+
+    @Slot(int, object, int, int, bool)
+    def fetch(self, generation: int, query: CaseQuery, offset: int, limit: int,
+              with_count: bool) -> None:
+        if generation < self.latest:
+            return  # the query was replaced while this request waited
+        try:
+            if self._store is None:
+                self._store = self._open_store()
+            count = self._store.count(query) if with_count else -1
+            rows = self._store.search(query, offset, limit)
+        except Exception as exc:  # reported to the GUI thread; the list stays as it was
+            log_exception(log, "case list query failed", exc)
+            self.failed.emit(generation, str(exc))
+            return
+        self.loaded.emit(generation, count, offset, rows)
+
+    @Slot()
+    def close_store(self) -> None:
+        if self._store is not None:
+            try:
+                self._store.close()
+            finally:
+                self._store = None
+
+    @Slot(object)
+    def set_opener(self, open_store: StoreOpener) -> None:
+        self.close_store()
+        self._open_store = open_store
+
+
+class CaseListModel(QAbstractTableModel):
+    """Rows of `Store.search(query, offset, limit)`, fetched a page at a time, off the GUI thread.
+
+    `rowCount()` is the number of matching cases once known; rows not yet fetched show a
+    placeholder and are filled when their page arrives (`dataChanged`).
+    """
+
+    countChanged = Signal(int)
+    queryFinished = Signal()   # the count and the first page of the current query are in
+    queryFailed = Signal(str)
+    _request = Signal(int, object, int, int, bool)
+    _close = Signal()
+    _reopen = Signal(object)
+
+    def __init__(self, open_store: StoreOpener, pathway: Pathway, lang: str = "en", *,
+                 page_size: int = 200, max_pages: int = 30, active: bool = True,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.pathway = pathway
+        self.lang = lang
+        self.page_size = page_size
+        self.max_pages = max_pages
+        self._query: CaseQuery | None = None  # made on first use: importing the store is slow
+        self._initial_sort = ("updated_at", True)
+        self._active = active  # inactive: queries wait for start() (the database opens later)
+        self._generation = 0
+        self._count = 0
+        self._known = False
+        self._pages: dict[int, list[CaseRow]] = {}
+        self._pending: set[int] = set()
+        self._thread = QThread(self)
+        self._thread.setObjectName("case-list-fetcher")
+        self._fetcher = _Fetcher(open_store)
+        self._fetcher.moveToThread(self._thread)
+        self._request.connect(self._fetcher.fetch)
+        self._close.connect(self._fetcher.close_store,
+                            Qt.ConnectionType.BlockingQueuedConnection)
+        self._reopen.connect(self._fetcher.set_opener,
+                             Qt.ConnectionType.BlockingQueuedConnection)
+        self._fetcher.loaded.connect(self._on_loaded)
+        self._fetcher.failed.connect(self._on_failed)
+        self._thread.finished.connect(self._fetcher.deleteLater)
+        self._thread.start()
+        self._headers = [tr(f"col.{c}", lang) for c in COLUMNS]
+
+    # -- queries -----------------------------------------------------------------------------
+    def query(self) -> CaseQuery:
+        """The current query (filters and sort)."""
+        if self._query is None:
+            from ...store import CaseQuery
+
+            sort, descending = self._initial_sort
+            self._query = CaseQuery(sort=sort, descending=descending)
+        return self._query
+
+    def set_query(self, query: CaseQuery) -> None:
+        """Show the cases matching `query`; the rows change when the count and first page are in."""
+        self._query = query
+        self.refresh()
+
+    def start(self) -> None:
+        """Begin querying (a model made with active=False waits for this)."""
+        self._active = True
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Run the current query again (after a save, a delete, an import)."""
+        if not self._active:
+            return
+        self._generation += 1
+        self._fetcher.latest = self._generation
+        self._pending = {0}
+        self._request.emit(self._generation, self.query(), 0, self.page_size, True)
+
+    def is_loaded(self) -> bool:
+        """True once the current query's count and first page have arrived."""
+        return self._known and not self._pending
+
+    def total(self) -> int:
+        """The number of cases matching the current query (0 until known)."""
+        return self._count
+
+    def set_store_opener(self, open_store: StoreOpener) -> None:
+        """Read from another database from now on (File > Open database, Restore)."""
+        self._reopen.emit(open_store)
+        self.refresh()
+
+    def release_store(self) -> None:
+        """Close the worker's connection now (before the file is replaced); reopened on demand."""
+        self._close.emit()
+
+    def shutdown(self) -> None:
+        """Close the worker's connection and stop its thread (before the window closes)."""
+        if self._thread.isRunning():
+            self._close.emit()
+            self._thread.quit()
+            self._thread.wait()
+
+    # -- results from the worker -------------------------------------------------------------
+    @Slot(int, int, int, list)
+    def _on_loaded(self, generation: int, count: int, offset: int, rows: list) -> None:
+        if generation != self._generation:
+            return
+        page = offset // self.page_size
+        self._pending.discard(page)
+        if count >= 0:
+            self.beginResetModel()
+            self._count = count
+            self._known = True
+            self._pages = {page: rows}
+            self.endResetModel()
+            self.countChanged.emit(count)
+            self.queryFinished.emit()
+            return
+        if offset >= self._count:
+            return
+        self._pages[page] = rows
+        self._evict(keep=page)
+        last = min(offset + self.page_size, self._count) - 1
+        self.dataChanged.emit(self.index(offset, 0), self.index(last, len(COLUMNS) - 1))
+        if len(rows) < last - offset + 1:
+            self.refresh()  # cases were deleted since the count: count again
+
+    @Slot(int, str)
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._pending.clear()
+            self.queryFailed.emit(message)
+
+    def _evict(self, keep: int) -> None:
+        while len(self._pages) > self.max_pages:
+            far = max(self._pages, key=lambda p: abs(p - keep))
+            del self._pages[far]
+
+    def _row(self, row: int) -> CaseRow | None:
+        page, within = divmod(row, self.page_size)
+        rows = self._pages.get(page)
+        if rows is None:
+            if page not in self._pending:
+                self._pending.add(page)
+                self._request.emit(self._generation, self.query(), page * self.page_size,
+                                   self.page_size, False)
+            return None
+        return rows[within] if within < len(rows) else None
+
+    # -- lookups for the window --------------------------------------------------------------
+    def case_uuid(self, row: int) -> str | None:
+        """The uuid of the case on `row`, if that row is fetched."""
+        if not 0 <= row < self._count:
+            return None
+        item = self._row(row)
+        return item.uuid if item else None
+
+    def row_of(self, uuid: str) -> int | None:
+        """The row of the case `uuid` among the fetched pages, or None."""
+        for page, rows in self._pages.items():
+            for i, item in enumerate(rows):
+                if item.uuid == uuid:
+                    return page * self.page_size + i
+        return None
+
+    # -- the model ---------------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS) \
+                and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+            Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < self._count:
+            return None
+        item = self._row(index.row())
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return tr("list.loading", self.lang) if item is None else self._display(item, column)
+        if item is None:
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == "recommendation_node":
+                return self._display(item, column)
+            if column == "updated_at":
+                return short_time(item.updated_at)
+            if column == "case_code" and is_demo_case(item.case_code):
+                return tr("list.demo_case", self.lang)
+        if role == UUID_ROLE:
+            return item.uuid
+        if role == SORT_ROLE:
+            return getattr(item, column)
+        if item.deleted_at:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QBrush(QColor("#888888"))
+            if role == Qt.ItemDataRole.FontRole:
+                font = QFont()
+                font.setItalic(True)
+                return font
+        return None
+
+    def _display(self, item: CaseRow, column: str) -> str:
+        value = getattr(item, column)
+        if value is None:
+            # the store keeps no recommendation while the walk stops for missing data
+            return tr("list.no_recommendation", self.lang) if column == "recommendation_node" \
+                else ""
+        if column == "primary_site":
+            spec = FIELDS_BY_KEY["primary_site"]
+            labels = spec.value_labels.get(value)
+            return label(labels, self.lang) if labels else str(value)
+        if column == "recommendation_node":
+            return node_display(self.pathway, value, self.lang)
+        if column == "updated_at":
+            return short_time(value)[:10]  # the date; the time is in the tooltip
+        return str(value)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if self._query is None:  # before the first query: remember it, import nothing yet
+            self._initial_sort = (COLUMNS[column], descending)
+            self.refresh()
+            return
+        query = self.query()
+        if query.sort == COLUMNS[column] and query.descending == descending and self._known:
+            return
+        self.set_query(replace(query, sort=COLUMNS[column], descending=descending))
+
+
+def node_display(pathway: Pathway, node_id: str, lang: str) -> str:
+    """A node's label from the pathway data (its id when the data has no such node)."""
+    node = pathway.nodes.get(node_id)
+    return node_id if node is None else text(node.label, lang)
+
+
+def short_time(stamp: str) -> str:
+    """An ISO timestamp as local "YYYY-MM-DD HH:MM"."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,1 @@
+"""The case report: HTML, PDF and printing."""
