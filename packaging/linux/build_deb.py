@@ -18,7 +18,6 @@ xcb platform plugin, fontconfig, EGL/GL, D-Bus and the print support in the bund
 from __future__ import annotations
 
 import argparse
-import ast
 import os
 import shutil
 import struct
@@ -70,14 +69,13 @@ License: Proprietary
 """
 
 
-def read_version(root: Path = ROOT) -> str:
-    """`__version__` of gepnet_desktop/__init__.py (the one place it is written)."""
-    tree = ast.parse((root / "gepnet_desktop" / "__init__.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__version__"
-                                                for t in node.targets):
-            return str(node.value.value)  # type: ignore[attr-defined]
-    raise SystemExit("gepnet_desktop/__init__.py has no __version__")
+def read_version() -> str:
+    """`__version__` of gepnet_desktop/__init__.py, the one place it is written."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from gepnet_desktop import __version__
+
+    return __version__
 
 
 def ico_pngs(ico: Path) -> dict[int, bytes]:

@@ -3,21 +3,19 @@ for packaging/windows/gepnet-desktop.iss: the installer's version has one source
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def read_version(root: Path = ROOT) -> str:
-    """`__version__` of gepnet_desktop/__init__.py."""
-    tree = ast.parse((root / "gepnet_desktop" / "__init__.py").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__version__"
-                                                for t in node.targets):
-            return str(node.value.value)  # type: ignore[attr-defined]
-    raise SystemExit("gepnet_desktop/__init__.py has no __version__")
+def read_version() -> str:
+    """`__version__` of gepnet_desktop/__init__.py, the one place it is written."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from gepnet_desktop import __version__
+
+    return __version__
 
 
 def write(out: Path = ROOT / "dist" / "installer-version.iss") -> Path:
