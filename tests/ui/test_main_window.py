@@ -413,7 +413,7 @@ def test_a_row_still_loading_opens_when_it_arrives(qtbot, open_window):
 
 def test_cases_written_elsewhere_appear_in_the_list(qtbot, open_window):
     window = open_window()
-    assert window._watch_timer.isActive()
+    assert window.case_list.is_watching()
     assert not window.check_outside_changes()
     stored({"case_code": "CLI-1"})  # another connection: the command line, another window
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):

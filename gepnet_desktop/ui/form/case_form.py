@@ -2,10 +2,10 @@
 validation beside each field, the live WHO grade, and one undo history for all of it.
 
 The form holds no clinical rule: value sets, ranges and labels come from `case.fields`, every
-message from `case.validation.validate_case`, and the grade from `case.grading` (through
-`validate_case`). Drafts: the form does not write files itself; attach a
-`drafts.DraftAutosaver(form, store)` (or call `DraftStore.save(form.draft_key(), form.data())`
-on `changed`).
+message and the grade from `case.validation.check_case`, run once per change and shared
+through `check()` with whatever else follows the form on `changed` (the live pathway).
+Drafts: the form does not write files itself; attach a `drafts.DraftAutosaver(form, store)`
+(or call `DraftStore.save(form.draft_key(), form.data())` on `changed`).
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...case import validation
 from ...case.fields import CASE_FIELDS, FIELDS_BY_KEY, SECTIONS, FieldSpec, label, value_label
 from ...case.grading import GRADE_INPUTS
 from ...case.model import Case
-from ...case.validation import Problem, ValidationResult, validate_case
+from ...case.validation import CaseCheck, Problem, ValidationResult, validate_case
 from ..common.problem_style import ERROR, display_message, problem_html
 from ..common.words import word
 from .field_editors import FieldEditor
@@ -71,7 +72,7 @@ def _same(a: Any, b: Any) -> bool:
 class CaseForm(QWidget):
     """The case being edited. See the module docstring; API used by the main window:
     `load`, `data`, `validation`, `is_dirty`, `mark_saved`, `focus_field`, `set_data`,
-    `undo_stack`, signals `changed`, `dirtyChanged`, `fieldEdited`."""
+    `check`, `undo_stack`, signals `changed`, `dirtyChanged`, `fieldEdited`."""
 
     changed = Signal()  # after any change: typing, choices, lines, undo/redo, load, set_data
     dirtyChanged = Signal(bool)
@@ -90,6 +91,7 @@ class CaseForm(QWidget):
         self._values: dict[str, Any] = {}
         self._meta: dict[str, Any] = {"uuid": None, "revision": None}
         self._session = 0
+        self._check = validation.check_case({})
         self._result = ValidationResult(None)
         self._pending_key: str | None = None
         self._loading = False
@@ -273,7 +275,9 @@ class CaseForm(QWidget):
 
     # -- validation display -----------------------------------------------------------------
     def _revalidate(self) -> None:
-        self._result = validate_case(self.data(), require_code=True)
+        # through the module, so that a test can count the checks of one edit
+        self._check = validation.check_case(self.data())
+        self._result = self._check.store
         problems = self._result.errors + self._result.warnings
         by_field: dict[str, list[Problem]] = {}
         general: list[Problem] = []
@@ -302,12 +306,10 @@ class CaseForm(QWidget):
         return label(FIELDS_BY_KEY[key].label, self.lang)
 
     def _show_grade(self) -> None:
-        inputs = {key: self._values.get(key) for key in GRADE_INPUTS}
-        result = validate_case(inputs)
-        if result.case is None:
+        if self._check.grade_blocked:
             text, tip = _t("grade_blocked", self.lang), _t("grade_blocked_tip", self.lang)
         else:
-            grade = result.case.who_grade
+            grade = self._check.grade
             text = grade if grade else value_label("", None, self.lang)
             tip = _t("grade_tip", self.lang)
         self.grade_label.setText(f"<b>{text}</b>")
@@ -340,8 +342,12 @@ class CaseForm(QWidget):
         return out
 
     def validation(self) -> ValidationResult:
-        """The whole form validated as the store will (case code required)."""
+        """The whole form validated now as the store will (case code required)."""
         return validate_case(self.data(), require_code=True)
+
+    def check(self) -> CaseCheck:
+        """The check of the content as it is (made once by the last change)."""
+        return self._check
 
     def who_grade_text(self) -> str:
         """The grade as shown (G1, G2, G3, NEC, MiNEN, Unknown, or a dash)."""

@@ -1,8 +1,8 @@
 """The main window's commands: every action with its shortcut and icon, the menus, the toolbar,
 and which actions are enabled when.
 
-Each action calls a public method of the window, so a menu, a shortcut and a test all reach the
-same code. Texts come from `shell_phrases`.
+Each action calls a public method of the window or of one of its parts, so a menu, a shortcut
+and a test all reach the same code. Texts come from `shell_phrases`.
 """
 
 from __future__ import annotations
@@ -24,15 +24,15 @@ Icon = QStyle.StandardPixmap
 
 # name, what it calls on the window, shortcut, icon
 ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] = (
-    ("open_db", lambda w: w.choose_database(), Key.Open, Icon.SP_DirOpenIcon),
-    ("backup", lambda w: w.choose_backup(), "Ctrl+B", None),
-    ("restore", lambda w: w.choose_restore(), None, None),
-    ("import", lambda w: w.choose_import(), "Ctrl+I", Icon.SP_ArrowDown),
-    ("export", lambda w: w.choose_export(), "Ctrl+E", Icon.SP_ArrowUp),
-    ("export_chart", lambda w: w.choose_export_chart(), "Ctrl+Shift+E", None),
-    ("export_report", lambda w: w.choose_export_report(), "Ctrl+R",
+    ("open_db", lambda w: w.need().files.choose_database(), Key.Open, Icon.SP_DirOpenIcon),
+    ("backup", lambda w: w.need().files.choose_backup(), "Ctrl+B", None),
+    ("restore", lambda w: w.need().files.choose_restore(), None, None),
+    ("import", lambda w: w.need().files.choose_import(), "Ctrl+I", Icon.SP_ArrowDown),
+    ("export", lambda w: w.need().files.choose_export(), "Ctrl+E", Icon.SP_ArrowUp),
+    ("export_chart", lambda w: w.need().pathway.choose_export_chart(), "Ctrl+Shift+E", None),
+    ("export_report", lambda w: w.need().pathway.choose_export_report(), "Ctrl+R",
      Icon.SP_FileDialogDetailedView),
-    ("print_report", lambda w: w.print_report(), Key.Print, None),
+    ("print_report", lambda w: w.need().pathway.print_report(), Key.Print, None),
     ("quit", lambda w: w.close(), "Ctrl+Q", None),
     ("undo_delete", lambda w: w.undo_delete(), "Ctrl+Alt+Z", None),
     ("find", lambda w: w.focus_search(), Key.Find, None),
