@@ -6,9 +6,29 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from gepnet_desktop import paths
 from gepnet_desktop.case import validation
+from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import evaluate
-from tests.ui.test_main_window import choose, open_window, type_into  # noqa: F401 (fixture)
+from gepnet_desktop.ui.window import dialogs
+from gepnet_desktop.ui.window.main_window import MainWindow
+from tests.ui.test_main_window import ScriptedPrompts, choose, type_into
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window on the test's database, shown; closed at the end."""
+    store = open_clinic(paths.database_path())
+    shown = MainWindow(store, prompts=ScriptedPrompts())
+    shown.show()
+    qtbot.waitExposed(shown)
+    qtbot.waitUntil(shown.list_model.is_loaded, timeout=5000)
+    yield shown
+    shown.prompts.answers["unsaved"] = [dialogs.DISCARD]
+    shown.close()
+    shown.shutdown()
+    store.close()
+    shown.deleteLater()
 
 
 @pytest.fixture
@@ -36,8 +56,7 @@ def _well_differentiated_case(qtbot, window) -> None:
     assert window.page.evaluation() is not None
 
 
-def test_one_keystroke_is_checked_once_for_form_grade_and_chart(qtbot, open_window, checks):
-    window = open_window()
+def test_one_keystroke_is_checked_once_for_form_grade_and_chart(qtbot, window, checks):
     _well_differentiated_case(qtbot, window)
     assert window.form.who_grade_text() == "G1"
     before = window.page.evaluation()
@@ -53,9 +72,7 @@ def test_one_keystroke_is_checked_once_for_form_grade_and_chart(qtbot, open_wind
     assert shown.path == reference.path != before.path  # the chart walked Ki-67 25
 
 
-def test_an_invalid_keystroke_is_checked_once_and_blocks_grade_and_chart(qtbot, open_window,
-                                                                          checks):
-    window = open_window()
+def test_an_invalid_keystroke_is_checked_once_and_blocks_grade_and_chart(qtbot, window, checks):
     _well_differentiated_case(qtbot, window)
     checks.clear()
 

@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ...case.fields import FIELDS_BY_KEY, label
+from ...case.fields import FIELDS_BY_KEY, LIST_COLUMNS, label
 from ...demo import is_demo_case
 from ...logs import log_exception
 from ...pathway import Pathway, text
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+COLUMNS = LIST_COLUMNS
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 StoreOpener = Callable[[], Any]  # -> a Store (opened in the worker thread)
