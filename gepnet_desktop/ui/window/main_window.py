@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME, __version__, paths
-from ...pathway import Evaluation, Pathway, default_pathway, text
+from ...pathway import Pathway, default_pathway, text
 from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
 from ..cases.case_list_pane import CaseListPane
@@ -364,7 +364,7 @@ class MainWindow(QMainWindow):
             for task in [*self.parts.files.tasks, *self.parts.upkeep.tasks]:
                 task.wait()
 
-    # -- what menus, scripts and tests reach through the window --------------------------------
+    # -- what menus, scripts and tests reach through the window: each answered by its part -----
     @property
     def store(self) -> Store | None:
         return self.db.store
@@ -389,10 +389,6 @@ class MainWindow(QMainWindow):
 
     def store_available(self) -> bool:
         return self.db.available()
-
-    @property
-    def last_evaluation(self) -> Evaluation | None:
-        return self.need().pathway.last_evaluation
 
     @property
     def form(self) -> CaseForm | None:
@@ -446,10 +442,6 @@ class MainWindow(QMainWindow):
     def log_label(self) -> QLabel | None:
         return self.parts.safety.log_label if self.parts is not None else None
 
-    @property
-    def tasks(self) -> list[Task]:
-        return [*self.need().files.tasks, *self.need().upkeep.tasks]
-
     # the list
     def step_case(self, step: int) -> None: self.case_list.step(step)
     def focus_search(self) -> None: self.case_list.focus_search()
@@ -466,10 +458,8 @@ class MainWindow(QMainWindow):
     def new_case(self) -> bool: return self.need().editor.new_case()
     def save(self) -> bool: return self.need().editor.save()
     def revert_case(self) -> None: self.need().editor.revert_case()
-    def duplicate_case(self) -> bool: return self.need().editor.duplicate_case()
     def delete_case(self) -> bool: return self.need().editor.delete_case()
     def undo_delete(self) -> bool: return self.need().editor.undo_delete()
-    def go_to_field(self, field: str) -> None: self.need().editor.go_to_field(field)
     def save_draft(self) -> None: self.need().editor.save_draft()
     def offer_drafts(self) -> bool: return self.need().editor.offer_drafts()
 
@@ -495,8 +485,3 @@ class MainWindow(QMainWindow):
     def restore_from(self, source: Path) -> Task | None:
         return self.need().files.restore_from(source)
     def auto_backup(self) -> Task: return self.need().files.auto_backup()
-    def backup_at_close(self) -> Path | None: return self.need().files.backup_at_close()
-    def offer_demo_cases(self) -> bool: return self.need().upkeep.offer_demo_cases()
-    def load_demo_cases(self) -> int: return self.need().upkeep.load_demo_cases()
-    def report_log_problem(self, sentence: str | None) -> None:
-        self.need().safety.report_log_problem(sentence)

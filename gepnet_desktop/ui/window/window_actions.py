@@ -38,7 +38,7 @@ ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] =
     ("find", lambda w: w.focus_search(), Key.Find, None),
     ("new", lambda w: w.new_case(), Key.New, Icon.SP_FileIcon),
     ("save", lambda w: w.save(), Key.Save, Icon.SP_DialogSaveButton),
-    ("duplicate", lambda w: w.duplicate_case(), "Ctrl+D", Icon.SP_FileLinkIcon),
+    ("duplicate", lambda w: w.need().editor.duplicate_case(), "Ctrl+D", Icon.SP_FileLinkIcon),
     ("delete", lambda w: w.delete_case(), Key.Delete, Icon.SP_TrashIcon),
     ("revert", lambda w: w.revert_case(), "Ctrl+Shift+R", None),
     ("next", lambda w: w.step_case(1), "Ctrl+PgDown", None),
@@ -48,7 +48,7 @@ ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] =
     ("focus_list", lambda w: w.focus_list(), "Ctrl+L", None),
     ("about", lambda w: w.show_about(), Key.HelpContents, None),
     ("data_folder", lambda w: w.show_data_folder(), None, None),
-    ("load_demo", lambda w: w.load_demo_cases(), None, None),
+    ("load_demo", lambda w: w.need().upkeep.load_demo_cases(), None, None),
     # wired to the form's undo stack once the form exists (connect_undo_stack)
     ("undo", lambda w: None, Key.Undo, Icon.SP_ArrowBack),
     ("redo", lambda w: None, Key.Redo, Icon.SP_ArrowForward),
