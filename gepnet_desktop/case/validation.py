@@ -376,7 +376,7 @@ def validate_case(obj: Any, *, require_code: bool = False,
                                part("allow_nec_subtype")))
     if errors:
         return ValidationResult(None, errors, _soft_checks(values, views))
-    case = Case(**values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
+    case = Case.of(values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
     if given_grade is not None and given_grade != case.who_grade:

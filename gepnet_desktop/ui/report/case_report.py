@@ -68,7 +68,7 @@ img.chart { max-width: 100%; height: auto; }
 def _value(case: Case, key: str, lang: str) -> str:
     if key == "who_grade":
         return case.who_grade or value_label("who_grade", None, lang)
-    value = getattr(case, key)
+    value = case.get(key)
     if key == "comorbidities":
         return ", ".join(value_label(key, v, lang) for v in value) or tr("none", lang)
     return value_label(key, value, lang)
