@@ -111,6 +111,18 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     assert unused == [], "no code names these messages: remove them from en.po and ko.po"
 
 
+def test_no_code_names_a_key_without_its_namespace() -> None:
+    """A string that is the dotted end of a key ("act.save" of ui.act.save) and no key itself
+    is a key that lost its namespace, e.g. one handed to tr() through a variable."""
+    en = catalogue("en")
+    tails = {".".join(k.split(".")[i:]) for k in en for i in range(1, k.count("."))}
+    stale = {f"{path.relative_to(PACKAGE)}:{node.lineno}": node.value for path in modules()
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and node.value in tails and node.value not in en}
+    assert stale == {}
+
+
 def _korean_strings(tree: ast.AST) -> list[str]:
     """The string constants of a module that hold Korean, docstrings left out."""
     docstrings = {id(body[0].value) for node in ast.walk(tree)
