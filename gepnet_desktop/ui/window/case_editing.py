@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ...case import Case, Problem
-from ..common.shell_phrases import plain, problem_sentence, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain, problem_sentence
 from . import dialogs
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ class CaseEditing(_Host):
             return False
         code = (self.form.data().get("case_code") or "").strip()
         if self._copy_code is not None and code == self._copy_code:
-            self._refuse_text(tr("error.copy_code", self.lang, code=code), "case_code")
+            self._refuse_text(tr("ui.error.copy_code", self.lang, code=code), "case_code")
             return False
         case = result.case
         assert case is not None
@@ -144,23 +145,23 @@ class CaseEditing(_Host):
         self._copy_code = None
         self.form.mark_saved(stored)  # clean again: the autosaver removes the draft
         self._update_title()
-        self.statusBar().showMessage(tr("status.saved", self.lang), 5000)
+        self.statusBar().showMessage(tr("ui.status.saved", self.lang), 5000)
         self.list_model.refresh()
         log.info("saved case %s revision %s", stored.uuid, stored.revision)
         self.caseSaved.emit(stored.uuid or "")
 
     def _refuse(self, problems: list[Problem]) -> None:
         first = problems[0]
-        message = tr("error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
+        message = tr("ui.error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
         if len(problems) > 1:
-            message += tr("error.save.more", self.lang, n=len(problems) - 1)
+            message += tr("ui.error.save.more", self.lang, n=len(problems) - 1)
         self._refuse_text(message, first.field)
 
     def _refuse_text(self, message: str, field: str | None) -> None:
         self.statusBar().showMessage(message, 15000)
         if field:
             self.go_to_field(field)
-        self.prompts.error(self, tr("error.save.title", self.lang), message)
+        self.prompts.error(self, tr("ui.error.save.title", self.lang), message)
 
     def _resolve_conflict(self, mine: Case) -> bool:
         from ...store import StoreError
@@ -210,7 +211,7 @@ class CaseEditing(_Host):
         self._copy_code = copy_code
         self.tabs.setCurrentWidget(self.form)
         self.form.focus_field("case_code")
-        self.statusBar().showMessage(tr("status.copy_code", self.lang), 10000)
+        self.statusBar().showMessage(tr("ui.status.copy_code", self.lang), 10000)
         return True
 
     def delete_case(self) -> bool:
@@ -230,7 +231,7 @@ class CaseEditing(_Host):
         try:
             self.store.delete(uuid)
         except StoreError as exc:
-            self.prompts.error(self, plain(tr("act.delete", self.lang)), str(exc))
+            self.prompts.error(self, plain(tr("ui.act.delete", self.lang)), str(exc))
             return False
         log.info("deleted case %s", uuid)
         self._last_deleted = uuid
@@ -239,7 +240,7 @@ class CaseEditing(_Host):
         self.commands["undo_delete"].setEnabled(True)
         self.undo_delete_button.show()
         self._undo_delete_timer.start()
-        self.statusBar().showMessage(tr("status.deleted", self.lang), 15000)
+        self.statusBar().showMessage(tr("ui.status.deleted", self.lang), 15000)
         return True
 
     def undo_delete(self) -> bool:
@@ -252,7 +253,7 @@ class CaseEditing(_Host):
         try:
             self.store.restore(uuid)
         except StoreError as exc:
-            self.prompts.error(self, plain(tr("act.undo_delete", self.lang)), str(exc))
+            self.prompts.error(self, plain(tr("ui.act.undo_delete", self.lang)), str(exc))
             return False
         log.info("restored case %s", uuid)
         self._last_deleted = None
@@ -260,7 +261,7 @@ class CaseEditing(_Host):
         self.undo_delete_button.hide()
         self.list_model.refresh()
         self.open_case(uuid)
-        self.statusBar().showMessage(tr("status.restored_case", self.lang), 5000)
+        self.statusBar().showMessage(tr("ui.status.restored_case", self.lang), 5000)
         return True
 
     def save_draft(self) -> None:
@@ -278,7 +279,7 @@ class CaseEditing(_Host):
         restored (the others stay for a later start)."""
         drafts = list(reversed(self.drafts.load_all()))
         for i, (key, data) in enumerate(drafts):
-            name = (data.get("case_code") or "").strip() or tr("title.new", self.lang)
+            name = (data.get("case_code") or "").strip() or tr("ui.title.new", self.lang)
             if self.prompts.restore_draft(self, name, len(drafts) - i - 1):
                 self.restore_draft(key, data)
                 return True
@@ -299,7 +300,7 @@ class CaseEditing(_Host):
         if key != self.form.draft_key():
             self.drafts.discard(key)
         self.tabs.setCurrentWidget(self.form)
-        self.statusBar().showMessage(tr("status.draft_restored", self.lang), 10000)
+        self.statusBar().showMessage(tr("ui.status.draft_restored", self.lang), 10000)
 
 
 def _field_named_in(exc: StoreError) -> str | None:

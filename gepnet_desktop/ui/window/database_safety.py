@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel
 
-from ..common.shell_phrases import plain, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain
 from .safety_banner import SafetyBanner
 
 if TYPE_CHECKING:
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 
 RESTORE, NEW, QUIT = "restore", "new", "quit"
 FAILED_CSS = "color: #b00020; font-weight: bold;"
-EVIDENCE_KO = {"automatic backups": "자동 백업", "earlier copies of the database":
-               "데이터베이스의 이전 사본", "drafts": "초안", "settings": "설정", "logs": "로그"}
 
 
 def verified_opener(path: Path) -> Store:
@@ -100,13 +99,14 @@ class DatabaseSafety(_Host):
         return None
 
     def _missing_text(self, exc: MissingDatabase) -> str:
-        ko = self.lang == "ko"
-        evidence = ", ".join(EVIDENCE_KO.get(e, e) if ko else e for e in exc.evidence)
-        text = tr("prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
-                  state=tr(f"prompt.missing_db.{exc.state}", self.lang))
+        from ...store.guard import evidence_words
+
+        evidence = evidence_words(exc.evidence, self.lang)
+        text = tr("ui.prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
+                  state=tr(f"ui.prompt.missing_db.{exc.state}", self.lang))
         if exc.backup is None:
-            return text + tr("prompt.missing_db.no_backup", self.lang)
-        return text + tr("prompt.missing_db.backup", self.lang, file=str(exc.backup),
+            return text + tr("ui.prompt.missing_db.no_backup", self.lang)
+        return text + tr("ui.prompt.missing_db.backup", self.lang, file=str(exc.backup),
                          n=exc.cases, when=exc.when)
 
     def _show_damage(self, exc: DamagedDatabase) -> None:
@@ -114,16 +114,16 @@ class DatabaseSafety(_Host):
 
         self.damage = exc
         problem = "; ".join(exc.problems[:2])
-        sentence = tr("banner.damaged", self.lang, file=str(exc.path), problem=problem)
+        sentence = tr("ui.banner.damaged", self.lang, file=str(exc.path), problem=problem)
         newest = newest_good_backup(exc.path)
         self._good_backup = newest[0] if newest else None
         if newest:
-            self.banner.show_damage(sentence, tr("banner.damaged_backup", self.lang,
+            self.banner.show_damage(sentence, tr("ui.banner.damaged_backup", self.lang,
                                                  file=newest[0].name, n=newest[1],
                                                  when=newest[2]))
         else:
-            self.banner.show_damage(sentence, plain(tr("act.restore", self.lang)),
-                                    tr("banner.no_backup", self.lang))
+            self.banner.show_damage(sentence, plain(tr("ui.act.restore", self.lang)),
+                                    tr("ui.banner.no_backup", self.lang))
 
     def _clear_damage(self) -> None:
         """A healthy database is open again (after a restore): the banner goes."""
@@ -139,32 +139,32 @@ class DatabaseSafety(_Host):
         if backup is None:
             self.choose_restore()
             return
-        if self.prompts.confirm(self, plain(tr("act.restore", self.lang)),
-                                tr("prompt.restore_db.text", self.lang, file=backup.name)):
+        if self.prompts.confirm(self, plain(tr("ui.act.restore", self.lang)),
+                                tr("ui.prompt.restore_db.text", self.lang, file=backup.name)):
             self.restore_from(backup)
 
     # -- failures the user must see --------------------------------------------------------
     def report_backup_failure(self, reason: str) -> None:
         """An automatic backup failed: the status bar says so in red; a dialog, once."""
-        self.backup_label.setText(tr("status.backup_failed", self.lang, reason=reason))
+        self.backup_label.setText(tr("ui.status.backup_failed", self.lang, reason=reason))
         self.backup_label.setStyleSheet(FAILED_CSS)
         self.backup_label.setToolTip(reason)
         if not self._backup_failure_shown:
             self._backup_failure_shown = True
-            self.prompts.error(self, tr("error.backup.title", self.lang),
-                               tr("error.backup.text", self.lang, reason=reason))
+            self.prompts.error(self, tr("ui.error.backup.title", self.lang),
+                               tr("ui.error.backup.text", self.lang, reason=reason))
 
     def report_log_problem(self, sentence: str | None) -> None:
         """The log file cannot be written: a lasting note in the status bar and a dialog."""
         if not sentence:
             return
-        self.log_label = QLabel(tr("status.no_log", self.lang), self)
+        self.log_label = QLabel(tr("ui.status.no_log", self.lang), self)
         self.log_label.setObjectName("noLogFile")
         self.log_label.setStyleSheet(FAILED_CSS)
         self.log_label.setToolTip(sentence)
         self.statusBar().addPermanentWidget(self.log_label)
-        self.prompts.error(self, tr("error.log.title", self.lang),
-                           tr("error.log.text", self.lang, reason=sentence))
+        self.prompts.error(self, tr("ui.error.log.title", self.lang),
+                           tr("ui.error.log.text", self.lang, reason=sentence))
 
     def _may_write(self, dest: Path, what_key: str) -> bool:
         """Whether a file may be written at `dest`: never the database, its -wal/-shm, a
@@ -179,6 +179,6 @@ class DatabaseSafety(_Host):
             self.prompts.error(self, title, str(exc))
             return False
         if Path(dest).exists():
-            return self.prompts.confirm(self, title, tr("prompt.replace.text", self.lang,
+            return self.prompts.confirm(self, title, tr("ui.prompt.replace.text", self.lang,
                                                         file=str(dest)))
         return True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from ..common.shell_phrases import tr
+from ...i18n import tr
 from .tasks import Task, failure_sentence
 
 log = logging.getLogger(__name__)
@@ -62,9 +62,9 @@ class DatabaseUpkeep(_Host):
             # window refreshes the list itself, the rest is done at the next start
             if task.outcome == "succeeded" and done and not task.is_cancelled():
                 self.list_model.refresh()
-                self.statusBar().showMessage(tr("status.refreshed", self.lang, n=done), 10000)
+                self.statusBar().showMessage(tr("ui.status.refreshed", self.lang, n=done), 10000)
             elif task.outcome == "failed":
-                self.statusBar().showMessage(tr("status.refresh_failed", self.lang,
+                self.statusBar().showMessage(tr("ui.status.refresh_failed", self.lang,
                                                 reason=failure_sentence(task.error)), 30000)
             self.recommendationsRefreshed.emit(task.outcome or "failed", done or 0)
 
@@ -117,12 +117,12 @@ class DatabaseUpkeep(_Host):
         try:
             added = demo.load_demo_cases(self.store)
         except (demo.DemoDataError, StoreError) as exc:
-            self.prompts.error(self, tr("error.demo.title", self.lang), str(exc))
+            self.prompts.error(self, tr("ui.error.demo.title", self.lang), str(exc))
             return 0
         if added:
             log.info("loaded %d demonstration cases", added)
             self.list_model.refresh()
-            self.statusBar().showMessage(tr("status.demo_loaded", self.lang, n=added), 10000)
+            self.statusBar().showMessage(tr("ui.status.demo_loaded", self.lang, n=added), 10000)
         else:
-            self.statusBar().showMessage(tr("status.demo_present", self.lang), 10000)
+            self.statusBar().showMessage(tr("ui.status.demo_present", self.lang), 10000)
         return added

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
+from ...i18n import tr
 from ...logs import log_exception
-from ..common.shell_phrases import plain, tr
+from ..common.shell_phrases import plain
 from .tasks import Task, failure_sentence, run_with_progress
 
 if TYPE_CHECKING:
@@ -50,9 +51,9 @@ class FileOperations(_Host):
         self.backup_label.setStyleSheet("")  # red only while the last automatic backup failed
         self.backup_label.setToolTip("")
         if when is None:
-            self.backup_label.setText(tr("status.no_backup", self.lang))
+            self.backup_label.setText(tr("ui.status.no_backup", self.lang))
         else:
-            self.backup_label.setText(tr("status.last_backup", self.lang,
+            self.backup_label.setText(tr("ui.status.last_backup", self.lang,
                                          when=when.strftime("%Y-%m-%d %H:%M")))
 
     def _find_last_backup(self) -> dt.datetime | None:
@@ -83,42 +84,43 @@ class FileOperations(_Host):
         return path
 
     def choose_database(self) -> None:
-        path = self._ask_path("act.open_db", "dialog.filter_db", save=False)
+        path = self._ask_path("ui.act.open_db", "ui.dialog.filter_db", save=False)
         if path:
             self.open_database(path)
 
     def choose_backup(self) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        path = self._ask_path("act.backup", "dialog.filter_db", save=True,
+        path = self._ask_path("ui.act.backup", "ui.dialog.filter_db", save=True,
                               suggested=f"gepnet-backup-{stamp}.db")
         if path:
             self.backup_to(path)
 
     def choose_restore(self) -> None:
-        path = self._ask_path("act.restore", "dialog.filter_db", save=False)
-        if path and self.prompts.confirm(self, plain(tr("act.restore", self.lang)),
-                                         tr("prompt.restore_db.text", self.lang, file=path.name)):
+        path = self._ask_path("ui.act.restore", "ui.dialog.filter_db", save=False)
+        if path and self.prompts.confirm(self, plain(tr("ui.act.restore", self.lang)),
+                                         tr("ui.prompt.restore_db.text", self.lang,
+                                            file=path.name)):
             self.restore_from(path)
 
     def choose_import(self) -> None:
-        path = self._ask_path("act.import", "dialog.filter_exchange", save=False)
+        path = self._ask_path("ui.act.import", "ui.dialog.filter_exchange", save=False)
         if path:
             self.import_from(path)
 
     def choose_export(self) -> None:
-        path = self._ask_path("act.export", "dialog.filter_exchange", save=True,
+        path = self._ask_path("ui.act.export", "ui.dialog.filter_exchange", save=True,
                               suggested="gepnet-cases.json")
         if path:
             self.export_to(path)
 
     def choose_export_chart(self) -> None:
-        path = self._ask_path("act.export_chart", "dialog.filter_chart", save=True,
+        path = self._ask_path("ui.act.export_chart", "ui.dialog.filter_chart", save=True,
                               suggested="pathway.svg")
         if path:
             self.export_chart_to(path)
 
     def choose_export_report(self) -> None:
-        path = self._ask_path("act.export_report", "dialog.filter_report", save=True,
+        path = self._ask_path("ui.act.export_report", "ui.dialog.filter_report", save=True,
                               suggested="case-report.pdf")
         if path:
             self.export_report_to(path)
@@ -135,7 +137,7 @@ class FileOperations(_Host):
             store = self._open_checked(Path(path))
         except (StoreError, OSError) as exc:
             store = None
-            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            self.prompts.error(self, tr("ui.error.open_db.title", self.lang), str(exc))
         if store is None:
             self.open_store, self.damage = previous
             if self.damage is not None:
@@ -160,8 +162,8 @@ class FileOperations(_Host):
              on_success: Callable[[Any], None] | None = None,
              on_end: Callable[[str], None] | None = None) -> Task:
         name = tr(name_key, self.lang)
-        task = run_with_progress(self, name, tr("task.working", self.lang, what=name), job,
-                                 cancel_text=tr("task.cancel", self.lang))
+        task = run_with_progress(self, name, tr("ui.task.working", self.lang, what=name), job,
+                                 cancel_text=tr("ui.task.cancel", self.lang))
         self.tasks.append(task)
 
         def done(outcome: str) -> None:
@@ -172,11 +174,11 @@ class FileOperations(_Host):
             if outcome == "succeeded":
                 if on_success is not None:
                     on_success(task.result)
-                self.statusBar().showMessage(tr("status.done", self.lang, what=name), 10000)
+                self.statusBar().showMessage(tr("ui.status.done", self.lang, what=name), 10000)
             elif outcome == "cancelled":
-                self.statusBar().showMessage(tr("status.cancelled", self.lang, what=name), 10000)
+                self.statusBar().showMessage(tr("ui.status.cancelled", self.lang, what=name), 10000)
             else:
-                self.prompts.error(self, tr("error.task.title", self.lang, what=name),
+                self.prompts.error(self, tr("ui.error.task.title", self.lang, what=name),
                                    failure_sentence(task.error))
             self.taskFinished.emit(name_key, outcome)
 
@@ -198,7 +200,7 @@ class FileOperations(_Host):
         file; never over a database or backup). None when nothing is done."""
         from ...store import backup_database
 
-        if not self._may_write(Path(dest), "act.backup"):
+        if not self._may_write(Path(dest), "ui.act.backup"):
             return None
         db_path = self.db_path
 
@@ -206,7 +208,7 @@ class FileOperations(_Host):
             self._last_backup = dt.datetime.now()
             self._update_backup_label()
 
-        return self._run("task.backup", lambda progress: backup_database(
+        return self._run("ui.task.backup", lambda progress: backup_database(
             db_path, Path(dest), progress=progress, replace=True), finished)
 
     def import_from(self, source: Path) -> Task:
@@ -217,11 +219,11 @@ class FileOperations(_Host):
             self.list_model.refresh()
             summary = getattr(report, "summary", None)
             if callable(summary):
-                self.prompts.info(self, tr("task.import", self.lang), summary())
+                self.prompts.info(self, tr("ui.task.import", self.lang), summary())
             elif report is not None:
-                self.prompts.info(self, tr("task.import", self.lang), str(report))
+                self.prompts.info(self, tr("ui.task.import", self.lang), str(report))
 
-        return self._run("task.import", lambda progress: self._with_store(
+        return self._run("ui.task.import", lambda progress: self._with_store(
             lambda store: import_cases(store, Path(source), progress=progress)), finished)
 
     def export_to(self, dest: Path) -> Task | None:
@@ -230,10 +232,10 @@ class FileOperations(_Host):
         nothing is done."""
         from ...store import export_cases
 
-        if not self._may_write(Path(dest), "act.export"):
+        if not self._may_write(Path(dest), "ui.act.export"):
             return None
         fmt = "csv" if Path(dest).suffix.lower() == ".csv" else "json"
-        return self._run("task.export", lambda progress: self._with_store(
+        return self._run("ui.task.export", lambda progress: self._with_store(
             lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress,
                                        replace=True)))
 
@@ -260,7 +262,7 @@ class FileOperations(_Host):
                 log.error("cannot open the database after a restore: %s", type(exc).__name__)
                 self.store = None
                 self._set_store_closed(False)
-                self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+                self.prompts.error(self, tr("ui.error.open_db.title", self.lang), str(exc))
                 return
             self.store = store
             self._seen_changes = store.change_counter()
@@ -269,7 +271,7 @@ class FileOperations(_Host):
             self._set_store_closed(False)
             self.refresh_recommendations()
 
-        return self._run("task.restore", lambda _progress: restore_database(
+        return self._run("ui.task.restore", lambda _progress: restore_database(
             db_path, Path(source)), on_end=reopen)
 
     def auto_backup(self) -> Task:

@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...case import Case, validate_case
+from ...i18n import tr
 from ...pathway import Evaluation, evaluate
-from ..common.shell_phrases import plain, problem_sentence, tr
+from ..common.shell_phrases import plain, problem_sentence
 
 if TYPE_CHECKING:  # the window as this part sees it
     from .host import WindowHost as _Host
@@ -37,13 +38,13 @@ class LivePathway(_Host):
             return
         if not self._open:
             self.last_evaluation = None
-            self.page.set_evaluation(None, tr("chart.no_case", self.lang))
+            self.page.set_evaluation(None, tr("ui.chart.no_case", self.lang))
             return
         result = validate_case(self.form.data())
         if not result.ok or result.case is None:
             self.last_evaluation = None
             problem = problem_sentence(result.errors[0], self.lang) if result.errors else ""
-            self.page.set_evaluation(None, tr("chart.fix_errors", self.lang, problem=problem))
+            self.page.set_evaluation(None, tr("ui.chart.fix_errors", self.lang, problem=problem))
             return
         self.last_evaluation = evaluate(result.case, self.pathway, lang=self.lang)
         self.page.set_evaluation(self.last_evaluation)
@@ -57,16 +58,16 @@ class LivePathway(_Host):
 
     def export_chart_to(self, dest: Path) -> bool:
         """Write the Pathway page's chart to an SVG, PNG or PDF file."""
-        if not self._open or not self._may_write(Path(dest), "act.export_chart"):
+        if not self._open or not self._may_write(Path(dest), "ui.act.export_chart"):
             return False
         self.update_pathway()
         try:
             self.page.export_chart(Path(dest), replace=True)
         except (OSError, ValueError) as exc:
-            self.prompts.error(self, plain(tr("act.export_chart", self.lang)), str(exc))
+            self.prompts.error(self, plain(tr("ui.act.export_chart", self.lang)), str(exc))
             return False
-        self.statusBar().showMessage(tr("status.done", self.lang,
-                                        what=plain(tr("act.export_chart", self.lang))), 10000)
+        self.statusBar().showMessage(tr("ui.status.done", self.lang,
+                                        what=plain(tr("ui.act.export_chart", self.lang))), 10000)
         return True
 
     def export_report_to(self, dest: Path) -> bool:
@@ -79,15 +80,15 @@ class LivePathway(_Host):
         if pair is None:
             return False
         case, ev = pair
-        if not self._may_write(Path(dest), "act.export_report"):
+        if not self._may_write(Path(dest), "ui.act.export_report"):
             return False
         try:
             write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True)
         except (OSError, ValueError) as exc:
-            self.prompts.error(self, plain(tr("act.export_report", self.lang)), str(exc))
+            self.prompts.error(self, plain(tr("ui.act.export_report", self.lang)), str(exc))
             return False
-        self.statusBar().showMessage(tr("status.done", self.lang,
-                                        what=plain(tr("act.export_report", self.lang))), 10000)
+        self.statusBar().showMessage(tr("ui.status.done", self.lang,
+                                        what=plain(tr("ui.act.export_report", self.lang))), 10000)
         return True
 
     def print_report(self) -> None:

@@ -43,12 +43,12 @@ from PySide6.QtWidgets import (
 
 from ... import APP_NAME, __version__, paths
 from ...case import Case
+from ...i18n import tr
 from ...pathway import Evaluation, Pathway, default_pathway, text
 from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
 from ..cases.case_table import make_case_table
 from ..cases.list_navigation import ListNavigation
-from ..common.shell_phrases import tr
 from . import dialogs, window_actions
 from .case_editing import CaseEditing
 from .database_safety import DatabaseSafety
@@ -155,7 +155,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         except (StoreError, OSError) as exc:
             log.error("cannot open the database: %s", type(exc).__name__)
             self.count_label.setText("")
-            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            self.prompts.error(self, tr("ui.error.open_db.title", self.lang), str(exc))
             return False
         if store is None:  # the user chose to quit rather than restore or start anew
             self.count_label.setText("")
@@ -175,15 +175,15 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.drafts = self._drafts or DraftStore(default_folder())
         self.form = CaseForm(self.lang, parent=self)
         self.page = PathwayPage(self.pathway, self.lang, parent=self)
-        self.tabs.addTab(self.form, tr("tab.form", self.lang))
-        self.tabs.addTab(self.page, tr("tab.pathway", self.lang))
+        self.tabs.addTab(self.form, tr("ui.tab.form", self.lang))
+        self.tabs.addTab(self.page, tr("ui.tab.pathway", self.lang))
         self.form.changed.connect(self._on_form_changed)
         self.form.dirtyChanged.connect(self._on_dirty_changed)
         self.page.missingFieldActivated.connect(self.go_to_field)
         self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
                                         parent=self)
         self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
-            tr("form.unprotected", self.lang, reason=reason)))
+            tr("ui.form.unprotected", self.lang, reason=reason)))
         self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
         window_actions.connect_undo_stack(self.commands, self.form.undo_stack, self.lang)
         self._update_dir_label()
@@ -215,7 +215,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
 
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("caseTabs")
-        self.placeholder = QLabel(tr("placeholder", self.lang), self)
+        self.placeholder = QLabel(tr("ui.placeholder", self.lang), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(24)
@@ -243,7 +243,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
-        self.undo_delete_button = QPushButton(tr("status.undo_delete_button", self.lang), self)
+        self.undo_delete_button = QPushButton(tr("ui.status.undo_delete_button", self.lang), self)
         self.undo_delete_button.setFlat(True)
         self.undo_delete_button.setObjectName("undoDeleteButton")
         self.undo_delete_button.clicked.connect(self.undo_delete)
@@ -252,13 +252,13 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.refresh_bar = QProgressBar(self)
         self.refresh_bar.setObjectName("refreshProgress")
         self.refresh_bar.setRange(0, 1000)
-        self.refresh_bar.setFormat(tr("status.refreshing", self.lang))
-        self.refresh_bar.setToolTip(tr("status.refreshing_tip", self.lang))
+        self.refresh_bar.setFormat(tr("ui.status.refreshing", self.lang))
+        self.refresh_bar.setToolTip(tr("ui.status.refreshing_tip", self.lang))
         self.refresh_bar.setMaximumWidth(self.fontMetrics().horizontalAdvance(
             self.refresh_bar.format()) + 60)
         self.refresh_bar.hide()
         status.addPermanentWidget(self.refresh_bar)
-        self.count_label = QLabel(tr("status.opening", self.lang), self)
+        self.count_label = QLabel(tr("ui.status.opening", self.lang), self)
         self.dir_label = QLabel(self)
         self.backup_label = QLabel(self)
         for label in (self.count_label, self.dir_label, self.backup_label):
@@ -325,13 +325,13 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.settings.language = lang
         self.settings.sync()
         if lang != self.lang:
-            self.statusBar().showMessage(tr("status.language", lang), 10000)
+            self.statusBar().showMessage(tr("ui.status.language", lang), 10000)
 
     # -- titles and labels ---------------------------------------------------------------------
     def _case_name(self) -> str:
         if self._case is not None and self._case.case_code:
             return self._case.case_code
-        return tr("title.new", self.lang)
+        return tr("ui.title.new", self.lang)
 
     def _update_title(self) -> None:
         if self._open:
@@ -353,11 +353,11 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             widget.setEnabled(available or not ready)
 
     def _update_dir_label(self) -> None:
-        self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.db_path.parent)))
+        self.dir_label.setText(tr("ui.status.data_dir", self.lang, path=str(self.db_path.parent)))
         self.dir_label.setToolTip(str(self.db_path))
 
     def _on_count(self, count: int) -> None:
-        key = "status.count_one" if count == 1 else "status.count"
+        key = "ui.status.count_one" if count == 1 else "ui.status.count"
         self.count_label.setText(tr(key, self.lang, n=count))
 
     # -- help ----------------------------------------------------------------------------------
