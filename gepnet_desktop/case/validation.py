@@ -414,7 +414,7 @@ def _result(obj: dict[str, Any], values: dict[str, Any], lines: list[Line],
     """The case built from checked values, unless there are errors (a given grade must match)."""
     if errors:
         return ValidationResult(None, list(errors), warnings)
-    case = Case(**values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
+    case = Case.of(values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
     if given_grade is not None and given_grade != case.who_grade:

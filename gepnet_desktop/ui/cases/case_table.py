@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ..common.shell_phrases import tr
+from ...i18n import tr
 from .case_list import COLUMNS, CaseListModel
 
 # The widest value a fixed column usually shows (a column without one is as wide as its title).
@@ -18,7 +18,7 @@ def make_case_table(model: CaseListModel, lang: str, parent: QWidget | None = No
     """A read-only table over `model`, sorted by the date of the last change (newest first)."""
     view = QTableView(parent)
     view.setObjectName("caseList")
-    view.setAccessibleName(tr("list.name", lang))
+    view.setAccessibleName(tr("ui.list.name", lang))
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

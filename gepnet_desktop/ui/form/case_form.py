@@ -10,7 +10,6 @@ Drafts: the form does not write files itself; attach a `drafts.DraftAutosaver(fo
 
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any
 
@@ -32,8 +31,8 @@ from ...case.fields import CASE_FIELDS, FIELDS_BY_KEY, SECTIONS, FieldSpec, labe
 from ...case.grading import GRADE_INPUTS
 from ...case.model import Case
 from ...case.validation import CaseCheck, Problem, ValidationResult, validate_case
+from ...i18n import tr
 from ..common.problem_style import ERROR, display_message, problem_html
-from ..common.words import word
 from .field_editors import FieldEditor
 from .form_rows import field_row, section_layout
 from .form_undo import ReplaceDataCommand, SetFieldCommand, UndoKeyFilter
@@ -47,22 +46,6 @@ QGroupBox > QLabel, QGroupBox QWidget { font-weight: normal; }
 QLabel#whoGrade { background: #e7eef8; color: #1d3a5f; border: 1px solid #b9cbe3;
                   border-radius: 3px; padding: 1px 10px; }
 """
-
-_TEXT: dict[str, dict[str, str]] = {
-    "lines": {"en": "Lines of systemic therapy", "ko": "전신 치료 라인"},
-    "lines_label": {"en": "Lines (oldest first)", "ko": "치료 라인 (오래된 순)"},
-    "who_grade": {"en": "WHO grade (derived)", "ko": "WHO 등급 (자동 산출)"},
-    "grade_blocked": {"en": "—", "ko": "—"},
-    "grade_tip": {"en": "Derived from differentiation, Ki-67 and mitoses; never typed.",
-                  "ko": "분화도, Ki-67, 유사분열 수로 자동 산출되며 직접 입력하지 않습니다."},
-    "grade_blocked_tip": {"en": "Correct the pathology fields above to see the grade.",
-                          "ko": "등급을 보려면 위의 병리 항목을 고치세요."},
-    "restore": {"en": "Restore draft", "ko": "초안 복원"},
-    "required": {"en": "Required", "ko": "필수"},
-}
-
-
-_t = functools.partial(word, _TEXT)
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -120,7 +103,7 @@ class CaseForm(QWidget):
         column.addWidget(self.general_problems)
 
         english = [label(spec.label, "en") for spec in CASE_FIELDS] + [
-            _t("lines_label", "en")]
+            tr("form.lines_label", "en")]
         letters = dict(zip([s.key for s in CASE_FIELDS] + ["lines"],
                            assign_mnemonics(english), strict=True))
         order: list[QWidget] = []
@@ -136,14 +119,14 @@ class CaseForm(QWidget):
                     self._add_grade_row(form, box)
             column.addWidget(box)
 
-        lines_box = QGroupBox(_t("lines", self.lang), content)
+        lines_box = QGroupBox(tr("form.lines", self.lang), content)
         lines_box.setObjectName("section_lines")
         lines_layout = QVBoxLayout(lines_box)
         lines_layout.setContentsMargins(10, 8, 10, 10)
         self.lines_editor = LinesEditor(self.lang, self.undo_stack, lines_box)
         self.lines_editor.edited.connect(lambda: self._note_change("lines"))
         self.lines_editor.set_case_source(self.data)  # a date typed in a line is checked whole
-        lines_label = QLabel(with_mnemonic(_t("lines_label", self.lang), letters["lines"]),
+        lines_label = QLabel(with_mnemonic(tr("form.lines_label", self.lang), letters["lines"]),
                              lines_box)
         lines_label.setBuddy(self.lines_editor.table)
         self._labels["lines"] = lines_label
@@ -203,11 +186,11 @@ class CaseForm(QWidget):
         self.grade_label = QLabel(box)
         self.grade_label.setObjectName("whoGrade")
         self.grade_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.grade_label.setToolTip(_t("grade_tip", self.lang))
+        self.grade_label.setToolTip(tr("form.grade_tip", self.lang))
         self.grade_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        caption = QLabel(_t("who_grade", self.lang), box)
+        caption = QLabel(tr("form.who_grade", self.lang), box)
         caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        caption.setToolTip(_t("grade_tip", self.lang))
+        caption.setToolTip(tr("form.grade_tip", self.lang))
         self._grade_caption = caption
         form.addRow(caption, self.grade_label)
 
@@ -307,11 +290,11 @@ class CaseForm(QWidget):
 
     def _show_grade(self) -> None:
         if self._check.grade_blocked:
-            text, tip = _t("grade_blocked", self.lang), _t("grade_blocked_tip", self.lang)
+            text, tip = tr("form.grade_blocked", self.lang), tr("form.grade_blocked_tip", self.lang)
         else:
             grade = self._check.grade
             text = grade if grade else value_label("", None, self.lang)
-            tip = _t("grade_tip", self.lang)
+            tip = tr("form.grade_tip", self.lang)
         self.grade_label.setText(f"<b>{text}</b>")
         self.grade_label.setToolTip(tip)
 
@@ -377,7 +360,7 @@ class CaseForm(QWidget):
         clean = {spec.key: data.get(spec.key) for spec in CASE_FIELDS}
         clean["lines"] = data.get("lines") or []
         self.undo_stack.push(ReplaceDataCommand(self, self.data(), clean,
-                                                _t("restore", self.lang)))
+                                                tr("form.restore", self.lang)))
 
     def focus_field(self, key: str) -> None:
         """Scroll to a field and give it the keyboard focus ("ki67_percent", "lines",

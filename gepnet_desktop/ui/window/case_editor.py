@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from ...case import Case, Problem
-from ..common.shell_phrases import plain, problem_sentence, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain, problem_sentence
 from ..form.case_form import CaseForm
 from ..form.drafts import DraftAutosaver, DraftStore
 from . import dialogs
@@ -64,9 +65,9 @@ class CaseEditor(QObject):
         self.form.dirtyChanged.connect(self._on_dirty)
         self.autosaver = DraftAutosaver(self.form, drafts, delay_ms=DRAFT_DELAY_MS, parent=self)
         self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
-            tr("form.unprotected", lang, reason=reason)))
+            tr("ui.form.unprotected", lang, reason=reason)))
         self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
-        self.undo_delete_button = QPushButton(tr("status.undo_delete_button", lang), window)
+        self.undo_delete_button = QPushButton(tr("ui.status.undo_delete_button", lang), window)
         self.undo_delete_button.setFlat(True)
         self.undo_delete_button.setObjectName("undoDeleteButton")
         self.undo_delete_button.clicked.connect(self.undo_delete)
@@ -91,7 +92,7 @@ class CaseEditor(QObject):
         """The open case's code, or "New case"."""
         if self._case is not None and self._case.case_code:
             return self._case.case_code
-        return tr("title.new", self.lang)
+        return tr("ui.title.new", self.lang)
 
     def can_undo_delete(self) -> bool:
         return self._last_deleted is not None
@@ -188,7 +189,7 @@ class CaseEditor(QObject):
             return False
         code = (self.form.data().get("case_code") or "").strip()
         if self._copy_code is not None and code == self._copy_code:
-            self._refuse_text(tr("error.copy_code", self.lang, code=code), "case_code")
+            self._refuse_text(tr("ui.error.copy_code", self.lang, code=code), "case_code")
             return False
         case = result.case
         assert case is not None
@@ -213,7 +214,7 @@ class CaseEditor(QObject):
         self._copy_code = None
         self.form.mark_saved(stored)  # clean again: the autosaver removes the draft
         self.stateChanged.emit()
-        self.message.emit(tr("status.saved", self.lang), 5000)
+        self.message.emit(tr("ui.status.saved", self.lang), 5000)
         self.casesChanged.emit()
         log.info("saved case %s revision %s", stored.uuid, stored.revision)
         self.caseSaved.emit(stored.uuid or "")
@@ -222,16 +223,16 @@ class CaseEditor(QObject):
         """Say why the case cannot be used (the first problem, and how many more), and put the
         cursor in the field of the first."""
         first = problems[0]
-        message = tr("error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
+        message = tr("ui.error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
         if len(problems) > 1:
-            message += tr("error.save.more", self.lang, n=len(problems) - 1)
+            message += tr("ui.error.save.more", self.lang, n=len(problems) - 1)
         self._refuse_text(message, first.field)
 
     def _refuse_text(self, message: str, field: str | None) -> None:
         self.message.emit(message, 15000)
         if field:
             self.go_to_field(field)
-        self.prompts.error(self._window, tr("error.save.title", self.lang), message)
+        self.prompts.error(self._window, tr("ui.error.save.title", self.lang), message)
 
     def _resolve_conflict(self, mine: Case) -> bool:
         from ...store import StoreError
@@ -284,7 +285,7 @@ class CaseEditor(QObject):
         self.form.set_data(data)
         self._copy_code = copy_code
         self._show_field("case_code")
-        self.message.emit(tr("status.copy_code", self.lang), 10000)
+        self.message.emit(tr("ui.status.copy_code", self.lang), 10000)
         return True
 
     def delete_case(self) -> bool:
@@ -304,7 +305,7 @@ class CaseEditor(QObject):
         try:
             self._db.require().delete(uuid)
         except StoreError as exc:
-            self.prompts.error(self._window, plain(tr("act.delete", self.lang)), str(exc))
+            self.prompts.error(self._window, plain(tr("ui.act.delete", self.lang)), str(exc))
             return False
         log.info("deleted case %s", uuid)
         self._last_deleted = uuid
@@ -313,7 +314,7 @@ class CaseEditor(QObject):
         self.undo_delete_button.show()
         self._undo_delete_timer.start()
         self.stateChanged.emit()
-        self.message.emit(tr("status.deleted", self.lang), 15000)
+        self.message.emit(tr("ui.status.deleted", self.lang), 15000)
         return True
 
     def undo_delete(self) -> bool:
@@ -326,7 +327,7 @@ class CaseEditor(QObject):
         try:
             self._db.require().restore(uuid)
         except StoreError as exc:
-            self.prompts.error(self._window, plain(tr("act.undo_delete", self.lang)), str(exc))
+            self.prompts.error(self._window, plain(tr("ui.act.undo_delete", self.lang)), str(exc))
             return False
         log.info("restored case %s", uuid)
         self._last_deleted = None
@@ -334,7 +335,7 @@ class CaseEditor(QObject):
         self.stateChanged.emit()
         self.casesChanged.emit()
         self.open_case(uuid)
-        self.message.emit(tr("status.restored_case", self.lang), 5000)
+        self.message.emit(tr("ui.status.restored_case", self.lang), 5000)
         return True
 
     # -- drafts --------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ class CaseEditor(QObject):
         restored (the others stay for a later start)."""
         drafts = list(reversed(self.drafts.load_all()))
         for i, (key, data) in enumerate(drafts):
-            name = (data.get("case_code") or "").strip() or tr("title.new", self.lang)
+            name = (data.get("case_code") or "").strip() or tr("ui.title.new", self.lang)
             if self.prompts.restore_draft(self._window, name, len(drafts) - i - 1):
                 self.restore_draft(key, data)
                 return True
@@ -370,7 +371,7 @@ class CaseEditor(QObject):
         if key != self.form.draft_key():
             self.drafts.discard(key)
         self.formRequested.emit()
-        self.message.emit(tr("status.draft_restored", self.lang), 10000)
+        self.message.emit(tr("ui.status.draft_restored", self.lang), 10000)
 
 
 def _field_named_in(exc: StoreError) -> str | None:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from ..common.shell_phrases import plain, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain
 from . import dialogs
 from .database import OpenDatabase
 from .safety_banner import SafetyBanner
@@ -30,8 +31,6 @@ log = logging.getLogger(__name__)
 
 RESTORE, NEW, QUIT = "restore", "new", "quit"
 FAILED_CSS = "color: #b00020; font-weight: bold;"
-EVIDENCE_KO = {"automatic backups": "자동 백업", "earlier copies of the database":
-               "데이터베이스의 이전 사본", "drafts": "초안", "settings": "설정", "logs": "로그"}
 
 
 def verified_opener(path: Path) -> Store:
@@ -104,13 +103,14 @@ class DatabaseSafety(QObject):
         return None
 
     def _missing_text(self, exc: MissingDatabase) -> str:
-        ko = self.lang == "ko"
-        evidence = ", ".join(EVIDENCE_KO.get(e, e) if ko else e for e in exc.evidence)
-        text = tr("prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
-                  state=tr(f"prompt.missing_db.{exc.state}", self.lang))
+        from ...store.guard import evidence_words
+
+        evidence = evidence_words(exc.evidence, self.lang)
+        text = tr("ui.prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
+                  state=tr(f"ui.prompt.missing_db.{exc.state}", self.lang))
         if exc.backup is None:
-            return text + tr("prompt.missing_db.no_backup", self.lang)
-        return text + tr("prompt.missing_db.backup", self.lang, file=str(exc.backup),
+            return text + tr("ui.prompt.missing_db.no_backup", self.lang)
+        return text + tr("ui.prompt.missing_db.backup", self.lang, file=str(exc.backup),
                          n=exc.cases, when=exc.when)
 
     def _show_damage(self, exc: DamagedDatabase) -> None:
@@ -118,16 +118,16 @@ class DatabaseSafety(QObject):
 
         self.damage = exc
         problem = "; ".join(exc.problems[:2])
-        sentence = tr("banner.damaged", self.lang, file=str(exc.path), problem=problem)
+        sentence = tr("ui.banner.damaged", self.lang, file=str(exc.path), problem=problem)
         newest = newest_good_backup(exc.path)
         self._good_backup = newest[0] if newest else None
         if newest:
-            self.banner.show_damage(sentence, tr("banner.damaged_backup", self.lang,
+            self.banner.show_damage(sentence, tr("ui.banner.damaged_backup", self.lang,
                                                  file=newest[0].name, n=newest[1],
                                                  when=newest[2]))
         else:
-            self.banner.show_damage(sentence, plain(tr("act.restore", self.lang)),
-                                    tr("banner.no_backup", self.lang))
+            self.banner.show_damage(sentence, plain(tr("ui.act.restore", self.lang)),
+                                    tr("ui.banner.no_backup", self.lang))
 
     def clear_damage(self) -> None:
         """A healthy database is open again (after a restore): the banner goes."""
@@ -149,7 +149,7 @@ class DatabaseSafety(QObject):
             store = self.open_checked(Path(path))
         except (StoreError, OSError) as exc:
             store = None
-            self.prompts.error(self._window, tr("error.open_db.title", self.lang), str(exc))
+            self.prompts.error(self._window, tr("ui.error.open_db.title", self.lang), str(exc))
         if store is None:
             self._db.opener, self.damage = previous
             if self.damage is not None:
@@ -162,8 +162,8 @@ class DatabaseSafety(QObject):
         if backup is None:
             self.restoreRequested.emit(None)
             return
-        if self.prompts.confirm(self._window, plain(tr("act.restore", self.lang)),
-                                tr("prompt.restore_db.text", self.lang, file=backup.name)):
+        if self.prompts.confirm(self._window, plain(tr("ui.act.restore", self.lang)),
+                                tr("ui.prompt.restore_db.text", self.lang, file=backup.name)):
             self.restoreRequested.emit(backup)
 
     # -- failures the user must see --------------------------------------------------------
@@ -171,20 +171,20 @@ class DatabaseSafety(QObject):
         """An automatic backup failed: a dialog, once (the status bar says it each time)."""
         if not self._backup_failure_shown:
             self._backup_failure_shown = True
-            self.prompts.error(self._window, tr("error.backup.title", self.lang),
-                               tr("error.backup.text", self.lang, reason=reason))
+            self.prompts.error(self._window, tr("ui.error.backup.title", self.lang),
+                               tr("ui.error.backup.text", self.lang, reason=reason))
 
     def report_log_problem(self, sentence: str | None) -> None:
         """The log file cannot be written: a lasting note in the status bar and a dialog."""
         if not sentence:
             return
-        label = self.log_label = QLabel(tr("status.no_log", self.lang), self._window)
+        label = self.log_label = QLabel(tr("ui.status.no_log", self.lang), self._window)
         label.setObjectName("noLogFile")
         label.setStyleSheet(FAILED_CSS)
         label.setToolTip(sentence)
         self._window.statusBar().addPermanentWidget(label)
-        self.prompts.error(self._window, tr("error.log.title", self.lang),
-                           tr("error.log.text", self.lang, reason=sentence))
+        self.prompts.error(self._window, tr("ui.error.log.title", self.lang),
+                           tr("ui.error.log.text", self.lang, reason=sentence))
 
     def may_write(self, dest: Path, what_key: str) -> bool:
         """Whether a file may be written at `dest`: never the database, its -wal/-shm, a
@@ -199,6 +199,6 @@ class DatabaseSafety(QObject):
             self.prompts.error(self._window, title, str(exc))
             return False
         if Path(dest).exists():
-            return self.prompts.confirm(self._window, title, tr("prompt.replace.text", self.lang,
+            return self.prompts.confirm(self._window, title, tr("ui.prompt.replace.text", self.lang,
                                                         file=str(dest)))
         return True

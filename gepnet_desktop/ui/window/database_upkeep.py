@@ -14,7 +14,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QProgressBar, QWidget
 
-from ..common.shell_phrases import tr
+from ...i18n import tr
 from . import dialogs
 from .database import OpenDatabase
 from .settings import AppSettings
@@ -44,8 +44,8 @@ class DatabaseUpkeep(QObject):
         bar = self.refresh_bar = QProgressBar(window)
         bar.setObjectName("refreshProgress")
         bar.setRange(0, 1000)
-        bar.setFormat(tr("status.refreshing", lang))
-        bar.setToolTip(tr("status.refreshing_tip", lang))
+        bar.setFormat(tr("ui.status.refreshing", lang))
+        bar.setToolTip(tr("ui.status.refreshing_tip", lang))
         bar.setMaximumWidth(bar.fontMetrics().horizontalAdvance(bar.format()) + 60)
         bar.hide()
 
@@ -85,9 +85,9 @@ class DatabaseUpkeep(QObject):
             # window refreshes the list itself, the rest is done at the next start
             if task.outcome == "succeeded" and done and not task.is_cancelled():
                 self.casesChanged.emit()
-                self.message.emit(tr("status.refreshed", self.lang, n=done), 10000)
+                self.message.emit(tr("ui.status.refreshed", self.lang, n=done), 10000)
             elif task.outcome == "failed":
-                self.message.emit(tr("status.refresh_failed", self.lang,
+                self.message.emit(tr("ui.status.refresh_failed", self.lang,
                                      reason=failure_sentence(task.error)), 30000)
             self.recommendationsRefreshed.emit(task.outcome or "failed", done or 0)
 
@@ -141,12 +141,12 @@ class DatabaseUpkeep(QObject):
         try:
             added = demo.load_demo_cases(self._db.store)
         except (demo.DemoDataError, StoreError) as exc:
-            self.prompts.error(self._window, tr("error.demo.title", self.lang), str(exc))
+            self.prompts.error(self._window, tr("ui.error.demo.title", self.lang), str(exc))
             return 0
         if added:
             log.info("loaded %d demonstration cases", added)
             self.casesChanged.emit()
-            self.message.emit(tr("status.demo_loaded", self.lang, n=added), 10000)
+            self.message.emit(tr("ui.status.demo_loaded", self.lang, n=added), 10000)
         else:
-            self.message.emit(tr("status.demo_present", self.lang), 10000)
+            self.message.emit(tr("ui.status.demo_present", self.lang), 10000)
         return added

@@ -18,8 +18,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ...i18n import tr
 from ...logs import log_exception
-from ..common.shell_phrases import plain, tr
+from ..common.shell_phrases import plain
 from . import dialogs
 from .database import OpenDatabase
 from .database_safety import DatabaseSafety
@@ -92,30 +93,31 @@ class FileOperations(QObject):
         return path
 
     def choose_database(self) -> None:
-        path = self._ask_path("act.open_db", "dialog.filter_db", save=False)
+        path = self._ask_path("ui.act.open_db", "ui.dialog.filter_db", save=False)
         if path:
             self.open_database(path)
 
     def choose_backup(self) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        path = self._ask_path("act.backup", "dialog.filter_db", save=True,
+        path = self._ask_path("ui.act.backup", "ui.dialog.filter_db", save=True,
                               suggested=f"gepnet-backup-{stamp}.db")
         if path:
             self.backup_to(path)
 
     def choose_restore(self) -> None:
-        path = self._ask_path("act.restore", "dialog.filter_db", save=False)
-        if path and self.prompts.confirm(self._window, plain(tr("act.restore", self.lang)),
-                                         tr("prompt.restore_db.text", self.lang, file=path.name)):
+        path = self._ask_path("ui.act.restore", "ui.dialog.filter_db", save=False)
+        if path and self.prompts.confirm(
+                self._window, plain(tr("ui.act.restore", self.lang)),
+                tr("ui.prompt.restore_db.text", self.lang, file=path.name)):
             self.restore_from(path)
 
     def choose_import(self) -> None:
-        path = self._ask_path("act.import", "dialog.filter_exchange", save=False)
+        path = self._ask_path("ui.act.import", "ui.dialog.filter_exchange", save=False)
         if path:
             self.import_from(path)
 
     def choose_export(self) -> None:
-        path = self._ask_path("act.export", "dialog.filter_exchange", save=True,
+        path = self._ask_path("ui.act.export", "ui.dialog.filter_exchange", save=True,
                               suggested="gepnet-cases.json")
         if path:
             self.export_to(path)
@@ -145,8 +147,9 @@ class FileOperations(QObject):
              on_success: Callable[[Any], None] | None = None,
              on_end: Callable[[str], None] | None = None) -> Task:
         name = tr(name_key, self.lang)
-        task = run_with_progress(self._window, name, tr("task.working", self.lang, what=name), job,
-                                 cancel_text=tr("task.cancel", self.lang))
+        task = run_with_progress(self._window, name,
+                                 tr("ui.task.working", self.lang, what=name), job,
+                                 cancel_text=tr("ui.task.cancel", self.lang))
         self.tasks.append(task)
 
         def done(outcome: str) -> None:
@@ -157,11 +160,11 @@ class FileOperations(QObject):
             if outcome == "succeeded":
                 if on_success is not None:
                     on_success(task.result)
-                self.message.emit(tr("status.done", self.lang, what=name), 10000)
+                self.message.emit(tr("ui.status.done", self.lang, what=name), 10000)
             elif outcome == "cancelled":
-                self.message.emit(tr("status.cancelled", self.lang, what=name), 10000)
+                self.message.emit(tr("ui.status.cancelled", self.lang, what=name), 10000)
             else:
-                self.prompts.error(self._window, tr("error.task.title", self.lang, what=name),
+                self.prompts.error(self._window, tr("ui.error.task.title", self.lang, what=name),
                                    failure_sentence(task.error))
             self.taskFinished.emit(name_key, outcome)
 
@@ -175,14 +178,14 @@ class FileOperations(QObject):
         file; never over a database or backup). None when nothing is done."""
         from ...store import backup_database
 
-        if not self._safety.may_write(Path(dest), "act.backup"):
+        if not self._safety.may_write(Path(dest), "ui.act.backup"):
             return None
         db_path = self._db.path
 
         def finished(_result: Any) -> None:
             self._took_backup()
 
-        return self._run("task.backup", lambda progress: backup_database(
+        return self._run("ui.task.backup", lambda progress: backup_database(
             db_path, Path(dest), progress=progress, replace=True), finished)
 
     def import_from(self, source: Path) -> Task:
@@ -193,11 +196,11 @@ class FileOperations(QObject):
             self.casesImported.emit()
             summary = getattr(report, "summary", None)
             if callable(summary):
-                self.prompts.info(self._window, tr("task.import", self.lang), summary())
+                self.prompts.info(self._window, tr("ui.task.import", self.lang), summary())
             elif report is not None:
-                self.prompts.info(self._window, tr("task.import", self.lang), str(report))
+                self.prompts.info(self._window, tr("ui.task.import", self.lang), str(report))
 
-        return self._run("task.import", lambda progress: self._db.with_store(
+        return self._run("ui.task.import", lambda progress: self._db.with_store(
             lambda store: import_cases(store, Path(source), progress=progress)), finished)
 
     def export_to(self, dest: Path) -> Task | None:
@@ -206,10 +209,10 @@ class FileOperations(QObject):
         nothing is done."""
         from ...store import export_cases
 
-        if not self._safety.may_write(Path(dest), "act.export"):
+        if not self._safety.may_write(Path(dest), "ui.act.export"):
             return None
         fmt = "csv" if Path(dest).suffix.lower() == ".csv" else "json"
-        return self._run("task.export", lambda progress: self._db.with_store(
+        return self._run("ui.task.export", lambda progress: self._db.with_store(
             lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress,
                                        replace=True)))
 
@@ -236,14 +239,14 @@ class FileOperations(QObject):
                 db.store = None
                 db.closed = False
                 self.availabilityChanged.emit()
-                self.prompts.error(self._window, tr("error.open_db.title", self.lang), str(exc))
+                self.prompts.error(self._window, tr("ui.error.open_db.title", self.lang), str(exc))
                 return
             db.store = store
             db.closed = False
             self.availabilityChanged.emit()
             self.databaseOpened.emit()
 
-        return self._run("task.restore", lambda _progress: restore_database(
+        return self._run("ui.task.restore", lambda _progress: restore_database(
             db_path, Path(source)), on_end=reopen)
 
     def auto_backup(self) -> Task:

@@ -16,9 +16,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from ...case import Case, CaseCheck, Problem, validate_case
+from ...i18n import tr
 from ...pathway import Evaluation, Pathway, evaluate
 from ..chart.pathway_page import PathwayPage
-from ..common.shell_phrases import plain, problem_sentence, tr
+from ..common.shell_phrases import plain, problem_sentence
 from . import dialogs
 
 MayWrite = Callable[[Path, str], bool]
@@ -75,14 +76,14 @@ class LivePathway(QObject):
         self._timer.stop()
         if not self._open:
             self.last_evaluation = None
-            self.page.set_evaluation(None, tr("chart.no_case", self.lang))
+            self.page.set_evaluation(None, tr("ui.chart.no_case", self.lang))
             return
         result = self._check.walk if self._check is not None else None
         if result is None or not result.ok or result.case is None:
             self.last_evaluation = None
             problem = problem_sentence(result.errors[0], self.lang) \
                 if result is not None and result.errors else ""
-            self.page.set_evaluation(None, tr("chart.fix_errors", self.lang, problem=problem))
+            self.page.set_evaluation(None, tr("ui.chart.fix_errors", self.lang, problem=problem))
             return
         self.last_evaluation = evaluate(result.case, self.pathway, lang=self.lang)
         self.page.set_evaluation(self.last_evaluation)
@@ -96,27 +97,27 @@ class LivePathway(QObject):
         return result.case, evaluate(result.case, self.pathway, lang=self.lang)
 
     def choose_export_chart(self) -> None:
-        path = self._ask_path("act.export_chart", "dialog.filter_chart", "pathway.svg")
+        path = self._ask_path("ui.act.export_chart", "ui.dialog.filter_chart", "pathway.svg")
         if path:
             self.export_chart_to(path)
 
     def choose_export_report(self) -> None:
-        path = self._ask_path("act.export_report", "dialog.filter_report", "case-report.pdf")
+        path = self._ask_path("ui.act.export_report", "ui.dialog.filter_report", "case-report.pdf")
         if path:
             self.export_report_to(path)
 
     def export_chart_to(self, dest: Path) -> bool:
         """Write the Pathway page's chart to an SVG, PNG or PDF file."""
-        if not self._open or not self._may_write(Path(dest), "act.export_chart"):
+        if not self._open or not self._may_write(Path(dest), "ui.act.export_chart"):
             return False
         self.update_pathway()
         try:
             self.page.export_chart(Path(dest), replace=True)
         except (OSError, ValueError) as exc:
-            self.prompts.error(self._window, plain(tr("act.export_chart", self.lang)), str(exc))
+            self.prompts.error(self._window, plain(tr("ui.act.export_chart", self.lang)), str(exc))
             return False
-        self.message.emit(tr("status.done", self.lang,
-                             what=plain(tr("act.export_chart", self.lang))), 10000)
+        self.message.emit(tr("ui.status.done", self.lang,
+                             what=plain(tr("ui.act.export_chart", self.lang))), 10000)
         return True
 
     def export_report_to(self, dest: Path) -> bool:
@@ -129,16 +130,16 @@ class LivePathway(QObject):
         if pair is None:
             return False
         case, ev = pair
-        if not self._may_write(Path(dest), "act.export_report"):
+        if not self._may_write(Path(dest), "ui.act.export_report"):
             return False
         try:
             write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True)
         except (OSError, ValueError) as exc:
-            self.prompts.error(self._window, plain(tr("act.export_report", self.lang)),
+            self.prompts.error(self._window, plain(tr("ui.act.export_report", self.lang)),
                                str(exc))
             return False
-        self.message.emit(tr("status.done", self.lang,
-                             what=plain(tr("act.export_report", self.lang))), 10000)
+        self.message.emit(tr("ui.status.done", self.lang,
+                             what=plain(tr("ui.act.export_report", self.lang))), 10000)
         return True
 
     def print_report(self) -> None:

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME, __version__, paths
+from ...i18n import tr
 from ...pathway import Pathway, default_pathway, text
 from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
 from ..cases.case_list_pane import CaseListPane
-from ..common.shell_phrases import tr
 from . import dialogs, window_actions
 from .database import OpenDatabase, StoreOpener
 from .database_safety import DatabaseSafety
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("caseTabs")
-        self.placeholder = QLabel(tr("placeholder", self.lang), self)
+        self.placeholder = QLabel(tr("ui.placeholder", self.lang), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
         self.placeholder.setMargin(24)
@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
         except (StoreError, OSError) as exc:
             log.error("cannot open the database: %s", type(exc).__name__)
             self.status.clear_count()
-            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            self.prompts.error(self, tr("ui.error.open_db.title", self.lang), str(exc))
             return False
         if store is None:  # the user chose to quit rather than restore or start anew
             self.status.clear_count()
@@ -182,8 +182,8 @@ class MainWindow(QMainWindow):
         from .window_parts import build_parts
 
         parts = self.parts = build_parts(self, safety, self._drafts)
-        self.tabs.addTab(parts.editor.form, tr("tab.form", self.lang))
-        self.tabs.addTab(parts.pathway.page, tr("tab.pathway", self.lang))
+        self.tabs.addTab(parts.editor.form, tr("ui.tab.form", self.lang))
+        self.tabs.addTab(parts.pathway.page, tr("ui.tab.pathway", self.lang))
         for widget in (parts.editor.undo_delete_button, parts.upkeep.refresh_bar):
             self.statusBar().insertPermanentWidget(0, widget)  # messages hide normal widgets
         window_actions.connect_undo_stack(self.commands, parts.editor.form.undo_stack,
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.settings.language = lang
         self.settings.sync()
         if lang != self.lang:
-            self.statusBar().showMessage(tr("status.language", lang), 10000)
+            self.statusBar().showMessage(tr("ui.status.language", lang), 10000)
 
     # -- title, commands, labels ---------------------------------------------------------------
     def _update_title(self) -> None:

@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from ..common.shell_phrases import plain, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -73,7 +74,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     """Every action of the window, by name (plus "lang_en" and "lang_ko", checkable)."""
     actions: dict[str, QAction] = {}
     for name, slot, shortcut, icon in ACTIONS:
-        action = QAction(tr(f"act.{name}", window.lang), window)
+        action = QAction(tr(f"ui.act.{name}", window.lang), window)
         action.setObjectName(f"action_{name}")
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -87,7 +88,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         actions[name].setEnabled(False)
     group = QActionGroup(window)
     for code in ("en", "ko"):
-        act = QAction(tr(f"lang.{code}", window.lang), window, checkable=True)
+        act = QAction(tr(f"ui.lang.{code}", window.lang), window, checkable=True)
         act.setObjectName(f"action_lang_{code}")
         act.setChecked(code == window.lang)
         act.triggered.connect(lambda _c=False, c=code: window.set_language(c))
@@ -100,7 +101,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
     """The menu bar's menus, by name; View ends with the Language submenu."""
     menus: dict[str, QMenu] = {}
     for name, items in MENUS.items():
-        menu = window.menuBar().addMenu(tr(f"menu.{name}", window.lang))
+        menu = window.menuBar().addMenu(tr(f"ui.menu.{name}", window.lang))
         menu.setObjectName(f"menu_{name}")
         menus[name] = menu
         for item in items:
@@ -108,7 +109,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
                 menu.addSeparator()
             else:
                 menu.addAction(actions[item])
-    languages = menus["view"].addMenu(tr("menu.language", window.lang))
+    languages = menus["view"].addMenu(tr("ui.menu.language", window.lang))
     languages.addAction(actions["lang_en"])
     languages.addAction(actions["lang_ko"])
     return menus
@@ -116,7 +117,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
 
 def build_toolbar(window: MainWindow, actions: dict[str, QAction]) -> QToolBar:
     """The main toolbar (text beside icon), added to the window."""
-    tools = QToolBar(tr("toolbar", window.lang), window)
+    tools = QToolBar(tr("ui.toolbar", window.lang), window)
     tools.setObjectName("mainToolbar")
     tools.setMovable(False)
     tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -147,9 +148,9 @@ def connect_undo_stack(actions: dict[str, QAction], stack: QUndoStack, lang: str
     stack.canUndoChanged.connect(undo.setEnabled)
     stack.canRedoChanged.connect(redo.setEnabled)
     stack.undoTextChanged.connect(
-        lambda what: undo.setText(with_detail(tr("act.undo", lang), what)))
+        lambda what: undo.setText(with_detail(tr("ui.act.undo", lang), what)))
     stack.redoTextChanged.connect(
-        lambda what: redo.setText(with_detail(tr("act.redo", lang), what)))
+        lambda what: redo.setText(with_detail(tr("ui.act.redo", lang), what)))
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
 
