@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,8 @@ from gepnet_desktop.case.observations import dated_value
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.ui.chart import PathwayScene, export_chart
 from gepnet_desktop.ui.chart.pdf_pages import MIN_TEXT_PT
-from gepnet_desktop.ui.report.case_rows import age_at_diagnosis
 from gepnet_desktop.ui.report.case_report import write_report
+from gepnet_desktop.ui.report.case_rows import age_at_diagnosis
 from tests.conftest import load_vignettes
 
 PATHWAY = default_pathway()
@@ -86,7 +87,7 @@ def test_a_report_s_pages_hold_each_line_once(qapp, tmp_path):
     """A line at the foot of a page is drawn on one page only (not clipped onto two)."""
     case, ev = case_ev("V20", "en", **CHANGES)
     texts = page_texts(write_report(case, ev, PATHWAY, tmp_path / "board.pdf", "en"))
-    for before, after in zip(texts, texts[1:], strict=False):
+    for before, after in pairwise(texts):
         last = [ln for ln in before.splitlines() if ln.strip()][-2:]
         first = [ln for ln in after.splitlines() if ln.strip()][:2]
         assert not set(last) & set(first)

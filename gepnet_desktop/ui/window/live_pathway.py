@@ -72,6 +72,7 @@ class LivePathway(_Host):
     def export_report_to(self, dest: Path) -> bool:
         """Write the tumour-board report of the open case to a PDF or HTML file."""
         from ..report.case_report import write_report
+        from ..report.commands import board_date_of
 
         if not self._open:
             return False
@@ -82,7 +83,8 @@ class LivePathway(_Host):
         if not self._may_write(Path(dest), "act.export_report"):
             return False
         try:
-            write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True)
+            write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True,
+                         board_date=board_date_of(self.store, case))
         except (OSError, ValueError) as exc:
             self.prompts.error(self, plain(tr("act.export_report", self.lang)), str(exc))
             return False
@@ -103,4 +105,7 @@ class LivePathway(_Host):
         if printer is None:
             self.choose_export_report()
             return
-        printer(pair[0], pair[1], self.pathway, lang=self.lang, parent=self)
+        from ..report.commands import board_date_of
+
+        printer(pair[0], pair[1], self.pathway, lang=self.lang, parent=self,
+                board_date=board_date_of(self.store, pair[0]))

@@ -49,6 +49,7 @@ from ..cases.case_list import CaseListModel
 from ..cases.case_table import make_case_table
 from ..cases.list_navigation import ListNavigation
 from ..common.shell_phrases import tr
+from ..report.commands import add_report_actions
 from . import dialogs, window_actions
 from .case_editing import CaseEditing
 from .database_safety import DatabaseSafety
@@ -128,6 +129,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.commands = window_actions.build_actions(self)
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
+        add_report_actions(self)  # File > Print preview, Case > Copy summary as text
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_view.addAction(self.commands["delete"])
