@@ -63,18 +63,19 @@ def copy_summary(window: WindowHost) -> str | None:
     return words
 
 
-# name, what it does, shortcut, the menu it goes in, and the command it follows there
-REPORT_ACTIONS: tuple[tuple[str, Callable[[WindowHost], Any], str | None, str, str], ...] = (
-    ("print_preview", print_preview, None, "file", "print_report"),
-    ("copy_summary", copy_summary, "Ctrl+Shift+C", "case", "revert"),
+# name, its words, what it does, shortcut, the menu it goes in, the command it follows there
+REPORT_ACTIONS: tuple[tuple[str, str, Callable[[WindowHost], Any], str | None, str, str],
+                      ...] = (
+    ("print_preview", "report.act_print_preview", print_preview, None, "file", "print_report"),
+    ("copy_summary", "report.act_copy_summary", copy_summary, "Ctrl+Shift+C", "case", "revert"),
 )
 
 
 def add_report_actions(window: WindowHost) -> None:
     """Add the report's commands to the window's menus and to `window.commands` (enabled
     with a case open: window_actions.NEED_OPEN_CASE)."""
-    for name, slot, shortcut, menu_name, after in REPORT_ACTIONS:
-        action = QAction(tr(f"report.act_{name}", window.lang), window)
+    for name, words, slot, shortcut, menu_name, after in REPORT_ACTIONS:
+        action = QAction(tr(words, window.lang), window)
         action.setObjectName(f"action_{name}")
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
