@@ -13,7 +13,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from ...case.model import Case
 from ...i18n import tr
 from ...pathway import Evaluation
-from ...store.decisions import list_decisions
+from ...store.decisions import latest_decision_date
 from .report_pages import ReportItem, a4_layout, paint_reports
 from .summary_text import summary_text
 
@@ -23,11 +23,8 @@ if TYPE_CHECKING:
 
 
 def board_date_of(store: Store | None, case: Case) -> str | None:
-    """The date of the board's latest decision about `case` (None without one)."""
-    if store is None or not case.uuid:
-        return None
-    decisions = list_decisions(store, case.uuid)
-    return max(d.date for d in decisions) if decisions else None
+    """The date of the board's latest decision about `case` (None without one or a store)."""
+    return latest_decision_date(store, case.uuid) if store is not None else None
 
 
 def _open_item(window: WindowHost) -> ReportItem | None:
