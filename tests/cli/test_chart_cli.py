@@ -101,9 +101,8 @@ def test_unknown_code_without_a_database_says_what_to_give(qapp, capsys, tmp_pat
 
 
 def test_chart_and_report_by_case_code_from_the_clinic_database(qapp, capsys, tmp_path):
-    from gepnet_desktop.clinic import open_clinic
-
     from gepnet_desktop.board import record_board_decision
+    from gepnet_desktop.clinic import open_clinic
 
     with open_clinic(paths.database_path()) as store:
         case = store.create(validate_case(VIGNETTES["S08"]["case"]).case)
