@@ -201,7 +201,7 @@ def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: 
                                              QPageLayout.Orientation.Landscape,
                                              QMarginsF(10, 10, 10, 10),
                                              QPageLayout.Unit.Millimeter))
-            heading = " · ".join(w for w in (caption, text(scene.pathway.title, scene.lang)) if w)
+            heading = caption or text(scene.pathway.title, scene.lang)
             _paint_on(writer, lambda p: paint_chart_pages(writer, p, scene, heading,
                                                          new_page=False))
     return out

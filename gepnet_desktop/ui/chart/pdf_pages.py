@@ -9,6 +9,7 @@ that fit) at MIN_TEXT_PT or more.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, Qt
@@ -54,14 +55,16 @@ def _line(painter: QPainter, y: float, width: float, words: str, font: QFont,
     return y + metrics.height() * 1.25
 
 
-def _chrome(painter: QPainter, scene: PathwayScene, heading: str, width: float,
-            height: float, pt: float) -> QRectF:
+def _chrome(painter: QPainter, scene: PathwayScene, heading: Callable[[QRectF], str],
+            width: float, height: float, pt: float) -> QRectF:
     """Heading, notice and source lines at the top, footer at the bottom; returns the room left
-    for the chart (device units; `pt` device units per point)."""
+    for the chart (device units; `pt` device units per point). The heading's words are asked
+    for with that room (whether the page is readable depends on it)."""
     lang, pathway = scene.lang, scene.pathway
-    y = _line(painter, 0, width, heading, _font(14, bold=True), style.TEXT)
-    notice_font = _font(10, bold=True)
     device = painter.device()
+    heading_font = _font(14, bold=True)
+    y = QFontMetricsF(heading_font, device).height() * 1.25
+    notice_font = _font(10, bold=True)
     box = QRectF(0, y, width, QFontMetricsF(notice_font, device).height() + 6 * pt)
     painter.setPen(QPen(style.BANNER_BORDER, 0.8 * pt))
     painter.setBrush(style.BANNER_FILL)
@@ -72,12 +75,13 @@ def _chrome(painter: QPainter, scene: PathwayScene, heading: str, width: float,
     _line(painter, 0, width - 12 * pt, text(pathway.notice, lang), notice_font, style.BANNER_TEXT)
     painter.restore()
     y = box.bottom() + 3 * pt
-    if text(pathway.title, lang) not in heading:
-        y = _line(painter, y, width, text(pathway.title, lang), _font(9), style.MUTED)
+    y = _line(painter, y, width, text(pathway.title, lang), _font(9), style.MUTED)
     footer = _font(8)
     bottom = height - QFontMetricsF(footer, device).height() * 1.25
     _line(painter, bottom, width, footer_text(pathway, lang), footer, style.MUTED)
-    return QRectF(0, y + 2 * pt, width, bottom - y - 4 * pt)
+    room = QRectF(0, y + 2 * pt, width, bottom - y - 4 * pt)
+    _line(painter, 0, width, heading(room), heading_font, style.TEXT)
+    return room
 
 
 def _scale(area: QRectF, source: QRectF) -> float:
@@ -137,7 +141,13 @@ def paint_chart_pages(device: QPagedPaintDevice, painter: QPainter, scene: Pathw
             device.newPage()
         rect = layout.paintRectPixels(resolution)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        words = heading if whole else f"{heading} — {tr('report.chart_detail', scene.lang)}"
+        def words(room: QRectF, whole: bool = whole) -> str:
+            if not whole:
+                return f"{heading} — {tr('report.chart_detail', scene.lang)}"
+            if _scale(room, scene.chart_rect()) < least:
+                return f"{heading} — {tr('report.chart_overview', scene.lang)}"
+            return heading
+
         area = _chrome(painter, scene, words, rect.width(), rect.height(), pt)
         source = scene.chart_rect() if whole else _detail_source(scene, area, least)
         k = _scale(area, source)

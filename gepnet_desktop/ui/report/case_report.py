@@ -122,8 +122,8 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
                    f"alt='{esc(tr('report.chart', lang))}'></p>")
     out.append(cites.html(lang, heading="h2"))
     out.append(banner)
-    out.append(sign_off_html(lang))
     out.append(f"<p class='meta'>{esc(tr('report.footer', lang))}</p>")
+    out.append(sign_off_html(lang))
     body = "".join(part for part in out if part)
     title = f"{tr('report.title', lang)}: {case.case_code or ''}".strip(": ")
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>"
