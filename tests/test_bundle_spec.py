@@ -128,6 +128,9 @@ def test_resources_go_in_without_screenshots_or_scripts(app_spec, checkout: Path
     assert "resources/pathways/kr-gepnet-2021.json" in dests
     assert {"resources/examples/cases.json", "resources/examples/expected.json",
             "resources/examples/demo-cases.json", "resources/icons/gepnet-desktop.png"} <= dests
+    # the bundled font family and its licence (the report's and the chart's text)
+    assert {"resources/fonts/NanumGothic-Regular.ttf", "resources/fonts/NanumGothic-Bold.ttf",
+            "resources/fonts/OFL.txt"} <= dests
     assert not [d for d in dests if "screenshots" in d or d.endswith(".py")]
     shipped = {str(p.relative_to(checkout)) for p in (checkout / "resources").rglob("*")
                if p.is_file() and "screenshots" not in p.parts and p.suffix not in (".py", ".po")}

@@ -3,6 +3,8 @@ chart and the report. The pairs come from case/fields.py (OBSERVATION_DATES)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from .fields import FIELDS_BY_KEY, OBSERVATION_DATES, label, value_label
 from .model import Case
 
@@ -10,9 +12,15 @@ from .model import Case
 def dated_value(case: Case, key: str, lang: str = "en") -> str:
     """A field's value with the date it was observed: "8% (2025-03-02)"; the value alone
     when no date is recorded."""
-    shown = value_label(key, case.get(key), lang)
+    return dated_label(key, case.get(key), case.to_dict(), lang)
+
+
+def dated_label(key: str, value: object, record: Mapping[str, object], lang: str = "en") -> str:
+    """`value` of field `key` as shown, with its observation date from `record` (a case's
+    fields by key) when the field is a dated observation and the date is recorded."""
+    shown = value_label(key, value, lang)
     date_key = OBSERVATION_DATES.get(key)
-    day = case.get(date_key) if date_key else None
+    day = record.get(date_key) if date_key else None
     return f"{shown} ({day})" if day else shown
 
 

@@ -1,6 +1,6 @@
-"""`board record|list`: the tumour board's decisions about a case, from the command line.
+"""`board record|list`: the tumour board's decisions about a case, from the command line
+(`board agenda`: agenda_cmd.py).
 
-(`board agenda --date D --out FILE.pdf` needs the report renderer of ui/ and comes with it.)
 Bad input (an unknown case code, an invalid field): a sentence naming the field, exit code 2,
 nothing written."""
 
@@ -15,6 +15,7 @@ from ..i18n import tr
 from ..pathway import default_pathway, text
 from ..store import Store, StoreError
 from ..store.decisions import DecisionInvalid, list_decisions
+from . import agenda_cmd
 from .errors import CliError
 from .io import print_json
 
@@ -42,6 +43,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lst.add_argument("code", metavar="CODE")
     lst.add_argument("--json", action="store_true", help="print JSON objects")
     lst.set_defaults(func=run_list)
+    agenda_cmd.register(bsub)
 
 
 def _open() -> Store:

@@ -70,7 +70,7 @@ def _case_from_file(source: str) -> Case:
     return result.case
 
 
-def _case_from_store(code: str) -> Case:
+def _case_from_store(code: str) -> tuple[Case, str | None]:
     from .. import paths
 
     db = paths.database_path()
@@ -84,6 +84,7 @@ def _case_from_store(code: str) -> Case:
                        "case code up in; give a case JSON file or use --data-dir")
     try:
         from ..store import Store, StoreError
+        from ..store.decisions import latest_decision_date
     except ImportError:  # pragma: no cover - the store ships with the app
         raise CliError(f"{code}: no such file; give a case JSON file") from None
     try:
@@ -95,19 +96,26 @@ def _case_from_store(code: str) -> Case:
             store = open_clinic(db)
         with store:
             case = store.get_by_code(code)
+            board_date = latest_decision_date(store, case.uuid) if case is not None else None
     except StoreError as exc:
         raise CliError(str(exc)) from None
     if case is None:
         raise CliError(f"{code}: no such file, and no case with that code in {db}; give a case "
                        "JSON file or an existing case code")
-    return case
+    return case, board_date
+
+
+def load_case_and_board_date(source: str) -> tuple[Case, str | None]:
+    """A validated case from a JSON file, else from the store by its case code; with the
+    date of the board's latest decision about it (None from a file)."""
+    if source == "-" or Path(source).is_file() or source.lower().endswith(".json"):
+        return _case_from_file(source), None
+    return _case_from_store(source)
 
 
 def load_case(source: str) -> Case:
     """A validated case from a JSON file, else from the store by its case code."""
-    if source == "-" or Path(source).is_file() or source.lower().endswith(".json"):
-        return _case_from_file(source)
-    return _case_from_store(source)
+    return load_case_and_board_date(source)[0]
 
 
 def run_chart(args: argparse.Namespace) -> int:
@@ -132,13 +140,14 @@ def run_chart(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     out = _check_out(args.out, REPORT_SUFFIXES, "report", args.force)
     pathway = _pathway(args)
-    case = load_case(args.source)
+    case, board_date = load_case_and_board_date(args.source)
     ev = evaluate(case, pathway, lang=args.lang)
     from ..ui.chart import ExportError
     from ..ui.report.case_report import write_report
 
     try:
-        write_report(case, ev, pathway, out, args.lang, replace=args.force)
+        write_report(case, ev, pathway, out, args.lang, replace=args.force,
+                     board_date=board_date)
     except ExportError as exc:
         raise CliError(str(exc), 1) from None
     sys.stdout.write(f"{out}\n")

@@ -6,9 +6,11 @@ The words are the `explain.*` messages of the catalogue (resources/i18n, gepnet_
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ..case.fields import FIELDS_BY_KEY, REGIMENS, SSA_REGIMENS, label, value_label
+from ..case.observations import dated_label
 from ..i18n import tr
 from .conditions import Condition, Facts, deciding_atoms, names_fact
 from .model import Edge, Pathway, text
@@ -61,7 +63,7 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
                   value=_values(name, want, lang))
     if actual is None:
         return tr("explain.unknown", lang, label=lab)
-    shown = value_label(name, actual, lang)
+    shown = dated_label(name, actual, facts, lang)
     if op in NUMERIC:
         phrase = tr(NUMERIC[op][0 if holds else 1], lang, value=value_label(name, want, lang))
         return tr("explain.numeric", lang, label=lab, value=shown, phrase=phrase)
@@ -75,13 +77,16 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
 
 def grade_basis(grade: str, facts: Facts, lang: str) -> str:
     """Where a NET grade comes from: "Ki-67 8% and mitoses 3 /2 mm² give G2 (the higher)"."""
-    known = [f"{field_label(k, lang)} {value_label(k, facts[k], lang)}"
+    known = [f"{field_label(k, lang)} {dated_label(k, facts[k], facts, lang)}"
              for k in ("ki67_percent", "mitoses_per_2mm2") if facts.get(k) is not None]
     if len(known) > 1:
         return tr("explain.grade.both", lang, first=known[0], second=known[1], grade=grade)
     if known:
         return tr("explain.grade.one", lang, known=known[0], grade=grade)
     return tr("explain.grade.none", lang, grade=grade)
+
+
+_OBSERVED_ON = re.compile(r" \(\d{4}-\d{2}-\d{2}\)$")
 
 
 def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
@@ -91,7 +96,8 @@ def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
                                       for c, h in deciding_atoms(edge.when, facts))))
     reasons = reasons[:1].upper() + reasons[1:]
     answer = text(edge.label, lang)
-    if not reasons or not answer or reasons.casefold().endswith(answer.casefold()):
+    undated = _OBSERVED_ON.sub("", reasons)  # "Positive (2025-03-10)" says "positive"
+    if not reasons or not answer or undated.casefold().endswith(answer.casefold()):
         return reasons or answer
     return f"{reasons} → {answer}"
 

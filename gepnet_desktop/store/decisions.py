@@ -151,6 +151,15 @@ def list_decisions(store: Store, case_uuid: str, *, include_deleted: bool = Fals
     return [row_to_decision(r) for r in rows]
 
 
+def latest_decision_date(store: Store, case_uuid: str | None) -> str | None:
+    """The date of the board's latest decision about a case (None without one)."""
+    if not case_uuid:
+        return None
+    row = store.db.execute("SELECT max(date) FROM board_decisions WHERE case_uuid = ? AND "
+                           "deleted_at IS NULL", (case_uuid,)).fetchone()
+    return row[0] if row else None
+
+
 def decisions_by_case(store: Store, case_uuids: Iterable[str], *, include_deleted: bool = False
                       ) -> dict[str, list[BoardDecision]]:
     """The decisions of several cases (for exports in batches), oldest first per case."""

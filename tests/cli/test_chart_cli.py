@@ -101,10 +101,14 @@ def test_unknown_code_without_a_database_says_what_to_give(qapp, capsys, tmp_pat
 
 
 def test_chart_and_report_by_case_code_from_the_clinic_database(qapp, capsys, tmp_path):
+    from gepnet_desktop.board import record_board_decision
     from gepnet_desktop.clinic import open_clinic
 
     with open_clinic(paths.database_path()) as store:
-        store.create(validate_case(VIGNETTES["S08"]["case"]).case)
+        case = store.create(validate_case(VIGNETTES["S08"]["case"]).case)
+        for day in ("2025-02-03", "2025-05-06"):
+            record_board_decision(store, case, {"date": day, "decision": "surgery",
+                                                "reason": "clinical_judgement"})
     out = tmp_path / "s08.svg"
     code, _, err = run(capsys, "chart", "S08", "--out", str(out))
     assert (code, err) == (0, "")
@@ -112,6 +116,8 @@ def test_chart_and_report_by_case_code_from_the_clinic_database(qapp, capsys, tm
     assert "Case S08" in words and "Data needed" in words
     code, _, err = run(capsys, "report", "S08", "--out", str(tmp_path / "s08.html"))
     assert code == 0
-    assert "Primary site" in (tmp_path / "s08.html").read_text(encoding="utf-8")
+    html = (tmp_path / "s08.html").read_text(encoding="utf-8")
+    assert "Primary site" in html
+    assert "Tumour board date</th><td>2025-05-06" in html  # the latest decision
     code, _, err = run(capsys, "chart", "S99", "--out", str(tmp_path / "s99.svg"))
     assert code == 2 and "no case with that code" in err

@@ -82,3 +82,14 @@ def test_prrt_left_out_says_the_cause_that_applies() -> None:
     assert "unknown:prrt_progression_date" in ev.warnings
     assert any("whose last dose date or progression date is not recorded" in e.text
                for e in ev.explanations)
+
+
+def test_dated_observations_carry_their_date_in_the_reasons() -> None:
+    """"Ki-67 8% (2025-03-02)" wherever a reason shows Ki-67 or SSTR imaging (issue 12)."""
+    dated = {"ki67_percent": 8, "mitoses_per_2mm2": None, "ki67_date": "2025-03-02",
+             "sstr_imaging_date": "2025-03-10"}
+    assert why("V07", "grade", **dated).startswith("Ki-67 8% (2025-03-02) gives WHO grade G2")
+    assert why("V07", "grade", "ko", **dated).startswith("Ki-67 8% (2025-03-02)")
+    sstr = why("V07", "sstr_status", **dated)
+    assert sstr == "SSTR imaging: Positive (2025-03-10)"  # the answer is not said twice
+    assert why("V07", "grade", ki67_date=None).startswith("Ki-67 20% and")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from ... import APP_NAME, __version__
 from ...pathway import Evaluation, Pathway, text
 from ...safe_files import WriteRefused, atomic_path
+from ..common.fonts import register_fonts
 from . import style
 from .scene import PathwayScene
 
@@ -39,6 +40,7 @@ def ensure_app() -> QApplication:
                                                  or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     _app = QApplication([sys.argv[0] if sys.argv else APP_NAME])
+    register_fonts()
     return _app
 
 
@@ -150,7 +152,7 @@ class Sheet:
         painter.restore()
 
 
-def _paint_on(device, draw: Callable[[QPainter], None]) -> None:
+def _paint_on(device, draw: Callable[[QPainter], object]) -> None:
     painter = QPainter()
     if not painter.begin(device):
         raise OSError(0, "the file could not be opened for drawing")
@@ -171,8 +173,10 @@ def sheet_image(sheet: Sheet, scale: float = 1.0) -> QImage:
 
 def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: str = "",
                  scale: float = 2.0, replace: bool = False) -> Path:
-    """Write the chart to `path` as SVG, PNG or PDF (by suffix); an ExportError says why not.
-    An existing file is replaced only with `replace`."""
+    """Write the chart to `path` as SVG, PNG or PDF (by suffix; a PDF's pages are A3 landscape:
+    pdf_pages); an ExportError says why not. An existing file is replaced only with `replace`."""
+    from .pdf_pages import paint_chart_pages
+
     out = Path(path)
     sheet = Sheet(scene, caption)
     with atomic_target(out, CHART_SUFFIXES, "chart", replace=replace) as tmp:
@@ -197,8 +201,9 @@ def export_chart(scene: PathwayScene, path: str | os.PathLike[str], *, caption: 
                                              QPageLayout.Orientation.Landscape,
                                              QMarginsF(10, 10, 10, 10),
                                              QPageLayout.Unit.Millimeter))
-            _paint_on(writer, lambda p: sheet.paint(
-                p, QRectF(0, 0, writer.width(), writer.height())))
+            heading = caption or text(scene.pathway.title, scene.lang)
+            _paint_on(writer, lambda p: paint_chart_pages(writer, p, scene, heading,
+                                                         new_page=False))
     return out
 
 

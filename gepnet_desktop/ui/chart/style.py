@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor, QFont, QFontInfo
 
-# Latin first, then Korean, so each script gets a font drawn for it on every platform.
-FAMILIES_EN = ["Noto Sans", "Segoe UI", "Helvetica Neue", "Arial", "Noto Sans CJK KR",
+from ..common.fonts import FAMILY, register_fonts
+
+# The bundled family first (Latin and Hangul, a faithful PDF text layer: common/fonts.py); then
+# Latin, then Korean, should its files be missing.
+FAMILIES_EN = [FAMILY, "Noto Sans", "Segoe UI", "Helvetica Neue", "Arial", "Noto Sans CJK KR",
                "DejaVu Sans", "Malgun Gothic", "Apple SD Gothic Neo", "NanumGothic"]
-FAMILIES_KO = ["Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "NanumGothic",
+FAMILIES_KO = [FAMILY, "Noto Sans CJK KR", "Malgun Gothic", "Apple SD Gothic Neo", "NanumGothic",
                "Noto Sans", "Segoe UI", "Arial", "DejaVu Sans"]
 
 TEXT = QColor("#1d2733")
@@ -46,6 +49,8 @@ PROVENANCE_COLOUR = {"paper": QColor("#37474f"), "inferred": QColor("#b45309"),
 NODE_TEXT_PX = 13
 NODE_TEXT_MIN_PX = 7
 EDGE_TEXT_PX = 11
+# The smallest text any chart item draws (a long label shrunk to fit its box), in scene px.
+SMALLEST_TEXT_PX = NODE_TEXT_MIN_PX
 
 
 def chart_font(lang: str, pixel_size: int, *, bold: bool = False,
@@ -67,6 +72,7 @@ def resolved_family(lang: str) -> str:
     """The first family of the fallback list that this system has (one name, so that SVG
     viewers draw the text with the font it was measured in)."""
     if lang not in _RESOLVED:
+        register_fonts()
         probe = QFont()
         probe.setFamilies(FAMILIES_KO if lang == "ko" else FAMILIES_EN)
         probe.setStyleHint(QFont.StyleHint.SansSerif)

@@ -6,15 +6,13 @@ from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QWidget
 
+from .path_frame import path_end, path_rect
 from .scene import PathwayScene
 
 MIN_ZOOM, MAX_ZOOM, STEP = 0.1, 4.0, 1.2
 # The first view of a path goes no smaller than this, so the boxes' text (13 px) stays readable
 # (10 px); a path too long for the window then shows its end, with the steps before it that fit.
 READABLE_ZOOM = 0.75
-# A path box spanning far beyond the box before it (the full-width "later lines" bar) is framed
-# only where it lies under that box, with this margin each side: the patient's last steps.
-WIDE_BOX_MARGIN = 80
 
 
 class PathwayView(QGraphicsView):
@@ -89,26 +87,7 @@ class PathwayView(QGraphicsView):
     def path_rect(self) -> QRectF:
         """The scene rectangle around the highlighted boxes (empty when none); a wide box counts
         only where it lies under the box before it on the path."""
-        rect = QRectF()
-        for box in self._path_boxes():
-            rect = rect.united(box)
-        return rect.adjusted(-30, -30, 30, 30) if not rect.isEmpty() else rect
-
-    def _path_boxes(self) -> list[QRectF]:
-        """The highlighted boxes in the order of the walk, each wide box cut to its part under
-        the box before it (plus WIDE_BOX_MARGIN each side)."""
-        scene = self.pathway_scene()
-        on_path = scene.highlighted_node_ids()
-        ev = scene.evaluation
-        order = [n for n in ev.path if n in on_path] if ev is not None else []
-        order += [n for n in on_path if n not in order]
-        boxes: list[QRectF] = []
-        before: QRectF | None = None
-        for nid in order:
-            box = scene.node_item(nid).sceneBoundingRect()
-            boxes.append(_under(box, before) if before is not None else box)
-            before = box
-        return boxes
+        return path_rect(self.pathway_scene())
 
     def refit(self) -> None:
         """Fit again if the view is in a fitted mode (after the path or the window changed)."""
@@ -132,17 +111,8 @@ class PathwayView(QGraphicsView):
     def _path_end_rect(self) -> QRectF:
         """The last box of the path (where the walk ends: the recommendation or the stop) and
         the steps before it, while they fit the viewport at the current zoom."""
-        boxes = self._path_boxes()[::-1]
-        if not boxes:
-            return self.path_rect()
         room = self.mapToScene(self.viewport().rect()).boundingRect().adjusted(30, 30, -30, -30)
-        shown = boxes[0]
-        for box in boxes[1:]:
-            wider = shown.united(box)
-            if wider.width() > room.width() or wider.height() > room.height():
-                break
-            shown = wider
-        return shown
+        return path_end(self.pathway_scene(), room.width(), room.height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -202,13 +172,3 @@ class PathwayView(QGraphicsView):
             return
         event.accept()
 
-
-def _under(box: QRectF, before: QRectF) -> QRectF:
-    """`box` as framed after `before`: a box reaching well past both sides of `before` (a bar
-    across the chart) only where it lies under `before`, plus WIDE_BOX_MARGIN each side."""
-    if box.left() >= before.left() or box.right() <= before.right() \
-            or box.width() <= 2 * before.width():
-        return box
-    left = max(box.left(), before.left() - WIDE_BOX_MARGIN)
-    right = min(box.right(), before.right() + WIDE_BOX_MARGIN)
-    return QRectF(left, box.top(), right - left, box.height())

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from ... import APP_NAME, __version__, paths
 from ...bundled import resource_path
 from ...logs import setup_logging
+from ..common.fonts import register_fonts
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def application() -> QApplication:
     icon = _icon_path()
     if icon is not None:
         app.setWindowIcon(QIcon(str(icon)))
+    register_fonts()  # the chart's and the report's family (ui/common/fonts.py)
     return app
 
 

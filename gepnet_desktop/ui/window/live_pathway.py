@@ -24,6 +24,7 @@ from . import dialogs
 
 MayWrite = Callable[[Path, str], bool]
 AskPath = Callable[[str, str, str], "Path | None"]  # title key, filter key, suggested name
+BoardDate = Callable[[Case], "str | None"]  # the board's latest decision date for a case
 
 
 class LivePathway(QObject):
@@ -35,7 +36,7 @@ class LivePathway(QObject):
     def __init__(self, pathway: Pathway, lang: str, prompts: dialogs.Prompts, *,
                  case_data: Callable[[], dict[str, Any]],
                  refuse: Callable[[list[Problem]], None], may_write: MayWrite,
-                 ask_path: AskPath, window: QWidget) -> None:
+                 ask_path: AskPath, board_date: BoardDate, window: QWidget) -> None:
         super().__init__(window)
         self.pathway = pathway
         self.lang = lang
@@ -44,6 +45,7 @@ class LivePathway(QObject):
         self._refuse = refuse
         self._may_write = may_write
         self._ask_path = ask_path
+        self._board_date = board_date
         self._window = window
         self._open = False
         self._check: CaseCheck | None = None
@@ -89,7 +91,9 @@ class LivePathway(QObject):
         self.page.set_evaluation(self.last_evaluation)
 
     # -- export and print ----------------------------------------------------------------------
-    def _current_case_and_evaluation(self) -> tuple[Case, Evaluation] | None:
+    def current_case_and_evaluation(self) -> tuple[Case, Evaluation] | None:
+        """The case as the form has it (saved or not) and its walk; None, with the refusal
+        shown, when the form has errors."""
         result = validate_case(self._case_data())
         if not result.ok or result.case is None:
             self._refuse(result.errors)
@@ -126,14 +130,15 @@ class LivePathway(QObject):
 
         if not self._open:
             return False
-        pair = self._current_case_and_evaluation()
+        pair = self.current_case_and_evaluation()
         if pair is None:
             return False
         case, ev = pair
         if not self._may_write(Path(dest), "ui.act.export_report"):
             return False
         try:
-            write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True)
+            write_report(case, ev, self.pathway, Path(dest), self.lang, replace=True,
+                         board_date=self._board_date(case))
         except (OSError, ValueError) as exc:
             self.prompts.error(self._window, plain(tr("ui.act.export_report", self.lang)),
                                str(exc))
@@ -149,11 +154,12 @@ class LivePathway(QObject):
 
         if not self._open:
             return
-        pair = self._current_case_and_evaluation()
+        pair = self.current_case_and_evaluation()
         if pair is None:
             return
         printer = getattr(report, "print_report", None)
         if printer is None:
             self.choose_export_report()
             return
-        printer(pair[0], pair[1], self.pathway, lang=self.lang, parent=self._window)
+        printer(pair[0], pair[1], self.pathway, lang=self.lang, parent=self._window,
+                board_date=self._board_date(pair[0]))

@@ -43,6 +43,7 @@ from ...pathway import Pathway, default_pathway, text
 from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
 from ..cases.case_list_pane import CaseListPane
+from ..report.commands import add_report_actions
 from . import dialogs, window_actions
 from .database import OpenDatabase, StoreOpener
 from .database_safety import DatabaseSafety
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self.commands = window_actions.build_actions(self)
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
+        add_report_actions(self)  # File > Print preview, Case > Copy summary as text
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.case_list.view.addAction(self.commands["delete"])

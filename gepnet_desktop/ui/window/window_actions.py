@@ -65,7 +65,8 @@ MENUS: dict[str, list[str | None]] = {  # None: a separator
 TOOLBAR: tuple[str | None, ...] = ("new", "save", "duplicate", "delete", None, "undo", "redo",
                                    None, "import", "export", "export_report")
 NEED_OPEN_CASE = ("save", "duplicate", "delete", "revert", "export_chart", "export_report",
-                  "print_report")
+                  "print_report",
+                  "print_preview", "copy_summary")  # added by ui/report/commands.py
 NEED_DATABASE = ("new", "open_db", "backup", "restore", "import", "export", "next", "previous",
                  "load_demo")
 

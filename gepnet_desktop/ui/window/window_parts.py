@@ -32,6 +32,7 @@ def build_parts(window: MainWindow, safety: DatabaseSafety,
     """Each part given what it needs of the window (its database, settings, prompts) and the
     others' commands it triggers; `safety` is the one that opened the database."""
     from ..form.drafts import DraftStore, default_folder
+    from ..report.commands import board_date_of
 
     db, prompts, lang = window.db, window.prompts, window.lang
     editor = CaseEditor(db, drafts or DraftStore(default_folder()), prompts, lang, window)
@@ -39,6 +40,7 @@ def build_parts(window: MainWindow, safety: DatabaseSafety,
                            maybe_leave=editor.maybe_leave, window=window)
     pathway = LivePathway(window.pathway, lang, prompts, case_data=editor.form.data,
                           refuse=editor.refuse, may_write=safety.may_write,
-                          ask_path=files.ask_save_path, window=window)
+                          ask_path=files.ask_save_path,
+                          board_date=lambda case: board_date_of(db.store, case), window=window)
     upkeep = DatabaseUpkeep(db, window.settings, prompts, lang, window)
     return WindowParts(safety, editor, pathway, files, upkeep)
