@@ -42,7 +42,7 @@ def store(tmp_path: Path) -> Store:
 
 def codes(path: Path) -> list[str]:
     with Store.open(path) as s:
-        return [r.case_code for r in s.search(CaseQuery(sort="case_code"), 0, 10_000)]
+        return [r.case_code for r in s.search(CaseQuery(sort="case_code"), limit=10_000)]
 
 
 def test_backup_while_the_database_is_open_is_complete(tmp_path: Path, store: Store) -> None:
