@@ -52,7 +52,7 @@ from .rows import (
     load_cases,
     row_to_case,
 )
-from .search import ROW_SELECT, CaseQuery, CaseRow, RowKey, count_rows, iter_rows, search_page
+from .search import ROW_SELECT, CaseQuery, CaseRow, RowKey, count_rows, iter_pages, search_page
 
 log = logging.getLogger(__name__)
 
@@ -334,9 +334,11 @@ class Store:
 
     def row(self, uuid: str) -> CaseRow | None:
         """The case's line of the case list (deleted or not), or None."""
-        found = self.db.execute(f"SELECT {ROW_SELECT} FROM cases WHERE uuid = ?",
-                                (uuid,)).fetchone()
-        return CaseRow(*found) if found else None
+        found = self.db.execute(f"SELECT {ROW_SELECT}, recommend_label FROM cases "
+                                "WHERE uuid = ?", (uuid,)).fetchone()
+        label = self.current_label()
+        return CaseRow(*found[:-1], stale=label is not None and found[-1] != label) \
+            if found else None
 
     def is_deleted(self, uuid: str) -> bool:
         """Whether the case exists and is soft-deleted."""
@@ -350,9 +352,19 @@ class Store:
         the query says (ties broken by case code), stale recommendations marked."""
         return search_page(self.db, query, after, limit, skip=skip, label=self.current_label())
 
-    def iter_rows(self, query: CaseQuery, batch: int = 1000) -> Iterator[CaseRow]:
-        """Every row the query matches, in order, a keyset page at a time."""
-        return iter_rows(self.db, query, batch, label=self.current_label())
+    def iter_rows(self, query: CaseQuery, batch: int = 1000, *,
+                  refresh: bool = False) -> Iterator[CaseRow]:
+        """Every row the query matches, in order, a keyset page at a time. With `refresh`,
+        the stale recommendations of each page are recomputed (one short transaction) before
+        its rows are given: refresh everything first when the query filters or sorts by the
+        recommendation, which recomputing may change."""
+        for page in iter_pages(self.db, query, batch, label=self.current_label()):
+            stale = [r.uuid for r in page if r.stale] if refresh else []
+            if stale:
+                self.refresh_rows(stale)
+                fresh = {u: self.row(u) for u in stale}
+                page = [fresh.get(r.uuid) or r for r in page]
+            yield from page
 
     def count(self, query: CaseQuery) -> int:
         """How many cases the query matches."""

@@ -110,13 +110,13 @@ def search_page(db: Database, query: CaseQuery, after: RowKey | None = None,
     return rows
 
 
-def iter_rows(db: Database, query: CaseQuery, batch: int = 1000, *,
-              label: int | None = None) -> Iterator[CaseRow]:
-    """Every row the query matches, in its order, read a keyset page at a time (memory stays
-    flat; the first rows come before the last are read)."""
+def iter_pages(db: Database, query: CaseQuery, batch: int = 1000, *,
+               label: int | None = None) -> Iterator[list[CaseRow]]:
+    """Every row the query matches, in its order, a keyset page at a time (memory stays flat;
+    the first rows come before the last are read)."""
     after: RowKey | None = None
     while page := search_page(db, query, after, batch, label=label):
-        yield from page
+        yield page
         if len(page) < batch:
             return
         after = row_key(page[-1], query)
@@ -225,4 +225,4 @@ def _where(query: CaseQuery, *, for_page: bool = False,
 
 
 __all__ = ["NEEDS_DATA", "ROW_SELECT", "SORT_COLUMNS", "CaseQuery", "CaseRow", "RowKey",
-           "count_rows", "iter_rows", "row_key", "search_page"]
+           "count_rows", "iter_pages", "row_key", "search_page"]
