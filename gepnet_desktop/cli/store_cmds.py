@@ -162,8 +162,8 @@ def run_list(args: argparse.Namespace) -> int:
         for r in rows:
             node = r.recommendation_node
             shown = text(nodes[node].label, lang) if node in nodes else node or "-"
-            _list_line((r.case_code + (" (deleted)" if r.deleted_at else ""),
-                        value_label("primary_site", r.primary_site, lang) if r.primary_site else "-",
+            site = value_label("primary_site", r.primary_site, lang) if r.primary_site else "-"
+            _list_line((r.case_code + (" (deleted)" if r.deleted_at else ""), site,
                         r.who_grade or "-", shown + (f" {stale}" if r.stale else ""),
                         r.updated_at[:10]))
             n += 1

@@ -69,7 +69,7 @@ def test_the_first_row_is_printed_before_the_last_is_read(clinic: Path, monkeypa
         assert lines[0].split() == ["code", "site", "grade", "recommendation", "updated"]
         assert lines[-1] == f"{N + 1} cases"
         codes = [line.split()[0] for line in lines[1:-1]]
-    assert codes == sorted(f"S-{i:05d}" for i in range(N)) + ["ZZ-LAST"]
+    assert codes == [*sorted(f"S-{i:05d}" for i in range(N)), "ZZ-LAST"]
 
 
 def test_the_json_list_is_the_same_document_as_one_dump(clinic: Path, capsys) -> None:
