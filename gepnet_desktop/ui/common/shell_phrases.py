@@ -66,6 +66,10 @@ PHRASES: dict[str, tuple[str, str]] = {
     "list.all_nodes": ("All recommendations", "모든 권고"),
     "list.no_recommendation": ("(needs data)", "(자료 필요)"),
     "list.loading": ("…", "…"),
+    "list.stale_tip": ("{recommendation}: computed by an older version of the pathway; it is "
+                       "being recomputed in the background.",
+                       "{recommendation}: 이전 버전의 경로로 계산된 권고입니다. 백그라운드에서 "
+                       "다시 계산하고 있습니다."),
     "list.demo_case": ("Fictitious demonstration case", "가상의 예시 증례"),
     "list.filter_site": ("Filter by primary site", "원발 부위로 거르기"),
     "list.filter_grade": ("Filter by WHO grade", "WHO 등급으로 거르기"),
