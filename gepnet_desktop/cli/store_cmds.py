@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from ..store import (
     NEEDS_DATA,
     SORT_COLUMNS,
     CaseQuery,
+    CaseRow,
     DatabaseBusy,
     Store,
     StoreError,
@@ -36,7 +37,8 @@ from .errors import CliError
 from .io import print_json, stream_json, terminal_progress
 
 PAGE = 1000
-LIST_WIDTHS = (14, 22, 6, 44)  # the list's columns but the last; longer cells push the rest
+# a line of `cases list`: fixed widths (rows are printed as they are read); longer cells push
+_LIST_LINE = "{:<14}  {:<22}  {:<6}  {:<44}  {}"
 
 
 def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -156,24 +158,40 @@ def run_list(args: argparse.Namespace) -> int:
             stream_json(asdict(r) for r in rows)
             return 0
         nodes = default_pathway().nodes
-        stale = tr("cli.list.stale", lang)
-        _list_line(("code", "site", "grade", "recommendation", "updated"))
+        stale = " " + tr("cli.list.stale", lang)
+        sites: dict[str | None, str] = {None: "-"}
+        shown: dict[str | None, str] = {None: "-"}
+        sys.stdout.write(_LIST_LINE.format("code", "site", "grade", "recommendation",
+                                           "updated").rstrip() + "\n")
         n = 0
-        for r in rows:
-            node = r.recommendation_node
-            shown = text(nodes[node].label, lang) if node in nodes else node or "-"
-            site = value_label("primary_site", r.primary_site, lang) if r.primary_site else "-"
-            _list_line((r.case_code + (" (deleted)" if r.deleted_at else ""), site,
-                        r.who_grade or "-", shown + (f" {stale}" if r.stale else ""),
-                        r.updated_at[:10]))
-            n += 1
+        for page in _pages(rows, PAGE):
+            out = []
+            for r in page:
+                site = sites.get(r.primary_site) or sites.setdefault(
+                    r.primary_site, value_label("primary_site", r.primary_site, lang))
+                node = r.recommendation_node
+                rec = shown.get(node) or shown.setdefault(
+                    node, text(nodes[node].label, lang) if node in nodes else str(node))
+                out.append(_LIST_LINE.format(
+                    r.case_code + (" (deleted)" if r.deleted_at else ""), site,
+                    r.who_grade or "-", rec + stale if r.stale else rec,
+                    r.updated_at[:10]).rstrip() + "\n")
+            sys.stdout.write("".join(out))
+            n += len(out)
     sys.stdout.write(f"{n} case{'s' if n != 1 else ''}\n")
     return 0
 
 
-def _list_line(cells: tuple[str, ...]) -> None:
-    line = "".join(cell.ljust(w) + "  " for cell, w in zip(cells, LIST_WIDTHS, strict=False))
-    sys.stdout.write((line + cells[-1]).rstrip() + "\n")
+def _pages(rows: Iterator[CaseRow], size: int) -> Iterator[list[CaseRow]]:
+    """The rows in lists of `size` (printed a list at a time)."""
+    page: list[CaseRow] = []
+    for row in rows:
+        page.append(row)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def _find(store: Store, code: str):

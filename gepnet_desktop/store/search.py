@@ -123,8 +123,7 @@ def iter_pages(db: Database, query: CaseQuery, batch: int = 1000, *,
 
 
 def _row(found: tuple[Any, ...], label: int | None) -> CaseRow:
-    *fields, row_label = found
-    return CaseRow(*fields, stale=label is not None and row_label != label)
+    return CaseRow(*found[:8], stale=label is not None and found[8] != label)
 
 
 def _walk(db: Database, query: CaseQuery, wanted: int) -> bool:
