@@ -9,10 +9,12 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import zlib
 from pathlib import Path
 
 from .. import logs
 from ..case import Problem
+from ..packed import PACKED_SUFFIX, read_manifest, unpack
 from .errors import DamagedDatabase, MissingDatabase
 
 log = logging.getLogger(__name__)
@@ -44,7 +46,8 @@ def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
     if (folder / f".{stem}.created").is_file():
         found.append("a database was created here before")
     backups = folder / BACKUP_DIR
-    if backups.is_dir() and any(backups.glob("*.db")):
+    if backups.is_dir() and (any(backups.glob("*.db")) or
+                             any(backups.glob("*.db" + PACKED_SUFFIX))):
         found.append("automatic backups")
     if any((folder / f"{stem}.db{end}").exists() for end in ("-wal", "-shm")):
         found.append("the database's write-ahead log")
@@ -61,14 +64,33 @@ def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
     return found
 
 
-def auto_backups(db_path: Path) -> list[Path]:
-    """The automatic backups of a database, oldest first."""
-    folder = db_path.parent / BACKUP_DIR
-    return sorted(folder.glob(f"{db_path.stem}-auto-*{db_path.suffix}"))
+def auto_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """The automatic backups of a database (compressed `.db.gz`, or plain `.db` as older
+    versions wrote them) in `folder` (default: backups/ beside it), oldest first."""
+    folder = db_path.parent / BACKUP_DIR if folder is None else folder
+    stem = f"{db_path.stem}-auto-*{db_path.suffix}"
+    return sorted([*folder.glob(stem), *folder.glob(stem + PACKED_SUFFIX)])
+
+
+class _Discard:
+    """A file that forgets what is written to it (to verify a compressed backup)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
 
 
 def backup_summary(backup: Path) -> tuple[int, str] | None:
-    """(cases, local time written) of a readable backup that passes the quick check."""
+    """(cases, local time written) of a readable backup that passes the quick check (a
+    compressed one: its manifest, and every byte unpacked against the gzip checksum)."""
+    manifest = read_manifest(backup)
+    if manifest is not None:
+        try:
+            unpack(backup, _Discard())
+            when = dt.datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        except (OSError, EOFError, zlib.error):
+            return None
+        cases = manifest.get("cases")
+        return (cases, when) if isinstance(cases, int) else None
     try:
         conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
         try:
