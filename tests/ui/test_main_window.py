@@ -922,11 +922,11 @@ def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, op
     calls: list[str] = []
     secret = "SECRET-CF"  # stands for a value the user typed
 
-    def skipped(store):
+    def skipped(store, progress=None):
         calls.append("skipped")
         return None
 
-    def broken(store):
+    def broken(store, progress=None):
         calls.append("broken")
         raise StoreError(f"backups/gepnet-auto.db: disk full while copying {secret}")
 
@@ -944,6 +944,31 @@ def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, op
     assert [c[:2] for c in other.prompts.calls] == [("error", "The automatic backup failed")]
     assert "disk full" in other.prompts.calls[0][2]
     assert "StoreError" in caplog.text and "SECRET-CF" not in caplog.text
+
+
+def test_the_backup_at_close_runs_on_a_worker_while_the_window_repaints(qtbot, open_window):
+    from PySide6.QtCore import QTimer
+
+    stored({"case_code": "CW-1"})
+    window = open_window()
+    window.store.create(validate_case({"case_code": "CW-2"}, require_code=True).case)
+    closing = {"returned": False, "ticks_while_closing": 0}
+
+    def tick() -> None:  # the GUI thread's event loop, as a repaint would need it
+        if not closing["returned"]:
+            closing["ticks_while_closing"] += 1
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(0)
+    assert window.close()
+    closing["returned"] = True
+    timer.stop()
+    assert closing["ticks_while_closing"] > 0  # the loop ran during the backup: no freeze
+    [backup] = list((paths.data_dir() / "backups").glob("*.db.gz"))
+    with readable_copy(backup) as plain, sqlite3.connect(plain) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT case_code FROM cases")) == \
+            ["CW-1", "CW-2"]
 
 
 def test_long_work_reports_progress_and_can_be_cancelled(qtbot):

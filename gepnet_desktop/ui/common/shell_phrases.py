@@ -66,6 +66,9 @@ PHRASES: dict[str, tuple[str, str]] = {
     "list.all_nodes": ("All recommendations", "모든 권고"),
     "list.no_recommendation": ("(needs data)", "(자료 필요)"),
     "list.loading": ("…", "…"),
+    "task.close_backup": ("Automatic backup", "자동 백업"),
+    "task.close_backup_label": ("Backing up the database before closing…",
+                                "닫기 전에 데이터베이스를 백업하는 중…"),
     "list.stale_tip": ("{recommendation}: computed by an older version of the pathway; it is "
                        "being recomputed in the background.",
                        "{recommendation}: 이전 버전의 경로로 계산된 권고입니다. 백그라운드에서 "

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QFileDialog
 
-from ...logs import log_exception
 from ..common.shell_phrases import plain, tr
 from .tasks import Task, failure_sentence, run_with_progress
 
@@ -301,17 +300,21 @@ class FileOperations(_Host):
         """The automatic backup when the window closes, after the last save (the store skips it
         when nothing changed since the newest one). Never stops the closing: a failure goes to
         the log (its kind and stack, no message) and is shown in a dialog (unless one was
-        shown already in this session). The backup's path or None."""
+        shown already in this session). Written on a worker while a progress dialog shows
+        (close_wait.py). The backup's path or None."""
         if not self.store_available() or self.damage is not None:
             return None
         from ...store import auto_backup
+        from .close_wait import wait_with_progress
 
-        try:
-            dest = auto_backup(self.store)
-        except Exception as exc:
-            log_exception(log, "automatic backup at close failed", exc)
-            self.report_backup_failure(failure_sentence(exc))
+        store = self.store  # used by the worker alone until it ends
+        task = wait_with_progress(self, tr("task.close_backup", self.lang),
+                                  tr("task.close_backup_label", self.lang),
+                                  lambda progress: auto_backup(store, progress))
+        if task.outcome != "succeeded":
+            self.report_backup_failure(failure_sentence(task.error))
             return None
+        dest = task.result
         if dest is not None:
             log.info("automatic backup taken at close")
         return dest
