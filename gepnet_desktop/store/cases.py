@@ -263,8 +263,9 @@ class Store:
         if self.recommend is None:
             return
         total = self.stale_count()
-        done, last_seq = 0, 0
+        done = 0
         for part in ("recommend_label < ?", "recommend_label > ?", "recommend_label IS NULL"):
+            last_seq = 0  # the NULL part goes by seq: a row that fails stays behind it
             while done < total:
                 with write_transaction(self.db):
                     label = self._label_for_write()
