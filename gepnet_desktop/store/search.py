@@ -8,16 +8,15 @@ trigram index over the search text (3 characters or more) or a scan of it (short
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..case.fields import LIST_COLUMNS
 from .errors import StoreError
 
-SORT_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
-ROW_SELECT = ("uuid, case_code, primary_site, who_grade, recommendation_node, updated_at, "
-              "revision, deleted_at")
+SORT_COLUMNS = LIST_COLUMNS  # the list sorts by each of its columns
 # CaseQuery.recommendation for the cases whose walk stops for missing data: no recommendation
 # is stored for them, but one was computed (a row never computed, or whose computation failed,
 # has no recommend_label either, and is not one of them).
@@ -55,6 +54,10 @@ class CaseRow:
     revision: int
     deleted_at: str | None
     stale: bool = False  # the recommendation comes from another pathway version (recomputing)
+
+
+# The row's stored columns in CaseRow's order (every LIST_COLUMNS is one); `stale` is derived.
+ROW_SELECT = ", ".join(f.name for f in fields(CaseRow) if f.name != "stale")
 
 
 RowKey = tuple[Any, str]  # (sort value, case code) of a row: the next page starts after it
@@ -123,7 +126,8 @@ def iter_pages(db: Database, query: CaseQuery, batch: int = 1000, *,
 
 
 def _row(found: tuple[Any, ...], label: int | None) -> CaseRow:
-    return CaseRow(*found[:8], stale=label is not None and found[8] != label)
+    *stored, row_label = found
+    return CaseRow(*stored, stale=label is not None and row_label != label)
 
 
 def _walk(db: Database, query: CaseQuery, wanted: int) -> bool:
