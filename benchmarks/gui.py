@@ -354,7 +354,7 @@ def background_refresh(folder: Path, n: int) -> None:
         copy = Path(tmp) / "gepnet.db"
         with sqlite3.connect(folder / "gepnet.db") as src, sqlite3.connect(copy) as dst:
             src.backup(dst)
-            dst.execute("UPDATE cases SET recommend_version = 'an older pathway version'")
+            dst.execute("UPDATE cases SET recommend_label = NULL")  # every row stale
         src.close()
         dst.close()
         paths.set_data_dir(tmp)

@@ -15,6 +15,7 @@ from . import __version__, paths
 from .case import Case
 from .pathway import Pathway, default_pathway, evaluate
 from .store import Store
+from .store.progress import Progress
 
 
 def recommendation_version(pathway: Pathway) -> str:
@@ -34,11 +35,15 @@ def recommendation_version(pathway: Pathway) -> str:
 
 def open_clinic(path: str | Path | None = None, *, user: str | None = None,
                 pathway: Pathway | None = None, refresh: bool = True, verify: bool = False,
-                read_only: bool = False, new: bool = False) -> Store:
+                read_only: bool = False, new: bool = False,
+                progress: Progress | None = None) -> Store:
     """Open (or create) the clinic's database, `path` or the data dir's gepnet.db.
 
     With `refresh`, rows whose recommendation came from another pathway version are
-    recomputed first (one walk a case, about 40 microseconds; never for a `read_only` store).
+    recomputed first, in batches of one short transaction each, `progress(done, total)` told
+    after each (one walk a case, about 40 microseconds; never for a `read_only` store; whether
+    any row is stale is an index lookup). Commands that only list or show take refresh=False
+    and mark stale rows (or recompute the one case they show: `Store.refresh_rows`).
     `verify`, `read_only` and `new` are Store.open's (quick check; a damaged file opened
     read-only; a new database where the folder was used before).
     """
@@ -57,7 +62,8 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
         announce_upgrade(store)
     if refresh and not read_only:
         try:
-            store.refresh_derived()
+            if store.has_stale():
+                store.refresh_derived(progress)
         except BaseException:
             store.close()
             raise

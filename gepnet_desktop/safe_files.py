@@ -64,13 +64,16 @@ def _data_dir_database() -> set[str]:
 
 
 def is_database_file(path: Path) -> bool:
-    """True for an existing SQLite database or write-ahead log (the database or a backup)."""
+    """True for an existing SQLite database or write-ahead log (the database or a backup), or
+    a compressed backup (packed.py)."""
+    from .packed import is_packed
+
     try:
         with open(path, "rb") as fh:
             head = fh.read(16)
     except OSError:
         return False
-    return head.startswith(SQLITE_MAGIC) or head[:4] in WAL_MAGIC
+    return head.startswith(SQLITE_MAGIC) or head[:4] in WAL_MAGIC or is_packed(path)
 
 
 def protected_reason(path: str | os.PathLike[str]) -> str | None:

@@ -12,7 +12,7 @@ from ..pathway.explain import field_label
 from ..store import StoreError
 from ..store.cohort import Cohort, compute_cohort
 from .errors import CliError
-from .io import print_json
+from .io import print_json, terminal_progress
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from ..clinic import open_clinic
 
     try:
-        with open_clinic() as store:
+        with open_clinic(progress=terminal_progress(args.lang)) as store:
             cohort = compute_cohort(store)
     except StoreError as exc:
         raise CliError(str(exc), 2) from None

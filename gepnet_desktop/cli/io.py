@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -36,3 +38,32 @@ def read_json(source: str) -> Any:
 def print_json(data: Any) -> None:
     """Print JSON to standard output, UTF-8, indented."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def stream_json(items: Iterable[Any]) -> int:
+    """Print a JSON array to standard output one item at a time, as `print_json` would lay it
+    out (the first item is printed before the last is read); the number printed."""
+    n = 0
+    for item in items:
+        sys.stdout.write(("[\n" if n == 0 else ",\n") +
+                         textwrap.indent(json.dumps(item, ensure_ascii=False, indent=2), "  "))
+        n += 1
+    sys.stdout.write("\n]\n" if n else "[]\n")
+    return n
+
+
+def terminal_progress(lang: str) -> Callable[[int, int], bool] | None:
+    """A progress callback that shows "recomputing ... done of total" on standard error when
+    it is a terminal (None otherwise: scripts and pipes see nothing)."""
+    if not sys.stderr.isatty():
+        return None
+    from ..i18n import tr
+
+    def show(done: int, total: int) -> bool:
+        sys.stderr.write("\r" + tr("cli.refreshing", lang, done=done, total=total))
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+        return True
+
+    return show

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from ..store import (
     NEEDS_DATA,
     SORT_COLUMNS,
     CaseQuery,
+    CaseRow,
     DatabaseBusy,
     Store,
     StoreError,
@@ -33,9 +34,11 @@ from ..store import (
     restore_database,
 )
 from .errors import CliError
-from .io import print_json
+from .io import print_json, stream_json, terminal_progress
 
 PAGE = 1000
+# a line of `cases list`: fixed widths (rows are printed as they are read); longer cells push
+_LIST_LINE = "{:<14}  {:<22}  {:<6}  {:<44}  {}"
 
 
 def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -54,10 +57,11 @@ def _store_errors(func: Callable[[argparse.Namespace], int]) -> Callable[..., in
 def _open(args: argparse.Namespace, *, writing: bool = False) -> Store:
     """The data dir's store; `writing` commands first run SQLite's quick check (a damaged
     file is refused with a sentence, exit 2). A missing or empty database in a folder used
-    before is never replaced (exit 2 naming the newest backup)."""
+    before is never replaced (exit 2 naming the newest backup). Stale recommendations are
+    not recomputed here: a list marks them, `show` recomputes its one case."""
     from ..clinic import open_clinic
 
-    return open_clinic(verify=writing)
+    return open_clinic(verify=writing, refresh=False)
 
 
 def new_file(path: str | Path, force: bool) -> Path:
@@ -137,27 +141,57 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    """The cases, streamed: each keyset page is printed as it is read, its stale
+    recommendations recomputed first (see Store.iter_rows)."""
+    from ..pathway import default_pathway, text
+
     query = CaseQuery(text=args.search, site=args.site, grade=args.grade,
                       recommendation=args.recommendation, include_deleted=args.deleted,
                       sort=args.sort, descending=not args.ascending)
+    lang = args.lang
     with _open(args) as store:
-        rows = []
-        while batch := store.search(query, len(rows), PAGE):
-            rows += batch
-    if args.json:
-        print_json([asdict(r) for r in rows])
-        return 0
-    head = ("code", "site", "grade", "recommendation", "updated")
-    table = [head] + [(r.case_code + (" (deleted)" if r.deleted_at else ""),
-                       r.primary_site or "-", r.who_grade or "-", r.recommendation_node or "-",
-                       r.updated_at[:10]) for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(head))]
-    for row in table:
-        sys.stdout.write("  ".join(cell.ljust(w) for cell, w in zip(row, widths,
-                                                                    strict=True)).rstrip()
-                         + "\n")
-    sys.stdout.write(f"{len(rows)} case{'s' if len(rows) != 1 else ''}\n")
+        if (query.recommendation is not None or query.sort == "recommendation_node") and \
+                store.has_stale():  # recomputing may move a row: all of them first
+            store.refresh_derived(terminal_progress(lang))
+        rows = store.iter_rows(query, PAGE, refresh=True)
+        if args.json:
+            stream_json(asdict(r) for r in rows)
+            return 0
+        nodes = default_pathway().nodes
+        stale = " " + tr("cli.list.stale", lang)
+        sites: dict[str | None, str] = {None: "-"}
+        shown: dict[str | None, str] = {None: "-"}
+        sys.stdout.write(_LIST_LINE.format("code", "site", "grade", "recommendation",
+                                           "updated").rstrip() + "\n")
+        n = 0
+        for page in _pages(rows, PAGE):
+            out = []
+            for r in page:
+                site = sites.get(r.primary_site) or sites.setdefault(
+                    r.primary_site, value_label("primary_site", r.primary_site, lang))
+                node = r.recommendation_node
+                rec = shown.get(node) or shown.setdefault(
+                    node, text(nodes[node].label, lang) if node in nodes else str(node))
+                out.append(_LIST_LINE.format(
+                    r.case_code + (" (deleted)" if r.deleted_at else ""), site,
+                    r.who_grade or "-", rec + stale if r.stale else rec,
+                    r.updated_at[:10]).rstrip() + "\n")
+            sys.stdout.write("".join(out))
+            n += len(out)
+    sys.stdout.write(f"{n} case{'s' if n != 1 else ''}\n")
     return 0
+
+
+def _pages(rows: Iterator[CaseRow], size: int) -> Iterator[list[CaseRow]]:
+    """The rows in lists of `size` (printed a list at a time)."""
+    page: list[CaseRow] = []
+    for row in rows:
+        page.append(row)
+        if len(page) == size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def _find(store: Store, code: str):
@@ -173,6 +207,7 @@ def run_show(args: argparse.Namespace) -> int:
 
     with _open(args) as store:
         case = _find(store, args.code)
+        store.refresh_rows([case.uuid or ""])  # its recommendation by the pathway in force
         row = store.row(case.uuid or "")
     deleted = bool(row and row.deleted_at)
     node = row.recommendation_node if row else None

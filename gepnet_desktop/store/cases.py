@@ -52,13 +52,19 @@ from .rows import (
     load_cases,
     row_to_case,
 )
-from .search import ROW_SELECT, CaseQuery, CaseRow, count_rows, search_rows
+from .search import ROW_SELECT, CaseQuery, CaseRow, RowKey, count_rows, iter_pages, search_page
 
 log = logging.getLogger(__name__)
 
 # The recommendation stored for search: the pathway node, or None while the walk needs data;
 # it may also return (node, missing field), the field the walk stopped for (None otherwise).
 Recommend = Callable[[Case], "str | tuple[str | None, str | None] | None"]
+
+
+def _stale_parts(label: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """The stale rows as three ranges of the label index."""
+    return (("recommend_label IS NULL", ()), ("recommend_label < ?", (label,)),
+            ("recommend_label > ?", (label,)))
 
 
 def now() -> str:
@@ -245,36 +251,69 @@ class Store:
         """Bring a soft-deleted case back."""
         self._set_deleted(uuid, deleted=False)
 
-    def refresh_derived(self, progress: Progress | None = None, batch: int = 1000) -> int:
-        """Recompute the stored recommendation of rows computed by another pathway version.
+    def refresh_batches(self, batch: int = 500) -> Iterator[tuple[int, int]]:
+        """Recompute the stale recommendations (computed by another pathway version, or
+        never), `batch` rows per transaction; yields (done, total) after each commit.
 
-        Runs in batches, each one transaction, found by keyset (memory stays flat whatever the
-        number of cases); a row whose computation fails stays stale for the next refresh.
-        Returns the number of rows refreshed.
+        One batch of 500 takes about 30 ms, so a command or the window waiting to write waits
+        no longer than that. The stale rows are found through the label index (never a scan);
+        a row whose computation fails is left without a label and tried once per refresh.
+        Stopping the generator keeps what was committed.
         """
         if self.recommend is None:
-            return 0
+            return
         total = self.stale_count()
-        done, last_seq = 0, 0
-        while done < total:
-            with write_transaction(self.db):
-                rows = self.db.execute(
-                    "SELECT uuid, seq FROM cases WHERE recommend_version IS NOT ? AND seq > ? "
-                    "ORDER BY seq LIMIT ?", (self.recommend_version, last_seq, batch)).fetchall()
-                for case in self._load_many([r[0] for r in rows]):
-                    node, missing, version = self._derive(case)
-                    self.db.execute("UPDATE cases SET recommendation_node = ?, "
-                                    "recommendation_missing = ?, recommend_version = ? "
-                                    "WHERE uuid = ?", (node, missing, version, case.uuid))
-            if not rows:
-                break
-            last_seq = rows[-1][1]
-            done += len(rows)
-            if not keep_going(progress, min(done, total), total):
-                break
+        done = 0
+        for part in ("recommend_label < ?", "recommend_label > ?", "recommend_label IS NULL"):
+            last_seq = 0  # the NULL part goes by seq: a row that fails stays behind it
+            while done < total:
+                with write_transaction(self.db):
+                    label = self._label_for_write()
+                    if part.endswith("NULL"):
+                        rows = self.db.execute(
+                            f"SELECT uuid, seq FROM cases WHERE {part} AND seq > ? "
+                            "ORDER BY seq LIMIT ?", (last_seq, batch)).fetchall()
+                    else:
+                        rows = self.db.execute(
+                            f"SELECT uuid, seq FROM cases WHERE {part} "
+                            "ORDER BY recommend_label, seq LIMIT ?", (label, batch)).fetchall()
+                    self._store_derived([r[0] for r in rows])
+                if not rows:
+                    break
+                last_seq = rows[-1][1]
+                done += len(rows)
+                yield min(done, total), total
         if done:
             log.info("recommendation refreshed for %d cases", done)
+
+    def refresh_derived(self, progress: Progress | None = None, batch: int = 500) -> int:
+        """Recompute every stale recommendation (see refresh_batches); `progress(done, total)`
+        returning False stops after the current batch. Returns the number of rows refreshed."""
+        done = 0
+        for done, total in self.refresh_batches(batch):
+            if not keep_going(progress, done, total):
+                break
         return done
+
+    def refresh_rows(self, uuids: Sequence[str]) -> None:
+        """Recompute the stored recommendation of these cases now, if stale (one transaction)."""
+        if self.recommend is None or not uuids:
+            return
+        with write_transaction(self.db):
+            label = self._label_for_write()
+            marks = ", ".join("?" * len(uuids))
+            stale = [r[0] for r in self.db.execute(
+                f"SELECT uuid FROM cases WHERE uuid IN ({marks}) AND recommend_label IS NOT ?",
+                (*uuids, label))]
+            self._store_derived(stale)
+
+    def _store_derived(self, uuids: Sequence[str]) -> None:
+        """Compute and store the recommendation of these cases (inside a write transaction)."""
+        for case in self._load_many(uuids):
+            node, missing, label = self._derive(case)
+            self.db.execute("UPDATE cases SET recommendation_node = ?, "
+                            "recommendation_missing = ?, recommend_label = ? "
+                            "WHERE uuid = ?", (node, missing, label, case.uuid))
 
     # --- reading --------------------------------------------------------------------------
     def get(self, uuid: str, include_deleted: bool = False) -> Case | None:
@@ -296,18 +335,37 @@ class Store:
 
     def row(self, uuid: str) -> CaseRow | None:
         """The case's line of the case list (deleted or not), or None."""
-        found = self.db.execute(f"SELECT {ROW_SELECT} FROM cases WHERE uuid = ?",
-                                (uuid,)).fetchone()
-        return CaseRow(*found) if found else None
+        found = self.db.execute(f"SELECT {ROW_SELECT}, recommend_label FROM cases "
+                                "WHERE uuid = ?", (uuid,)).fetchone()
+        label = self.current_label()
+        return CaseRow(*found[:-1], stale=label is not None and found[-1] != label) \
+            if found else None
 
     def is_deleted(self, uuid: str) -> bool:
         """Whether the case exists and is soft-deleted."""
         row = self.db.execute("SELECT deleted_at FROM cases WHERE uuid = ?", (uuid,)).fetchone()
         return bool(row and row[0] is not None)
 
-    def search(self, query: CaseQuery, offset: int = 0, limit: int = 200) -> list[CaseRow]:
-        """One page of the case list, sorted as the query says (ties broken by case code)."""
-        return search_rows(self.db, query, offset, limit)
+    def search(self, query: CaseQuery, after: RowKey | None = None, limit: int = 200, *,
+               skip: int = 0) -> list[CaseRow]:
+        """One keyset page of the case list: the `limit` rows after the row keyed `after`
+        (`search.row_key`; None: from the top), `skip` of them passed over first; sorted as
+        the query says (ties broken by case code), stale recommendations marked."""
+        return search_page(self.db, query, after, limit, skip=skip, label=self.current_label())
+
+    def iter_rows(self, query: CaseQuery, batch: int = 1000, *,
+                  refresh: bool = False) -> Iterator[CaseRow]:
+        """Every row the query matches, in order, a keyset page at a time. With `refresh`,
+        the stale recommendations of each page are recomputed (one short transaction) before
+        its rows are given: refresh everything first when the query filters or sorts by the
+        recommendation, which recomputing may change."""
+        for page in iter_pages(self.db, query, batch, label=self.current_label()):
+            stale = [r.uuid for r in page if r.stale] if refresh else []
+            if stale:
+                self.refresh_rows(stale)
+                fresh = {u: self.row(u) for u in stale}
+                page = [fresh.get(r.uuid) or r for r in page]
+            yield from page
 
     def count(self, query: CaseQuery) -> int:
         """How many cases the query matches."""
@@ -321,12 +379,39 @@ class Store:
         """A number that grows with every committed write, by any connection to the file."""
         return int(self.db.execute("SELECT changes FROM store_state WHERE id = 1").fetchone()[0])
 
-    def stale_count(self) -> int:
-        """Rows whose stored recommendation comes from another pathway version (or none)."""
+    def current_label(self) -> int | None:
+        """The id of this store's pathway label (`recommend_version`): 0 before any row was
+        computed with it (no row is current yet), None when the store computes none."""
         if self.recommend is None:
-            return 0
-        return int(self.db.execute("SELECT count(*) FROM cases WHERE recommend_version IS NOT ?",
+            return None
+        row = self.db.execute("SELECT id FROM pathway_labels WHERE label = ?",
+                              (self.recommend_version,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def _label_for_write(self) -> int | None:
+        """The label's id, stored now if new (inside a write transaction)."""
+        if self.recommend is None:
+            return None
+        self.db.execute("INSERT INTO pathway_labels (label) VALUES (?) ON CONFLICT DO NOTHING",
+                        (self.recommend_version,))
+        return int(self.db.execute("SELECT id FROM pathway_labels WHERE label = ?",
                                    (self.recommend_version,)).fetchone()[0])
+
+    def stale_count(self) -> int:
+        """Rows whose stored recommendation comes from another pathway version (or none):
+        three ranges of the label index, no scan of the table."""
+        label = self.current_label()
+        if label is None:
+            return 0
+        return sum(int(self.db.execute(f"SELECT count(*) FROM cases WHERE {part}", params)
+                       .fetchone()[0]) for part, params in _stale_parts(label))
+
+    def has_stale(self) -> bool:
+        """Whether any stored recommendation is stale (three index lookups)."""
+        label = self.current_label()
+        return label is not None and any(
+            self.db.execute(f"SELECT EXISTS (SELECT 1 FROM cases WHERE {part})", params)
+            .fetchone()[0] for part, params in _stale_parts(label))
 
     def iter_cases(self, *, include_deleted: bool = False, batch: int = 500) -> Iterator[Case]:
         """Every case ordered by case code, loaded in batches (wrap in read_transaction for a
@@ -337,12 +422,15 @@ class Store:
 
     def iter_cases_with_state(self, *, include_deleted: bool = False, batch: int = 500
                               ) -> Iterator[tuple[Case, str | None]]:
-        """Like iter_cases, each case with its deleted_at (None: not deleted)."""
-        where = "" if include_deleted else "WHERE deleted_at IS NULL"
-        uuids = [r[0] for r in self.db.execute(
-            f"SELECT uuid FROM cases {where} ORDER BY case_code").fetchall()]
-        for start in range(0, len(uuids), batch):
-            yield from load_cases(self.db, uuids[start:start + batch])
+        """Like iter_cases, each case with its deleted_at (None: not deleted); a keyset walk
+        of the case code index, `batch` cases at a time (memory stays flat)."""
+        where = "" if include_deleted else "+deleted_at IS NULL AND "
+        last = ""
+        while uuids := self.db.execute(
+                f"SELECT uuid, case_code FROM cases WHERE {where}case_code > ? "
+                "ORDER BY case_code LIMIT ?", (last, batch)).fetchall():
+            yield from load_cases(self.db, [u for u, _code in uuids])
+            last = uuids[-1][1]
 
     # --- internals (also used by exchange_import.py) -----------------------------------------
     def _validated(self, case: Case) -> Case:
@@ -354,8 +442,9 @@ class Store:
             raise ValidationFailed(refused, None)  # the code is not repeated in the message
         return result.case
 
-    def _derive(self, case: Case) -> tuple[str | None, str | None, str | None]:
-        """(node, missing field, version) of the stored recommendation."""
+    def _derive(self, case: Case) -> tuple[str | None, str | None, int | None]:
+        """(node, missing field, label id) of the stored recommendation (inside a write
+        transaction: the label is stored if new)."""
         if self.recommend is None:
             return None, None, None
         try:
@@ -364,7 +453,7 @@ class Store:
             log_exception(log, f"recommendation could not be computed for case {case.uuid}", exc)
             return None, None, None
         node, missing = found if isinstance(found, tuple) else (found, None)
-        return node, missing, self.recommend_version
+        return node, missing, self._label_for_write()
 
     def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:
         row = self.db.execute("SELECT uuid, deleted_at FROM cases WHERE case_code = ?",
@@ -380,7 +469,7 @@ class Store:
         node, missing, version = self._derive(case)
         seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases").fetchone()[0]
         cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
-                "recommendation_node", "recommendation_missing", "recommend_version"]
+                "recommendation_node", "recommendation_missing", "recommend_label"]
         vals = [uuid, seq, revision, created_at, updated_at, deleted_at, *values.values(),
                 node, missing, version]
         self.db.execute(f"INSERT INTO cases ({', '.join(cols)}) "
@@ -392,7 +481,7 @@ class Store:
         values = case_values(case)
         node, missing, version = self._derive(case)
         values.update(recommendation_node=node, recommendation_missing=missing,
-                      recommend_version=version, revision=revision, updated_at=updated_at)
+                      recommend_label=version, revision=revision, updated_at=updated_at)
         if created_at is not None:
             values["created_at"] = created_at
         sets = ", ".join(f"{k} = ?" for k in values)

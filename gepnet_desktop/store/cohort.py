@@ -141,7 +141,7 @@ def compute_cohort(store: Store, *, today: dt.date | None = None,
             "AND recommendation_node IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         out.needs_data = {k or NOT_RECORDED: v for k, v in db.execute(
             "SELECT recommendation_missing, count(*) FROM cases WHERE deleted_at IS NULL "
-            "AND recommendation_node IS NULL AND recommend_version IS NOT NULL "
+            "AND recommendation_node IS NULL AND recommend_label IS NOT NULL "
             "GROUP BY 1 ORDER BY 2 DESC, 1")}
         step(1)
         n, concordant = db.execute(f"SELECT count(*), coalesce(sum(concordant), 0) FROM "

@@ -9,11 +9,13 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import zlib
 from pathlib import Path
 
 from .. import logs
 from ..case import Problem
 from ..i18n import tr
+from ..packed import PACKED_SUFFIX, read_manifest, unpack
 from .errors import DamagedDatabase, MissingDatabase
 
 log = logging.getLogger(__name__)
@@ -47,7 +49,8 @@ def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
     if (folder / f".{stem}.created").is_file():
         found.append("created")
     backups = folder / BACKUP_DIR
-    if backups.is_dir() and any(backups.glob("*.db")):
+    if backups.is_dir() and (any(backups.glob("*.db")) or
+                             any(backups.glob("*.db" + PACKED_SUFFIX))):
         found.append("backups")
     if any((folder / f"{stem}.db{end}").exists() for end in ("-wal", "-shm")):
         found.append("wal")
@@ -69,14 +72,33 @@ def evidence_words(evidence: list[str], lang: str = "en") -> str:
     return ", ".join(tr(f"store.evidence.{code}", lang) for code in evidence)
 
 
-def auto_backups(db_path: Path) -> list[Path]:
-    """The automatic backups of a database, oldest first."""
-    folder = db_path.parent / BACKUP_DIR
-    return sorted(folder.glob(f"{db_path.stem}-auto-*{db_path.suffix}"))
+def auto_backups(db_path: Path, folder: Path | None = None) -> list[Path]:
+    """The automatic backups of a database (compressed `.db.gz`, or plain `.db` as older
+    versions wrote them) in `folder` (default: backups/ beside it), oldest first."""
+    folder = db_path.parent / BACKUP_DIR if folder is None else folder
+    stem = f"{db_path.stem}-auto-*{db_path.suffix}"
+    return sorted([*folder.glob(stem), *folder.glob(stem + PACKED_SUFFIX)])
+
+
+class _Discard:
+    """A file that forgets what is written to it (to verify a compressed backup)."""
+
+    def write(self, data: bytes) -> int:
+        return len(data)
 
 
 def backup_summary(backup: Path) -> tuple[int, str] | None:
-    """(cases, local time written) of a readable backup that passes the quick check."""
+    """(cases, local time written) of a readable backup that passes the quick check (a
+    compressed one: its manifest, and every byte unpacked against the gzip checksum)."""
+    manifest = read_manifest(backup)
+    if manifest is not None:
+        try:
+            unpack(backup, _Discard())
+            when = dt.datetime.fromtimestamp(backup.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        except (OSError, EOFError, zlib.error):
+            return None
+        cases = manifest.get("cases")
+        return (cases, when) if isinstance(cases, int) else None
     try:
         conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
         try:

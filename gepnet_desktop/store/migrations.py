@@ -260,6 +260,41 @@ _M7 = (
     "CREATE INDEX cases_missing ON cases(recommendation_missing)",
 )
 
+# --- migration 8 (issue 13): lists at registry scale. The pathway label of a stored
+# recommendation kept once (pathway_labels) and a small integer per row with an index, so
+# "is anything stale" is an index lookup; an index for each filter of the case list with each
+# of its sorts (keyset pages walk them, no sort of the matches); the wide covering index that
+# no query needs any more is dropped. Self-contained: it reads no other migration's number.
+_M8 = (
+    """CREATE TABLE pathway_labels (
+        id INTEGER PRIMARY KEY,
+        label TEXT NOT NULL UNIQUE
+    ) STRICT""",
+    "ALTER TABLE cases ADD COLUMN recommend_label INTEGER REFERENCES pathway_labels(id)",
+    """INSERT INTO pathway_labels (label) SELECT DISTINCT recommend_version FROM cases
+       WHERE recommend_version IS NOT NULL ORDER BY 1""",
+    """UPDATE cases SET recommend_label = (SELECT id FROM pathway_labels
+       WHERE label = cases.recommend_version) WHERE recommend_version IS NOT NULL""",
+    "ALTER TABLE cases DROP COLUMN recommend_version",
+    "DROP INDEX cases_search",
+    "DROP INDEX cases_missing",
+    "CREATE INDEX cases_label ON cases(recommend_label, seq)",
+    "CREATE INDEX cases_site_grade ON cases(primary_site, who_grade, case_code)",
+    "CREATE INDEX cases_site_recommendation ON cases(primary_site, recommendation_node, "
+    "case_code)",
+    "CREATE INDEX cases_site_updated ON cases(primary_site, updated_at, case_code)",
+    "CREATE INDEX cases_grade_site ON cases(who_grade, primary_site, case_code)",
+    "CREATE INDEX cases_grade_recommendation ON cases(who_grade, recommendation_node, "
+    "case_code)",
+    "CREATE INDEX cases_grade_updated ON cases(who_grade, updated_at, case_code)",
+    "CREATE INDEX cases_recommendation_site ON cases(recommendation_node, primary_site, "
+    "case_code)",
+    "CREATE INDEX cases_recommendation_grade ON cases(recommendation_node, who_grade, "
+    "case_code)",
+    "CREATE INDEX cases_recommendation_updated ON cases(recommendation_node, updated_at, "
+    "case_code)",
+)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -287,6 +322,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "tamper-evident audit trail (hash chain, clinician, database events)",
               _AUDIT_CHAIN, run=_chain_existing_audit),
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
+    Migration(8, "pathway labels stored once, an index per list filter and sort", _M8),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .. import notices, site_policy
+from .guard import auto_backups
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ def copy_to_second_folder(db_path: Path, keep: int) -> Path | None:
     folder = site_policy.second_backup_folder()
     if folder is None or keep <= 0:
         return None
-    backups = sorted((db_path.parent / "backups").glob(f"{db_path.stem}-auto-*{db_path.suffix}"))
+    backups = auto_backups(db_path)
     if not backups:
         return None
     newest = backups[-1]
@@ -49,7 +50,7 @@ def copy_to_second_folder(db_path: Path, keep: int) -> Path | None:
             finally:
                 Path(tmp).unlink(missing_ok=True)
             log.info("automatic backup copied to the second backup folder (%s)", target.name)
-        copies = sorted(target_dir.glob(f"{db_path.stem}-auto-*{db_path.suffix}"))
+        copies = auto_backups(db_path, target_dir)
         for stale in copies[:-keep]:
             stale.unlink(missing_ok=True)
     except OSError as exc:

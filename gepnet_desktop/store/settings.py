@@ -60,6 +60,22 @@ def backups_to_keep(folder: Path) -> int:
     return value
 
 
+DEFAULT_BACKUPS_MAX_MB = 10240  # 10 GB: ten compressed backups of a 1,000,000-case database
+MAX_BACKUPS_MAX_MB = 10_000_000
+
+
+def backups_max_bytes(folder: Path) -> int | None:
+    """The most the automatic backups may take together (setting `backups_max_mb`, default
+    10,240 MB; 0: no bound but their number), in bytes; None for no bound."""
+    value = load_settings(folder).get("backups_max_mb", DEFAULT_BACKUPS_MAX_MB)
+    if isinstance(value, bool) or not isinstance(value, int) or not \
+            0 <= value <= MAX_BACKUPS_MAX_MB:
+        log.warning("setting backups_max_mb=%r ignored; allowed: a whole number of megabytes "
+                    "from 0 (no bound) to %d", value, MAX_BACKUPS_MAX_MB)
+        value = DEFAULT_BACKUPS_MAX_MB
+    return value * 1024 * 1024 if value else None
+
+
 CLINICIAN = "clinician"  # the clinician's name recorded in the audit trail (this workstation)
 ASK_CLINICIAN = "ask_clinician"  # true: the window asks for the name at every start
 

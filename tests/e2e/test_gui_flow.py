@@ -146,7 +146,7 @@ def test_the_program_opens_its_window_and_a_case_goes_round(qtbot, tmp_path: Pat
     assert seen["path"] == evaluate(saved).path  # the Pathway tab shows this case's walk
     assert (data / "logs" / "gepnet.log").is_file()
     assert "E2E-777" not in (data / "logs" / "gepnet.log").read_text(encoding="utf-8")
-    assert list((data / "backups").glob("*.db"))
+    assert list((data / "backups").glob("*.db.gz"))
 
 
 @pytest.mark.parametrize("lang, menu", [("ko", "파일(&F)")])

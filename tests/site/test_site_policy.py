@@ -12,6 +12,7 @@ from gepnet_desktop import notices, paths, site_policy
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.cli import main
 from gepnet_desktop.clinic import open_clinic
+from gepnet_desktop.packed import readable_copy
 from gepnet_desktop.store import auto_backup, list_auto_backups
 from gepnet_desktop.store.db import connect
 from gepnet_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION, migrate
@@ -135,7 +136,7 @@ def test_copies_go_to_the_second_folder_and_are_rotated(no_site_policy: Path,
     copies = sorted(p.name for p in mine.iterdir())
     assert copies == [p.name for p in list_auto_backups(paths.database_path())]
     assert len(copies) == 2
-    with sqlite3.connect(mine / copies[-1]) as conn:
+    with readable_copy(mine / copies[-1]) as plain, sqlite3.connect(plain) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 3
 
 
@@ -161,7 +162,7 @@ def test_the_cli_honours_the_site_folders(no_site_policy: Path, tmp_path: Path,
     out, _err = capsys.readouterr()
     assert "automatic backup written" in out and str(site_dir) in out
     assert (site_dir / "gepnet.db").exists()
-    assert len(list((usb / site_policy.os_user()).glob("gepnet-auto-*.db"))) == 1
+    assert len(list((usb / site_policy.os_user()).glob("gepnet-auto-*.db.gz"))) == 1
     assert main(["site"]) == 0
     out, _ = capsys.readouterr()
     assert f"data_dir = {site_dir}" in out and f"second_backup_dir = {usb}" in out

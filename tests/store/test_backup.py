@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gepnet_desktop.packed import readable_copy
 from gepnet_desktop.store import (
     SCHEMA_VERSION,
     Cancelled,
@@ -41,8 +42,9 @@ def store(tmp_path: Path) -> Store:
 
 
 def codes(path: Path) -> list[str]:
-    with Store.open(path) as s:
-        return [r.case_code for r in s.search(CaseQuery(sort="case_code"), 0, 10_000)]
+    """The case codes a backup holds (a compressed one read from its unpacked copy)."""
+    with readable_copy(path, path.parent) as plain, Store.open(plain) as s:
+        return [r.case_code for r in s.search(CaseQuery(sort="case_code"), limit=10_000)]
 
 
 def test_backup_while_the_database_is_open_is_complete(tmp_path: Path, store: Store) -> None:

@@ -59,11 +59,7 @@ def digest(path: Path) -> str:
 
 
 def listed(store: Store, query: CaseQuery | None = None) -> list:
-    rows: list = []
-    while batch := store.search(query or CaseQuery(sort="case_code", descending=False),
-                                len(rows), 100):
-        rows += batch
-    return rows
+    return list(store.iter_rows(query or CaseQuery(sort="case_code", descending=False), 100))
 
 
 def expected_nodes(cases: list[Case]) -> dict[str, str | None]:
@@ -119,9 +115,11 @@ def test_it_opens_migrated_keeping_every_field_and_lists_current_recommendations
         assert store.stale_count() == 0
         version = recommendation_version(default_pathway())
         assert version != OLD_VERSION
-        assert store.db.execute("SELECT count(*) FROM cases WHERE recommend_version = ? "
+        assert store.db.execute("SELECT count(*) FROM cases JOIN pathway_labels l "
+                                "ON l.id = recommend_label WHERE l.label = ? "
                                 "AND recommendation_node IS NOT ?",
                                 (version, OLD_NODE)).fetchone()[0] == N
+        assert not any(r.stale for r in rows)
         for node in {*expected.values(), NEEDS_DATA} - {None}:  # the filter, node by node
             want = {code for code, n in expected.items()
                     if n == node or (node == NEEDS_DATA and n is None)}

@@ -136,7 +136,7 @@ def test_cells_that_look_like_spreadsheet_formulas_round_trip_unchanged(
     other = open_store(tmp_path / "other" / "gepnet.db")
     import_cases(other, first)
     assert {r.case_code: other.get(r.uuid).notes
-            for r in other.search(CaseQuery(), 0, 10)} == risky  # no prefix added or kept
+            for r in other.search(CaseQuery(), limit=10)} == risky  # no prefix added or kept
     second = tmp_path / f"second.{fmt}"
     export_cases(other, second)
     assert first.read_bytes() == second.read_bytes()

@@ -197,3 +197,38 @@ def test_the_shape_of_a_schema_is_read_in_memory_and_leaves_no_file(tmp_path: Pa
     schema_shape.cache_clear()
     assert "cases" in schema_shape(SCHEMA_VERSION).columns
     assert list(tmp_path.iterdir()) == []
+
+
+def test_migration_8_keeps_each_rows_pathway_label_once(tmp_path: Path) -> None:
+    """A schema-7 file whose rows carry their pathway label as text: after migration 8 each
+    label is stored once and the rows point to it, so the rows computed by the pathway in
+    force stay current and only the others are stale."""
+    path = tmp_path / "g.db"
+    with open_store(path, recommend_version="kr@1") as store:
+        from .helpers import random_cases
+
+        for case in random_cases(12):
+            store.create(case)
+    seven = tmp_path / "seven.db"
+    old = connect(seven)
+    migrate(old, seven, upto=7)
+    old.execute("ATTACH DATABASE ? AS new", (str(path),))
+    old.execute("BEGIN")
+    columns = ", ".join(c for c in (r[1] for r in old.execute("PRAGMA table_info(cases)"))
+                        if c != "recommend_version")
+    old.execute(f"INSERT INTO cases ({columns}, recommend_version) SELECT {columns}, "
+                "CASE WHEN seq % 3 = 0 THEN 'kr@0' WHEN seq % 3 = 1 THEN 'kr@1' END "
+                "FROM new.cases")
+    old.execute("COMMIT")
+    old.execute("DETACH DATABASE new")
+    old.close()
+    with open_store(seven, recommend_version="kr@1") as store:
+        assert store.schema_version == SCHEMA_VERSION
+        labels = dict(store.db.execute("SELECT label, id FROM pathway_labels"))
+        assert set(labels) == {"kr@0", "kr@1"}
+        rows = {r.case_code: r for r in store.iter_rows(CaseQuery())}
+        by_seq = dict(store.db.execute("SELECT case_code, seq FROM cases"))
+        assert {c for c, r in rows.items() if not r.stale} == \
+            {c for c, s in by_seq.items() if s % 3 == 1}
+        assert store.stale_count() == 8 and store.refresh_derived() == 8
+        assert store.stale_count() == 0

@@ -20,6 +20,7 @@ from gepnet_desktop.store import (
     StoreError,
     ValidationFailed,
 )
+from gepnet_desktop.store.search import row_key
 
 from .helpers import make_case, open_store, random_cases
 
@@ -170,19 +171,21 @@ def test_search_filters_sorts_and_pages(store: Store) -> None:
     live = {c.case_code: c for c in cases}
     assert store.count(CaseQuery()) == 120
 
-    rows = store.search(CaseQuery(sort="case_code", descending=False), 0, 50)
-    rows += store.search(CaseQuery(sort="case_code", descending=False), 50, 50)
-    rows += store.search(CaseQuery(sort="case_code", descending=False), 100, 50)
+    by_code = CaseQuery(sort="case_code", descending=False)
+    rows = store.search(by_code, limit=50)
+    rows += store.search(by_code, row_key(rows[-1], by_code), 50)
+    rows += store.search(by_code, row_key(rows[-1], by_code), 50)
     assert [r.case_code for r in rows] == sorted(live)
+    assert store.search(by_code, limit=3, skip=50) == rows[50:53]
 
     site = next(c.primary_site for c in cases if c.primary_site)
-    got = store.search(CaseQuery(site=site, sort="case_code", descending=False), 0, 500)
+    got = store.search(CaseQuery(site=site, sort="case_code", descending=False), limit=500)
     assert [r.case_code for r in got] == sorted(c.case_code for c in cases
                                                 if c.primary_site == site)
     assert store.count(CaseQuery(site=site)) == len(got)
 
     grade = next(c.who_grade for c in cases if c.who_grade)
-    got = store.search(CaseQuery(grade=grade), 0, 500)
+    got = store.search(CaseQuery(grade=grade), limit=500)
     assert {r.case_code for r in got} == {c.case_code for c in cases if c.who_grade == grade}
 
     node = f"node_{site}"
@@ -194,7 +197,7 @@ def test_search_filters_sorts_and_pages(store: Store) -> None:
 
     for sort in ("primary_site", "who_grade", "recommendation_node", "updated_at"):
         for descending in (False, True):
-            got = store.search(CaseQuery(sort=sort, descending=descending), 0, 500)
+            got = store.search(CaseQuery(sort=sort, descending=descending), limit=500)
             keys = [(getattr(r, sort) or "", r.case_code) for r in got]
             assert keys == sorted(keys, reverse=descending), sort
     with pytest.raises(StoreError, match="sort: 'ki67' is not a column"):
@@ -277,7 +280,7 @@ def test_needs_data_selects_the_cases_whose_walk_stops(tmp_path: Path) -> None:
         assert all(r.recommendation_node is None for r in rows)
         assert store.count(query) == 3
         assert store.count(replace(query, include_deleted=True)) == 4
-        assert [r.case_code for r in store.search(query, 1, 1)] == ["N-2"]
+        assert [r.case_code for r in store.search(query, limit=1, skip=1)] == ["N-2"]
         assert [r.case_code for r in store.search(replace(query, text="N-3"))] == ["N-3"]
         assert store.count(replace(query, grade="G2")) == 3  # Ki-67 4%
         assert store.count(replace(query, grade="G3")) == 0
@@ -349,12 +352,15 @@ def test_both_text_search_plans_give_the_same_pages(store: Store, factor: float,
     expect = sorted(((c.primary_site or "", c.case_code) for c in made[:5] + made[6:]),
                     reverse=True)
     query = CaseQuery(text="common", sort="primary_site")
-    pages = [store.search(query, offset, 20) for offset in range(0, 100, 20)]
+    pages = [store.search(query, limit=20, skip=offset) for offset in range(0, 100, 20)]
     assert [((r.primary_site or ""), r.case_code) for page in pages for r in page] == expect
+    keyed = list(store.iter_rows(query, batch=7))
+    assert [((r.primary_site or ""), r.case_code) for r in keyed] == expect
     assert store.count(query) == 89
-    rare = store.search(CaseQuery(text="rare", sort="case_code", descending=False), 0, 200)
+    rare = store.search(CaseQuery(text="rare", sort="case_code", descending=False), limit=200)
     assert [r.case_code for r in rare] == [c.case_code for i, c in enumerate(made)
                                            if i % 3 == 0 and i != 5]
-    short = store.search(CaseQuery(text="on", sort="case_code", descending=False), 10, 5)
+    short = store.search(CaseQuery(text="on", sort="case_code", descending=False), limit=5,
+                         skip=10)
     assert [r.case_code for r in short] == [c.case_code for i, c in enumerate(made)
                                             if i != 5][10:15]

@@ -27,7 +27,7 @@ def test_every_case_field_is_a_typed_column(tmp_path: Path) -> None:
     for spec in CASE_FIELDS:
         assert cols[spec.key][0] == SQL_TYPES[spec.kind], spec.key
     for meta in ("uuid", "who_grade", "created_at", "updated_at", "revision", "deleted_at",
-                 "recommendation_node", "recommend_version"):
+                 "recommendation_node", "recommend_label"):
         assert meta in cols
     assert cols["case_code"] == ("TEXT", True)
     assert cols["revision"] == ("INTEGER", True)

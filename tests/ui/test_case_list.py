@@ -27,15 +27,19 @@ PAGE = 25
 
 
 class CountingStore:
-    """A real store that records the (offset, limit) of every search."""
+    """A real store that records every search (keyed or not, rows skipped, limit) and count."""
 
-    def __init__(self, store, log: list[tuple[int, int]]) -> None:
+    def __init__(self, store, log: list) -> None:
         self._store = store
         self._log = log
 
-    def search(self, query, offset=0, limit=200):
-        self._log.append((offset, limit))
-        return self._store.search(query, offset, limit)
+    def search(self, query, after=None, limit=200, *, skip=0):
+        self._log.append((after is not None, skip, limit))
+        return self._store.search(query, after, limit, skip=skip)
+
+    def count(self, query):
+        self._log.append("count")
+        return self._store.count(query)
 
     def __getattr__(self, name):
         return getattr(self._store, name)
@@ -108,12 +112,11 @@ def test_opens_with_the_count_and_only_the_first_page(qtbot, make_model, dataset
     load(qtbot, model)
     assert model.rowCount() == N_CASES
     assert model.columnCount() == len(COLUMNS)
-    assert model.searches == [(0, PAGE)]
+    assert model.searches == [(False, 0, PAGE), "count"]  # the first rows before the count
     assert model.index(0, 0).data() != "…"
     assert model.index(PAGE + 3, 0).data() == "…"  # not fetched yet: a placeholder
     qtbot.waitUntil(lambda: model.case_uuid(PAGE + 3) is not None, timeout=5000)
-    assert model.searches == [(0, PAGE), (PAGE, PAGE)]
-    assert all(limit == PAGE for _offset, limit in model.searches)
+    assert model.searches == [(False, 0, PAGE), "count", (True, 0, PAGE)]  # from the key
 
 
 def test_rows_are_sorted_by_the_chosen_column(qtbot, make_model, dataset):
@@ -268,6 +271,9 @@ def test_a_failed_query_is_reported_and_logged_without_its_message(qtbot, caplog
     secret = "SECRET-Q7"  # stands for a value the user typed
 
     class BrokenStore:
+        def search(self, query, after=None, limit=200, *, skip=0):
+            raise RuntimeError(f"no such case {secret}")
+
         def count(self, query):
             raise RuntimeError(f"no such case {secret}")
 
@@ -285,3 +291,66 @@ def test_a_failed_query_is_reported_and_logged_without_its_message(qtbot, caplog
     assert "case list query failed" in caplog.text and "RuntimeError" in caplog.text
     assert "SECRET-Q7" not in caplog.text
     assert model.total() == 0 and not model.is_loaded()
+
+
+def test_the_first_rows_show_before_the_count_is_in(qtbot, make_model, dataset):
+    model = make_model()
+    seen = []
+    model.modelReset.connect(lambda: seen.append((model.rowCount(), model.is_loaded())))
+    with qtbot.waitSignal(model.countChanged, timeout=5000):
+        model.refresh()
+    assert seen == [(PAGE, False)]  # the first page on screen, the count still to come
+    assert model.rowCount() == N_CASES and model.is_loaded()
+
+
+def test_a_jump_reads_from_the_nearest_key_it_knows(qtbot, make_model, dataset):
+    model = make_model()
+    load(qtbot, model)
+    for row in (PAGE, 2 * PAGE):
+        model.case_uuid(row)
+        qtbot.waitUntil(lambda r=row: model.case_uuid(r) is not None, timeout=5000)
+    model.case_uuid(5 * PAGE + 1)  # pages 3 and 4 never seen: skipped from page 2's key
+    qtbot.waitUntil(lambda: model.case_uuid(5 * PAGE + 1) is not None, timeout=5000)
+    assert model.searches[-1] == (True, 2 * PAGE, PAGE)
+    codes = sorted((c["case_code"] for c in dataset[1]), reverse=False)
+    query = model.query()
+    assert (query.sort, query.descending) == ("updated_at", True)
+    with qtbot.waitSignal(model.queryFinished, timeout=5000):
+        model.sort(COLUMNS.index("case_code"), Qt.SortOrder.AscendingOrder)
+    model.case_uuid(5 * PAGE + 1)
+    qtbot.waitUntil(lambda: model.case_uuid(5 * PAGE + 1) is not None, timeout=5000)
+    assert model.index(5 * PAGE + 1, 0).data() == codes[5 * PAGE + 1]
+
+
+def test_stale_recommendations_are_marked_while_they_are_recomputed(qtbot, tmp_path,
+                                                                   dataset):
+    import shutil
+
+    from PySide6.QtGui import QBrush, QFont
+
+    from gepnet_desktop.store import Store
+
+    path = tmp_path / "gepnet.db"
+    shutil.copy(dataset[0], path)
+    with Store.open(path, recommend=lambda case: None, recommend_version="old@0.1",
+                    user="tester") as old:
+        old.refresh_derived()
+    with open_clinic(path, refresh=False) as store:  # recompute a few: the rest stay stale
+        store.refresh_rows([r.uuid for r in store.search(
+            CaseQuery(sort="case_code", descending=False), limit=3)])
+    model = CaseListModel(lambda: open_clinic(path, refresh=False), default_pathway(), "en",
+                          page_size=PAGE)
+    try:
+        load(qtbot, model, CaseQuery(sort="case_code", descending=False))
+        rec = COLUMNS.index("recommendation_node")
+        fresh, stale = model.index(0, rec), model.index(5, rec)
+        assert fresh.data(Qt.ItemDataRole.FontRole) is None
+        assert fresh.data(Qt.ItemDataRole.ToolTipRole) == fresh.data()
+        font = stale.data(Qt.ItemDataRole.FontRole)
+        assert isinstance(font, QFont) and font.italic()
+        assert isinstance(stale.data(Qt.ItemDataRole.ForegroundRole), QBrush)
+        assert stale.data(Qt.ItemDataRole.ToolTipRole) == tr("ui.list.stale_tip", "en",
+                                                             recommendation=stale.data())
+        assert model.index(5, 0).data(Qt.ItemDataRole.FontRole) is None  # the code is not
+    finally:
+        model.shutdown()

@@ -19,6 +19,7 @@ from gepnet_desktop import demo, paths
 from gepnet_desktop.case import validate_case
 from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
+from gepnet_desktop.packed import readable_copy
 from gepnet_desktop.pathway import evaluate
 from gepnet_desktop.store import Cancelled, CaseQuery, Store, StoreError
 from gepnet_desktop.ui.cases.case_list import SORT_ROLE
@@ -864,9 +865,9 @@ def test_automatic_backup_on_start(qtbot, open_window):
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.auto_backup()
     assert done.args == ["auto-backup", "succeeded"]
-    backups = list((paths.data_dir() / "backups").glob("*.db"))
+    backups = list((paths.data_dir() / "backups").glob("*.db.gz"))
     assert len(backups) == 1
-    with sqlite3.connect(backups[0]) as conn:
+    with readable_copy(backups[0]) as plain, sqlite3.connect(plain) as conn:
         assert conn.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
     assert window.backup_label.text().startswith("Last backup: 20")
 
@@ -890,11 +891,11 @@ def test_an_automatic_backup_skipped_for_no_change_keeps_the_last_backup_time(qt
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.auto_backup()
     assert done.args == ["auto-backup", "succeeded"]
-    assert list((paths.data_dir() / "backups").glob("*.db")) == [first]  # nothing changed
+    assert list((paths.data_dir() / "backups").glob("*.db.gz")) == [first]  # nothing changed
     assert window.backup_label.text() == "Last backup: 2020-01-02 03:04"
     window.prompts.answers["unsaved"] = [dialogs.DISCARD]
     assert window.close()  # still nothing changed: no backup at close either
-    assert list((paths.data_dir() / "backups").glob("*.db")) == [first]
+    assert list((paths.data_dir() / "backups").glob("*.db.gz")) == [first]
     assert window.prompts.calls == []
 
 
@@ -905,9 +906,9 @@ def test_closing_takes_an_automatic_backup(qtbot, open_window):
     type_into(qtbot, window, "case_code", "CB-2")
     window.prompts.answers["unsaved"] = [dialogs.SAVE]
     assert window.close()
-    backups = list((paths.data_dir() / "backups").glob("*.db"))
+    backups = list((paths.data_dir() / "backups").glob("*.db.gz"))
     assert len(backups) == 1  # taken after the save the closing asked for
-    with sqlite3.connect(backups[0]) as conn:
+    with readable_copy(backups[0]) as plain, sqlite3.connect(plain) as conn:
         codes = sorted(r[0] for r in conn.execute("SELECT case_code FROM cases"))
     assert codes == ["CB-1", "CB-2"]
     assert window.settings.geometry is not None  # the window's state was saved before
@@ -921,11 +922,11 @@ def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, op
     calls: list[str] = []
     secret = "SECRET-CF"  # stands for a value the user typed
 
-    def skipped(store):
+    def skipped(store, progress=None):
         calls.append("skipped")
         return None
 
-    def broken(store):
+    def broken(store, progress=None):
         calls.append("broken")
         raise StoreError(f"backups/gepnet-auto.db: disk full while copying {secret}")
 
@@ -943,6 +944,31 @@ def test_a_skipped_or_failed_backup_at_close_does_not_stop_the_closing(qtbot, op
     assert [c[:2] for c in other.prompts.calls] == [("error", "The automatic backup failed")]
     assert "disk full" in other.prompts.calls[0][2]
     assert "StoreError" in caplog.text and "SECRET-CF" not in caplog.text
+
+
+def test_the_backup_at_close_runs_on_a_worker_while_the_window_repaints(qtbot, open_window):
+    from PySide6.QtCore import QTimer
+
+    stored({"case_code": "CW-1"})
+    window = open_window()
+    window.store.create(validate_case({"case_code": "CW-2"}, require_code=True).case)
+    closing = {"returned": False, "ticks_while_closing": 0}
+
+    def tick() -> None:  # the GUI thread's event loop, as a repaint would need it
+        if not closing["returned"]:
+            closing["ticks_while_closing"] += 1
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(0)
+    assert window.close()
+    closing["returned"] = True
+    timer.stop()
+    assert closing["ticks_while_closing"] > 0  # the loop ran during the backup: no freeze
+    [backup] = list((paths.data_dir() / "backups").glob("*.db.gz"))
+    with readable_copy(backup) as plain, sqlite3.connect(plain) as conn:
+        assert sorted(r[0] for r in conn.execute("SELECT case_code FROM cases")) == \
+            ["CW-1", "CW-2"]
 
 
 def test_long_work_reports_progress_and_can_be_cancelled(qtbot):

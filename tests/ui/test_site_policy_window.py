@@ -52,7 +52,7 @@ def test_the_window_uses_the_site_data_folder_and_second_backup_folder(
     window = started()
     assert window.db_path == site_dir / "gepnet.db"
     assert str(site_dir) in window.dir_label.text()
-    copies = list((usb / site_policy.os_user()).glob("gepnet-auto-*.db"))
+    copies = list((usb / site_policy.os_user()).glob("gepnet-auto-*.db.gz"))
     assert len(copies) == 1
     assert copies[0].name == sorted((site_dir / "backups").iterdir())[-1].name
 

@@ -1,9 +1,12 @@
 """The case list: a lazy table model over the store (its filter bar is in case_filters.py).
 
-The model never loads all rows. It knows the number of matching cases and keeps a few pages of
-rows; the count and every page are read by a worker thread with its own store connection, so the
-GUI thread never does work that grows with the number of cases (counting and deep OFFSETs do).
-Results carry a generation number, and stale ones (from a query since replaced) are dropped.
+The model never loads all rows. It keeps a few pages of rows and the key of the last row of
+every page it has seen, so the next page is a keyset page read from that key (an index walk of
+one page, however deep). The first page is asked for before the count, so the first rows show
+before the count is in. Counts and pages are read by a worker thread with its own store
+connection: the GUI thread never does work that grows with the number of cases. Results carry
+a generation number, and stale ones (from a query since replaced) are dropped. A row whose
+recommendation comes from an older pathway version (being recomputed) shows it in grey italic.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ...pathway import Pathway, text
 
 if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first shown
     from ...store import CaseQuery, CaseRow
+    from ...store.search import RowKey
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +49,11 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class _Fetcher(QObject):
-    """Lives in the worker thread: owns a store connection and answers count/page requests."""
+    """Lives in the worker thread: owns a store connection and answers page and count
+    requests, in the order they were made."""
 
-    loaded = Signal(int, int, int, list)  # generation, count (-1: not asked), offset, rows
+    loaded = Signal(int, int, list)  # generation, page, rows
+    counted = Signal(int, int)       # generation, count
     failed = Signal(int, str)
 
     def __init__(self, open_store: StoreOpener) -> None:
@@ -56,21 +62,41 @@ class _Fetcher(QObject):
         self._store: Any = None
         self.latest = 0  # written by the GUI thread; a plain int read is atomic under the GIL
 
-    @Slot(int, object, int, int, bool)
-    def fetch(self, generation: int, query: CaseQuery, offset: int, limit: int,
-              with_count: bool) -> None:
+    def _ready(self, generation: int) -> Any:
         if generation < self.latest:
-            return  # the query was replaced while this request waited
+            return None  # the query was replaced while this request waited
+        if self._store is None:
+            self._store = self._open_store()
+        return self._store
+
+    @Slot(int, object, int, object, int, int)
+    def fetch(self, generation: int, query: CaseQuery, page: int, after: RowKey | None,
+              skip: int, limit: int) -> None:
         try:
-            if self._store is None:
-                self._store = self._open_store()
-            count = self._store.count(query) if with_count else -1
-            rows = self._store.search(query, offset, limit)
+            store = self._ready(generation)
+            if store is None:
+                return
+            rows = store.search(query, after, limit, skip=skip)
         except Exception as exc:  # reported to the GUI thread; the list stays as it was
-            log_exception(log, "case list query failed", exc)
-            self.failed.emit(generation, str(exc))
+            self._fail(generation, exc)
             return
-        self.loaded.emit(generation, count, offset, rows)
+        self.loaded.emit(generation, page, rows)
+
+    @Slot(int, object)
+    def count(self, generation: int, query: CaseQuery) -> None:
+        try:
+            store = self._ready(generation)
+            if store is None:
+                return
+            count = store.count(query)
+        except Exception as exc:
+            self._fail(generation, exc)
+            return
+        self.counted.emit(generation, count)
+
+    def _fail(self, generation: int, exc: Exception) -> None:
+        log_exception(log, "case list query failed", exc)
+        self.failed.emit(generation, str(exc))
 
     @Slot()
     def close_store(self) -> None:
@@ -87,16 +113,19 @@ class _Fetcher(QObject):
 
 
 class CaseListModel(QAbstractTableModel):
-    """Rows of `Store.search(query, offset, limit)`, fetched a page at a time, off the GUI thread.
+    """Rows of `Store.search(query, after, limit, skip=...)`, a keyset page at a time, off
+    the GUI thread.
 
-    `rowCount()` is the number of matching cases once known; rows not yet fetched show a
-    placeholder and are filled when their page arrives (`dataChanged`).
+    `rowCount()` is the number of rows of the first page until the count is in, then the
+    number of matching cases; rows not yet fetched show a placeholder and are filled when
+    their page arrives (`dataChanged`).
     """
 
     countChanged = Signal(int)
     queryFinished = Signal()   # the count and the first page of the current query are in
     queryFailed = Signal(str)
-    _request = Signal(int, object, int, int, bool)
+    _request = Signal(int, object, int, object, int, int)
+    _count_request = Signal(int, object)
     _close = Signal()
     _reopen = Signal(object)
 
@@ -113,19 +142,23 @@ class CaseListModel(QAbstractTableModel):
         self._active = active  # inactive: queries wait for start() (the database opens later)
         self._generation = 0
         self._count = 0
-        self._known = False
+        self._known = False  # the count of the current query is in
+        self._first = False  # its first page is in
         self._pages: dict[int, list[CaseRow]] = {}
+        self._keys: dict[int, RowKey] = {}  # page -> key of its last row (kept when evicted)
         self._pending: set[int] = set()
         self._thread = QThread(self)
         self._thread.setObjectName("case-list-fetcher")
         self._fetcher = _Fetcher(open_store)
         self._fetcher.moveToThread(self._thread)
         self._request.connect(self._fetcher.fetch)
+        self._count_request.connect(self._fetcher.count)
         self._close.connect(self._fetcher.close_store,
                             Qt.ConnectionType.BlockingQueuedConnection)
         self._reopen.connect(self._fetcher.set_opener,
                              Qt.ConnectionType.BlockingQueuedConnection)
         self._fetcher.loaded.connect(self._on_loaded)
+        self._fetcher.counted.connect(self._on_counted)
         self._fetcher.failed.connect(self._on_failed)
         self._thread.finished.connect(self._fetcher.deleteLater)
         self._thread.start()
@@ -158,11 +191,15 @@ class CaseListModel(QAbstractTableModel):
         self._generation += 1
         self._fetcher.latest = self._generation
         self._pending = {0}
-        self._request.emit(self._generation, self.query(), 0, self.page_size, True)
+        self._known = self._first = False
+        self._keys = {}
+        query = self.query()
+        self._request.emit(self._generation, query, 0, None, 0, self.page_size)
+        self._count_request.emit(self._generation, query)  # after the first page, never before
 
     def is_loaded(self) -> bool:
         """True once the current query's count and first page have arrived."""
-        return self._known and not self._pending
+        return self._known and self._first and not self._pending
 
     def total(self) -> int:
         """The number of cases matching the current query (0 until known)."""
@@ -185,29 +222,54 @@ class CaseListModel(QAbstractTableModel):
             self._thread.wait()
 
     # -- results from the worker -------------------------------------------------------------
-    @Slot(int, int, int, list)
-    def _on_loaded(self, generation: int, count: int, offset: int, rows: list) -> None:
+    @Slot(int, int, list)
+    def _on_loaded(self, generation: int, page: int, rows: list) -> None:
         if generation != self._generation:
             return
-        page = offset // self.page_size
         self._pending.discard(page)
-        if count >= 0:
+        if rows:
+            from ...store.search import row_key
+
+            self._keys[page] = row_key(rows[-1], self.query())
+        if page == 0 and not self._first:  # the first rows, shown before the count is in
+            self._first = True
             self.beginResetModel()
-            self._count = count
-            self._known = True
-            self._pages = {page: rows}
+            self._pages = {0: rows}
+            self._count = self._count if self._known else len(rows)
             self.endResetModel()
-            self.countChanged.emit(count)
-            self.queryFinished.emit()
+            self._finish_query()
             return
-        if offset >= self._count:
+        if page * self.page_size >= self._count:
             return
         self._pages[page] = rows
         self._evict(keep=page)
+        offset = page * self.page_size
         last = min(offset + self.page_size, self._count) - 1
         self.dataChanged.emit(self.index(offset, 0), self.index(last, len(COLUMNS) - 1))
         if len(rows) < last - offset + 1:
             self.refresh()  # cases were deleted since the count: count again
+
+    @Slot(int, int)
+    def _on_counted(self, generation: int, count: int) -> None:
+        if generation != self._generation:
+            return
+        self._known = True
+        if self._first and count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        elif self._first and count < self._count:
+            self.beginRemoveRows(QModelIndex(), count, self._count - 1)
+            self._count = count
+            self.endRemoveRows()
+        else:
+            self._count = count
+        self.countChanged.emit(count)
+        self._finish_query()
+
+    def _finish_query(self) -> None:
+        if self._known and self._first:
+            self.queryFinished.emit()
 
     @Slot(int, str)
     def _on_failed(self, generation: int, message: str) -> None:
@@ -226,8 +288,11 @@ class CaseListModel(QAbstractTableModel):
         if rows is None:
             if page not in self._pending:
                 self._pending.add(page)
-                self._request.emit(self._generation, self.query(), page * self.page_size,
-                                   self.page_size, False)
+                before = max((p for p in self._keys if p < page), default=None)
+                after = None if before is None else self._keys[before]
+                skip = (page - (-1 if before is None else before) - 1) * self.page_size
+                self._request.emit(self._generation, self.query(), page, after, skip,
+                                   self.page_size)
             return None
         return rows[within] if within < len(rows) else None
 
@@ -276,7 +341,11 @@ class CaseListModel(QAbstractTableModel):
             return tr("ui.list.loading", self.lang) if item is None else self._display(item, column)
         if item is None:
             return None
+        stale = item.stale and column == "recommendation_node"
         if role == Qt.ItemDataRole.ToolTipRole:
+            if stale:
+                return tr("ui.list.stale_tip", self.lang,
+                                 recommendation=self._display(item, column))
             if column == "recommendation_node":
                 return self._display(item, column)
             if column == "updated_at":
@@ -287,7 +356,7 @@ class CaseListModel(QAbstractTableModel):
             return item.uuid
         if role == SORT_ROLE:
             return getattr(item, column)
-        if item.deleted_at:
+        if item.deleted_at or stale:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QBrush(QColor("#888888"))
             if role == Qt.ItemDataRole.FontRole:

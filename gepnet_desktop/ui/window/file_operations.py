@@ -19,7 +19,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from ...i18n import tr
-from ...logs import log_exception
 from ..common.shell_phrases import plain
 from . import dialogs
 from .database import OpenDatabase
@@ -277,17 +276,21 @@ class FileOperations(QObject):
         """The automatic backup when the window closes, after the last save (the store skips it
         when nothing changed since the newest one). Never stops the closing: a failure goes to
         the log (its kind and stack, no message) and is shown in a dialog (unless one was
-        shown already in this session). The backup's path or None."""
+        shown already in this session). Written on a worker while a progress dialog shows
+        (close_wait.py). The backup's path or None."""
         if not self._db.available() or self._safety.damage is not None:
             return None
         from ...store import auto_backup
+        from .close_wait import wait_with_progress
 
-        try:
-            dest = auto_backup(self._db.require())
-        except Exception as exc:
-            log_exception(log, "automatic backup at close failed", exc)
-            self.backupFailed.emit(failure_sentence(exc))
+        store = self._db.require()  # used by the worker alone until it ends
+        task = wait_with_progress(self._window, tr("ui.task.close_backup", self.lang),
+                                  tr("ui.task.close_backup_label", self.lang),
+                                  lambda progress: auto_backup(store, progress))
+        if task.outcome != "succeeded":
+            self.backupFailed.emit(failure_sentence(task.error))
             return None
+        dest = task.result
         if dest is not None:
             log.info("automatic backup taken at close")
         return dest
