@@ -31,6 +31,9 @@ I18N = ROOT / "resources" / "i18n"
 # Folders whose words are not in the catalogue yet: the window's tables move in a second step
 # (README, Words and translations). Empty this when they have moved.
 NOT_YET = ("ui",)
+# ... but their new words are in the catalogue already, under these namespaces (issue 11).
+NEW_IN_NOT_YET = ("window.", "guide.")
+NOT_KEYS = {"window.ini"}  # a file name that looks like a key of the window's namespace
 # The field table declares the labels of fields and values beside the fields themselves.
 OWN_LABELS = {"case/fields.py"}
 # New modules of the tumour-board work that still carry a table of their own: to be moved.
@@ -79,7 +82,7 @@ def _keys_named(tree: ast.AST) -> tuple[set[str], set[str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
                 re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", node.value) and \
-                node.value.split(".")[0] in namespaces:
+                node.value.split(".")[0] in namespaces and node.value not in NOT_KEYS:
             keys.add(node.value)
         if isinstance(node, ast.Call) and node.args:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
@@ -96,14 +99,23 @@ def _keys_named(tree: ast.AST) -> tuple[set[str], set[str]]:
     return keys, prefixes
 
 
+def _not_yet_modules() -> list[Path]:
+    return sorted(p for p in PACKAGE.rglob("*.py")
+                  if p.relative_to(PACKAGE).parts[0] in NOT_YET)
+
+
 def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     en = catalogue("en")
     missing, seen = {}, set()
-    for path in modules():
+    for path in modules() + _not_yet_modules():
         source = path.read_text(encoding="utf-8")
         keys, prefixes = _keys_named(ast.parse(source))
-        literal = set(re.findall(r"\btr\(\s*[\"']([^\"']+[^.])[\"']", source))
-        assert literal <= keys, path  # the plain grep finds nothing the walk missed
+        if path in modules():
+            literal = set(re.findall(r"\btr\(\s*[\"']([^\"']+[^.])[\"']", source))
+            assert literal <= keys, path  # the plain grep finds nothing the walk missed
+        else:  # only the new words of a module whose own table has not moved yet
+            keys = {k for k in keys if k.startswith(NEW_IN_NOT_YET)}
+            prefixes = {p for p in prefixes if p.startswith(NEW_IN_NOT_YET)}
         seen |= keys | {k for k in en for p in prefixes if k.startswith(p)}
         for key in sorted(keys - set(en)):
             missing.setdefault(str(path.relative_to(ROOT)), []).append(key)

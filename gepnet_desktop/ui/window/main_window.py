@@ -49,7 +49,7 @@ from ..cases.case_list import CaseListModel
 from ..cases.case_table import make_case_table
 from ..cases.list_navigation import ListNavigation
 from ..common.shell_phrases import tr
-from . import dialogs, window_actions
+from . import dialogs, geometry, panes, window_actions
 from .case_editing import CaseEditing
 from .database_safety import DatabaseSafety
 from .database_upkeep import DatabaseUpkeep
@@ -128,6 +128,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.commands = window_actions.build_actions(self)
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
+        self.panes = panes.attach(self)  # the list that gives way, the full-window chart
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_view.addAction(self.commands["delete"])
@@ -180,6 +181,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.form.changed.connect(self._on_form_changed)
         self.form.dirtyChanged.connect(self._on_dirty_changed)
         self.page.missingFieldActivated.connect(self.go_to_field)
+        self.caseLoaded.connect(lambda _uuid: self.page.show_first_view())  # not the last case's
         self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
                                         parent=self)
         self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
@@ -229,7 +231,6 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.splitter.addWidget(self.right)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
         left.setMinimumWidth(260)
         self.right.setMinimumWidth(400)
         self.splitter.setSizes([420, 860])
@@ -292,11 +293,10 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
+        saved = self.settings.geometry
+        if saved is None or not self.restoreGeometry(saved):
+            geometry.first_size(self)
+        geometry.fit_to_screen(self)  # a geometry saved on a larger screen
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
@@ -307,14 +307,13 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._default_split:  # first start: the list takes about two fifths of the width
+        if self._default_split:  # first start: the list at two fifths, or collapsed
             self._default_split = False
-            width = self.splitter.width()
-            left = max(self.splitter.widget(0).minimumWidth(), width * 2 // 5)
-            self.splitter.setSizes([left, max(0, width - left)])
+            self.panes.first_split()
 
     def save_settings(self) -> None:
-        """Remember geometry, toolbar state and splitter sizes."""
+        """Remember geometry, toolbar state and splitter sizes (as outside the chart mode)."""
+        self.panes.set_chart_mode(False)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.set_splitter_sizes("main", self.splitter.sizes())
