@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QFileDialog
 
 from ...logs import log_exception
+from ..common.dates import date_time_text
 from ..common.shell_phrases import plain, tr
 from .tasks import Task, failure_sentence, run_with_progress
 
@@ -53,7 +54,7 @@ class FileOperations(_Host):
             self.backup_label.setText(tr("status.no_backup", self.lang))
         else:
             self.backup_label.setText(tr("status.last_backup", self.lang,
-                                         when=when.strftime("%Y-%m-%d %H:%M")))
+                                         when=date_time_text(when, self.lang)))
 
     def _find_last_backup(self) -> dt.datetime | None:
         """When the newest automatic backup of this database was written, if any."""
