@@ -49,7 +49,7 @@ from ..cases.case_list import CaseListModel
 from ..cases.case_table import make_case_table
 from ..cases.list_navigation import ListNavigation
 from ..common.shell_phrases import tr
-from . import dialogs, geometry, panes, window_actions
+from . import dialogs, geometry, panes, user_guide, window_actions
 from .case_editing import CaseEditing
 from .database_safety import DatabaseSafety
 from .database_upkeep import DatabaseUpkeep
@@ -129,6 +129,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
         self.panes = panes.attach(self)  # the list that gives way, the full-window chart
+        user_guide.attach(self)  # Help > User guide (F1)
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_view.addAction(self.commands["delete"])
