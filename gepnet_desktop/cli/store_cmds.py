@@ -136,6 +136,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     chk.set_defaults(func=_store_errors(run_check))
 
 
+def _label_or_dash(key: str, value: str | None, lang: str) -> str:
+    """A value by its label (the readable list; --json keeps the codes)."""
+    return "-" if value is None else value_label(key, value, lang)
+
+
+def _node_label(node_id: str | None, lang: str) -> str:
+    """A recommendation by the label of its box in the pathway data file."""
+    from ..pathway import default_pathway, text
+
+    node = default_pathway().nodes.get(node_id or "")
+    return "-" if node_id is None else node_id if node is None else text(node.label, lang)
+
+
 def run_list(args: argparse.Namespace) -> int:
     query = CaseQuery(text=args.search, site=args.site, grade=args.grade,
                       recommendation=args.recommendation, include_deleted=args.deleted,
@@ -149,7 +162,8 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     head = ("code", "site", "grade", "recommendation", "updated")
     table = [head] + [(r.case_code + (" (deleted)" if r.deleted_at else ""),
-                       r.primary_site or "-", r.who_grade or "-", r.recommendation_node or "-",
+                       _label_or_dash("primary_site", r.primary_site, args.lang),
+                       r.who_grade or "-", _node_label(r.recommendation_node, args.lang),
                        r.updated_at[:10]) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     for row in table:

@@ -295,7 +295,7 @@ class CaseForm(QWidget):
         self.lines_editor.set_problems(problems)
         self.general_problems.setVisible(bool(general))
         self.general_problems.setText("<br>".join(
-            problem_html(p.text(self.lang), p.severity, p.field) for p in general))
+            problem_html(p.text(self.lang, labels=True), p.severity, p.field) for p in general))
         self._show_grade()
 
     def _plain_label(self, key: str) -> str:
