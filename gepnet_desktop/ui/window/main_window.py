@@ -56,6 +56,7 @@ from .database_upkeep import DatabaseUpkeep
 from .file_operations import FileOperations
 from .live_pathway import LivePathway
 from .settings import AppSettings
+from .stale_notice import StaleRefusal
 from .tasks import Task
 
 if TYPE_CHECKING:  # loaded by finish_start(), after the first paint
@@ -130,6 +131,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.toolbar = window_actions.build_toolbar(self, self.commands)
         self.panes = panes.attach(self)  # the list that gives way, the full-window chart
         user_guide.attach(self)  # Help > User guide (F1)
+        self.stale_notice = StaleRefusal(self)
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.list_view.addAction(self.commands["delete"])
@@ -182,6 +184,8 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.form.changed.connect(self._on_form_changed)
         self.form.dirtyChanged.connect(self._on_dirty_changed)
         self.page.missingFieldActivated.connect(self.go_to_field)
+        self.page.missingFieldActivated.connect(self.form.highlight_field)
+        self.form.changed.connect(self.stale_notice.check)  # "not saved" once fixed goes
         self.caseLoaded.connect(lambda _uuid: self.page.show_first_view())  # not the last case's
         self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
                                         parent=self)
