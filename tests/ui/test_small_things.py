@@ -110,3 +110,21 @@ def test_the_reasons_do_not_repeat_a_boxs_name(lang):
         text = re.sub(r"<li>", "\n", html)
         text = re.sub(r"<[^>]+>", "", text)
         assert not repeated.search(text), (case.case_code, repeated.search(text))
+
+
+def test_the_chart_and_the_form_write_comparisons_alike():
+    """≤ and ≥ as one character each, the same in the form's labels and the chart's boxes
+    (never "<=", ">=" or the slanted ⩽ ⩾)."""
+    from gepnet_desktop.case.fields import CASE_FIELDS, LINE_FIELDS
+    from gepnet_desktop.pathway import text
+
+    pathway = default_pathway()
+    form = [t for f in (*CASE_FIELDS, *LINE_FIELDS) for lang in ("en", "ko")
+            for t in (f.label.get(lang, ""), f.help.get(lang, ""),
+                      *(v.get(lang, "") for v in f.value_labels.values()))]
+    chart = [text(x, lang) for lang in ("en", "ko")
+             for x in [*(n.label for n in pathway.nodes.values()),
+                       *(e.label for e in pathway.edges if e.label)]]
+    odd = re.compile(r"<=|>=|=<|=>|⩽|⩾|≦|≧")
+    assert [t for t in form + chart if odd.search(t)] == []
+    assert any("≤" in t for t in form) and any("≤" in t for t in chart)

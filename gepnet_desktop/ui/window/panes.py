@@ -66,10 +66,10 @@ class Panes(QObject):
         sizes = self.splitter.sizes()
         total = sum(sizes)
         if bool(visible) != self.list_visible():
-            if visible:
-                width = self._list_width or int(total * DEFAULT_SHARE)
-                width = max(self.splitter.widget(0).minimumWidth(),
-                            min(width, int(total * DEFAULT_SHARE)))
+            if visible:  # at its last width, at most DEFAULT_SHARE (SHRINK_SHARE if narrow)
+                share = DEFAULT_SHARE if self.window.width() >= COMPACT_WIDTH else SHRINK_SHARE
+                width = self._list_width or int(total * share)
+                width = max(self.splitter.widget(0).minimumWidth(), min(width, int(total * share)))
                 self.splitter.setSizes([width, max(0, total - width)])
             else:
                 self._list_width = sizes[0]
@@ -88,8 +88,8 @@ class Panes(QObject):
         narrow one (a laptop at 125% or 150%), where the chart needs the room."""
         width = sum(self.splitter.sizes()) or self.splitter.width()
         left = max(self.splitter.widget(0).minimumWidth(), int(width * DEFAULT_SHARE))
-        if self.window.width() < COMPACT_WIDTH:
-            self._list_width = left
+        if self.window.width() < COMPACT_WIDTH:  # it comes back at its narrowest
+            self._list_width = self.splitter.widget(0).minimumWidth()
             self.splitter.setSizes([0, width])
         else:
             self.splitter.setSizes([left, max(0, width - left)])
