@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from gepnet_desktop import cli
@@ -18,11 +18,8 @@ from gepnet_desktop.ui.window import platform_check, qt_translations
 @pytest.fixture
 def korean_qt(qapp):
     """Qt's Korean translation installed for one test, removed after it."""
-    translator = qt_translations.install(qapp, "ko")
-    yield translator
-    if translator is not None:
-        QCoreApplication.removeTranslator(translator)
-    QLocale.setDefault(qt_translations.LOCALES["en"])
+    yield qt_translations.install(qapp, "ko")
+    qt_translations.install(qapp, "en")  # takes the Korean one out again
 
 
 def test_qt_buttons_speak_korean_when_the_window_does(korean_qt, qtbot):
@@ -38,6 +35,7 @@ def test_qt_buttons_speak_korean_when_the_window_does(korean_qt, qtbot):
 
 
 def test_english_needs_no_qt_translation(qapp, qtbot):
+    qt_translations.install(qapp, "ko")  # a Korean window before (another test, a restart)
     assert qt_translations.install(qapp, "en") is None
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
     qtbot.addWidget(box)

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 LOCALES = {"en": QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom),
            "ko": QLocale(QLocale.Language.Korean, QLocale.Country.SouthKorea)}
+_installed: QTranslator | None = None  # the translator in force
 
 
 def translation_folders() -> list[Path]:
@@ -29,13 +30,18 @@ def translation_folders() -> list[Path]:
 def install(app: QCoreApplication, lang: str) -> QTranslator | None:
     """Load Qt's translation of `lang` into `app` (English needs none); the translator, or
     None when there is none to load (Qt's words then stay English)."""
+    global _installed
     QLocale.setDefault(LOCALES.get(lang, LOCALES["en"]))
+    if _installed is not None:  # one language at a time (a second window, a test)
+        QCoreApplication.removeTranslator(_installed)
+        _installed = None
     if lang == "en":
         return None
     for folder in translation_folders():
         translator = QTranslator(app)
         if translator.load(f"qtbase_{lang}", str(folder)):
             app.installTranslator(translator)
+            _installed = translator
             return translator
     log.warning("Qt's %s translation not found; Qt's own buttons stay English", lang)
     return None
