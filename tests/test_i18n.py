@@ -28,16 +28,9 @@ from gepnet_desktop.po import (
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "gepnet_desktop"
 I18N = ROOT / "resources" / "i18n"
-# Folders whose words are not in the catalogue yet: the window's tables move in a second step
-# (README, Words and translations). Empty this when they have moved.
-NOT_YET = ("ui",)
-# ... but their new words are in the catalogue already, under these namespaces (issue 11).
-NEW_IN_NOT_YET = ("window.", "guide.")
-NOT_KEYS = {"window.ini"}  # a file name that looks like a key of the window's namespace
 # The field table declares the labels of fields and values beside the fields themselves.
 OWN_LABELS = {"case/fields.py"}
-# New modules of the tumour-board work that still carry a table of their own: to be moved.
-PENDING = {"case/decision.py", "cli/board_cmds.py"}
+NOT_KEYS = {"window.ini"}  # a file name that looks like a key of the window's namespace
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -50,9 +43,8 @@ def placeholders(text: str) -> set[str]:
 
 
 def modules() -> list[Path]:
-    """The package's modules whose words are in the catalogue."""
-    return sorted(p for p in PACKAGE.rglob("*.py")
-                  if p.relative_to(PACKAGE).parts[0] not in NOT_YET)
+    """Every module of the package (their words are all in the catalogue)."""
+    return sorted(PACKAGE.rglob("*.py"))
 
 
 def test_every_message_has_english_and_korean() -> None:
@@ -99,23 +91,14 @@ def _keys_named(tree: ast.AST) -> tuple[set[str], set[str]]:
     return keys, prefixes
 
 
-def _not_yet_modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py")
-                  if p.relative_to(PACKAGE).parts[0] in NOT_YET)
-
-
 def test_every_key_the_code_names_is_in_the_catalogue() -> None:
     en = catalogue("en")
     missing, seen = {}, set()
-    for path in modules() + _not_yet_modules():
+    for path in modules():
         source = path.read_text(encoding="utf-8")
         keys, prefixes = _keys_named(ast.parse(source))
-        if path in modules():
-            literal = set(re.findall(r"\btr\(\s*[\"']([^\"']+[^.])[\"']", source))
-            assert literal <= keys, path  # the plain grep finds nothing the walk missed
-        else:  # only the new words of a module whose own table has not moved yet
-            keys = {k for k in keys if k.startswith(NEW_IN_NOT_YET)}
-            prefixes = {p for p in prefixes if p.startswith(NEW_IN_NOT_YET)}
+        literal = set(re.findall(r"\btr\(\s*[\"']([^\"']+[^.])[\"']", source))
+        assert literal <= keys, path  # the plain grep finds nothing the walk missed
         seen |= keys | {k for k in en for p in prefixes if k.startswith(p)}
         for key in sorted(keys - set(en)):
             missing.setdefault(str(path.relative_to(ROOT)), []).append(key)
@@ -127,6 +110,18 @@ def test_every_key_the_code_names_is_in_the_catalogue() -> None:
             "demo.offer", "value.unknown"} <= seen
     unused = sorted(set(en) - seen)
     assert unused == [], "no code names these messages: remove them from en.po and ko.po"
+
+
+def test_no_code_names_a_key_without_its_namespace() -> None:
+    """A string that is the dotted end of a key ("act.save" of ui.act.save) and no key itself
+    is a key that lost its namespace, e.g. one handed to tr() through a variable."""
+    en = catalogue("en")
+    tails = {".".join(k.split(".")[i:]) for k in en for i in range(1, k.count("."))}
+    stale = {f"{path.relative_to(PACKAGE)}:{node.lineno}": node.value for path in modules()
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and node.value in tails and node.value not in en}
+    assert stale == {}
 
 
 def _korean_strings(tree: ast.AST) -> list[str]:
@@ -145,7 +140,7 @@ def test_no_module_keeps_its_own_phrase_table() -> None:
     """Korean text in code outside the catalogue is a table the catalogue should hold."""
     own = {str(p.relative_to(PACKAGE)) for p in modules()
            if _korean_strings(ast.parse(p.read_text(encoding="utf-8")))}
-    assert own - OWN_LABELS - PENDING == set()
+    assert own - OWN_LABELS == set()
 
 
 def test_the_compiled_catalogue_says_what_the_source_says(tmp_path: Path) -> None:

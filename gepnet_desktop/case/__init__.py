@@ -3,7 +3,20 @@
 from .fields import CASE_FIELDS, FIELDS_BY_KEY, LINE_FIELDS, REGIMENS, FieldSpec
 from .grading import who_grade
 from .model import Case, Line
-from .validation import Problem, ValidationResult, validate_case
+from .validation import CaseCheck, Problem, ValidationResult, check_case, validate_case
 
-__all__ = ["CASE_FIELDS", "FIELDS_BY_KEY", "LINE_FIELDS", "REGIMENS", "Case", "FieldSpec", "Line",
-           "Problem", "ValidationResult", "validate_case", "who_grade"]
+__all__ = [
+           "CASE_FIELDS",
+           "FIELDS_BY_KEY",
+           "LINE_FIELDS",
+           "REGIMENS",
+           "Case",
+           "CaseCheck",
+           "FieldSpec",
+           "Line",
+           "Problem",
+           "ValidationResult",
+           "check_case",
+           "validate_case",
+           "who_grade",
+]

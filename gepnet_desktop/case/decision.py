@@ -5,47 +5,29 @@ watchful waiting, surgery, liver-directed therapy, other), and keeps a snapshot 
 recommendation at that moment (pathway id and version, node, option ids). `concordant` is
 derived: the decision is among the snapshot's options. A decision that departs from the
 snapshot needs a reason. Pure Python: no SQL, no Qt, no pathway (the caller takes the snapshot).
-Messages name the field and show the vocabularies by their labels, in English and Korean.
+Messages name the field and show the vocabularies by their labels, in English and Korean
+(the catalogue's decision.* messages).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..i18n import LANGUAGES, tr
 from .fields import REGIMENS, Labels, label
 
-# Decisions besides the regimens (the regimen vocabulary's `other` stands for both).
-DECISION_EXTRAS: dict[str, Labels] = {
-    "watchful_waiting": {"en": "Watchful waiting", "ko": "경과 관찰"},
-    "surgery": {"en": "Surgery", "ko": "수술"},
-    "liver_directed_therapy": {"en": "Liver-directed therapy", "ko": "간 국소 치료"},
-}
-DECISION_LABELS: dict[str, Labels] = {
-    **{k: v for k, v in REGIMENS.items() if k != "other"}, **DECISION_EXTRAS,
-    "other": REGIMENS["other"]}
-DECISIONS: tuple[str, ...] = tuple(DECISION_LABELS)
-REASON_LABELS: dict[str, Labels] = {
-    "patient_preference": {"en": "Patient preference", "ko": "환자 선호"},
-    "frailty_or_comorbidity": {"en": "Frailty or comorbidity", "ko": "전신 상태 또는 동반 질환"},
-    "access_or_reimbursement": {"en": "Access or reimbursement", "ko": "접근성 또는 급여"},
-    "trial_enrolment": {"en": "Trial enrolment", "ko": "임상시험 등록"},
-    "clinical_judgement": {"en": "Clinical judgement", "ko": "임상적 판단"},
-    "other": {"en": "Other", "ko": "기타"},
-}
-REASONS: tuple[str, ...] = tuple(REASON_LABELS)
-FIELD_LABELS: dict[str, Labels] = {
-    "date": {"en": "Board date", "ko": "협진 날짜"},
-    "decision": {"en": "Decision", "ko": "결정"},
-    "snapshot": {"en": "Recommendation at the time", "ko": "당시 권고"},
-    "concordant": {"en": "Concordant", "ko": "권고 일치"},
-    "reason": {"en": "Reason for departing", "ko": "권고와 다른 이유"},
-    "reason_text": {"en": "Reason (text)", "ko": "이유 (설명)"},
-    "attendees": {"en": "Attendees", "ko": "참석자"},
-    "notes": {"en": "Notes", "ko": "메모"},
-}
+# Decisions besides the regimens (the regimen vocabulary's `other` stands for both); their
+# labels are the messages decision.value.<id>.
+DECISION_EXTRAS: tuple[str, ...] = ("watchful_waiting", "surgery", "liver_directed_therapy")
+DECISIONS: tuple[str, ...] = (*(k for k in REGIMENS if k != "other"), *DECISION_EXTRAS, "other")
+# Why a decision departs from the recommendation: labels decision.reason.<id>.
+REASONS: tuple[str, ...] = ("patient_preference", "frailty_or_comorbidity",
+                            "access_or_reimbursement", "trial_enrolment", "clinical_judgement",
+                            "other")
 MAX_TEXT = 10_000
 # The keys of a decision in exchange files, in order (deleted_at only in files with deleted
 # records).
@@ -56,70 +38,19 @@ DELETED_KEY = "deleted_at"
 SNAPSHOT_KEYS = ("pathway_id", "pathway_version", "recommendation_node", "options")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# The sentences of decision validation ("{field}" is the field's label).
-_PHRASES: dict[str, Labels] = {
-    "required": {"en": "{field} is required", "ko": "{field}: 필수 항목입니다"},
-    "bad_date": {"en": "{field}: {v} is not a date in the form YYYY-MM-DD; allowed: a date "
-                       "YYYY-MM-DD, not in the future",
-                 "ko": "{field}: {v}은(는) YYYY-MM-DD 형식의 날짜가 아닙니다; 허용: 미래가 아닌 "
-                       "YYYY-MM-DD 날짜"},
-    "future": {"en": "{field}: {v} is in the future; allowed: a date YYYY-MM-DD, not in the "
-                     "future",
-               "ko": "{field}: {v}은(는) 미래의 날짜입니다; 허용: 미래가 아닌 YYYY-MM-DD 날짜"},
-    "not_recognised": {"en": "{field}: {v} is not a recognised value; allowed: one of {values}",
-                       "ko": "{field}: {v}은(는) 허용되지 않는 값입니다; 허용: {values} 중 하나"},
-    "reason_needed": {
-        "en": "{field} is required: the decision ({decision}) is not among the options of the "
-              "recommendation ({options}); allowed: one of {values}",
-        "ko": "{field}: 결정({decision})이 권고의 선택지({options})에 없으므로 필수입니다; "
-              "허용: {values} 중 하나"},
-    "reason_not_needed": {
-        "en": "{field}: the decision ({decision}) follows the recommendation, so no reason is "
-              "recorded; leave it empty",
-        "ko": "{field}: 결정({decision})이 권고와 일치하므로 이유를 기록하지 않습니다; 비워 "
-              "두십시오"},
-    "reason_text_needed": {
-        "en": "{field} is required when the reason is {reason}; say why in a few words",
-        "ko": "{field}: 이유가 {reason}이면 필수입니다; 짧게 설명하십시오"},
-    "not_text": {"en": "{field}: {v} is not text; allowed: text of at most {n} characters",
-                 "ko": "{field}: {v}은(는) 텍스트가 아닙니다; 허용: 최대 {n}자의 텍스트"},
-    "too_long": {"en": "{field}: the text has {len} characters; allowed: at most {n}",
-                 "ko": "{field}: 텍스트가 {len}자입니다; 허용: 최대 {n}자"},
-    "bad_snapshot": {
-        "en": "{field}: {v} is not a snapshot; allowed: an object with pathway_id, "
-              "pathway_version, recommendation_node and options (a list of option ids)",
-        "ko": "{field}: {v}은(는) 스냅숏이 아닙니다; 허용: pathway_id, pathway_version, "
-              "recommendation_node, options(선택지 id 목록)로 된 객체"},
-    "concordant_mismatch": {
-        "en": "{field}: {v} does not match the decision and the recommendation's options "
-              "(derived: {derived}); leave it out, it is derived",
-        "ko": "{field}: {v}은(는) 결정과 권고 선택지로 정해지는 값({derived})과 다릅니다; "
-              "자동으로 정해지므로 비워 두십시오"},
-    "unknown_field": {"en": "{field}: unknown field; allowed fields are {values}",
-                      "ko": "{field}: 알 수 없는 항목입니다; 허용되는 항목: {values}"},
-    "not_object": {
-        "en": "{field}: {v} is not a decision object; allowed: an object with {values}",
-        "ko": "{field}: {v}은(는) 결정 객체가 아닙니다; 허용: {values} 항목으로 된 객체"},
-    "bad_meta": {"en": "{field}: {v} is not valid; allowed: {what}",
-                 "ko": "{field}: {v}은(는) 올바르지 않습니다; 허용: {what}"},
-}
-_META_ALLOWED = {
-    "uuid": {"en": "the identifier the store gave the decision, or null for a new one",
-             "ko": "저장소가 부여한 식별자 또는 새 결정은 빈 값"},
-    "revision": {"en": "a whole number from 1", "ko": "1 이상의 정수"},
-    "timestamp": {"en": "an ISO 8601 date and time", "ko": "ISO 8601 날짜와 시각"},
-}
-_YES_NO = {"en": ("yes", "no"), "ko": ("예", "아니오")}
-
 
 def decision_label(value: str | None, lang: str = "en") -> str:
     """The label of a decision value (the value itself when it is not one)."""
-    return label(DECISION_LABELS[value], lang) if value in DECISION_LABELS else str(value)
+    if value in DECISION_EXTRAS:
+        return tr(f"decision.value.{value}", lang)
+    if value is not None and value in REGIMENS:
+        return label(REGIMENS[value], lang)
+    return str(value)
 
 
 def reason_label(value: str | None, lang: str = "en") -> str:
     """The label of a reason for non-concordance."""
-    return label(REASON_LABELS[value], lang) if value in REASON_LABELS else str(value)
+    return tr(f"decision.reason.{value}", lang) if value in REASONS else str(value)
 
 
 @dataclass(frozen=True)
@@ -214,8 +145,8 @@ class DecisionResult:
         return not self.errors
 
 
-def _words(labels: dict[str, Labels], lang: str) -> str:
-    return ", ".join(label(v, lang) for v in labels.values())
+def _words(values: tuple[str, ...], name: Callable[[str, str], str], lang: str) -> str:
+    return ", ".join(name(v, lang) for v in values)
 
 
 def _describe(value: Any) -> str:
@@ -232,15 +163,20 @@ def _problem(path: str, key: str, code: str, **values: Any) -> DecisionProblem:
     """A problem whose sentence names the field by its label; `values` may be per language
     (a dict of Labels) or plain."""
     texts: Labels = {}
-    for lang in ("en", "ko"):
+    for lang in LANGUAGES:
         params = {k: (label(v, lang) if isinstance(v, dict) else v) for k, v in values.items()}
-        params["field"] = label(FIELD_LABELS[key], lang) if key in FIELD_LABELS else path
-        texts[lang] = _PHRASES[code][lang].format(**params)
+        params["field"] = tr(f"decision.field.{key}", lang) if key in CONTENT_KEYS else path
+        texts[lang] = tr(f"decision.problem.{code}", lang, **params)
     return DecisionProblem(path, texts)
 
 
-def _per_lang(func: Any) -> Labels:
-    return {lang: func(lang) for lang in ("en", "ko")}
+def _per_lang(func: Callable[[str], str]) -> Labels:
+    return {lang: func(lang) for lang in LANGUAGES}
+
+
+def _message(key: str) -> Labels:
+    """The catalogue's message `key` in every language (a value of a problem's sentence)."""
+    return _per_lang(lambda lang: tr(key, lang))
 
 
 def _check_date(value: Any, path: str, today: dt.date) -> DecisionProblem | None:
@@ -290,11 +226,11 @@ def _check_meta(obj: dict[str, Any], base: str, errors: list[DecisionProblem]) -
     uuid = obj.get("uuid")
     if uuid is not None and (not isinstance(uuid, str) or not 1 <= len(uuid) <= 64):
         errors.append(_problem(base + "uuid", "uuid", "bad_meta", v=_describe(uuid),
-                               what=_META_ALLOWED["uuid"]))
+                               what=_message("decision.allow.uuid")))
     rev = obj.get("revision")
     if rev is not None and (isinstance(rev, bool) or not isinstance(rev, int) or rev < 1):
         errors.append(_problem(base + "revision", "revision", "bad_meta", v=_describe(rev),
-                               what=_META_ALLOWED["revision"]))
+                               what=_message("decision.allow.revision")))
     for key in ("created_at", "updated_at", DELETED_KEY):
         val = obj.get(key)
         if val is None:
@@ -305,7 +241,7 @@ def _check_meta(obj: dict[str, Any], base: str, errors: list[DecisionProblem]) -
             good = False
         if not good:
             errors.append(_problem(base + key, key, "bad_meta", v=_describe(val),
-                                   what=_META_ALLOWED["timestamp"]))
+                                   what=_message("decision.allow.timestamp")))
 
 
 def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
@@ -325,7 +261,7 @@ def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
     if date_problem:
         errors.append(date_problem)
     decision = obj.get("decision")
-    decisions = _per_lang(lambda lang: _words(DECISION_LABELS, lang))
+    decisions = _per_lang(lambda lang: _words(DECISIONS, decision_label, lang))
     if decision is None:
         errors.append(_problem(path + "decision", "decision", "required"))
     elif decision not in DECISIONS:
@@ -335,7 +271,7 @@ def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
     if snap_problem:
         errors.append(snap_problem)
     reason = obj.get("reason")
-    reasons = _per_lang(lambda lang: _words(REASON_LABELS, lang))
+    reasons = _per_lang(lambda lang: _words(REASONS, reason_label, lang))
     if reason is not None and reason not in REASONS:
         errors.append(_problem(path + "reason", "reason", "not_recognised", v=_describe(reason),
                                values=reasons))
@@ -351,7 +287,7 @@ def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
         if not concordant and obj.get("reason") is None:
             options = _per_lang(lambda lang: ", ".join(
                 decision_label(o, lang) for o in snapshot.options) or
-                {"en": "none: the pathway needed data", "ko": "없음: 자료 필요"}[lang])
+                tr("decision.no_options", lang))
             errors.append(_problem(path + "reason", "reason", "reason_needed", decision=shown,
                                    options=options, values=reasons))
         if concordant and obj.get("reason") is not None:
@@ -359,12 +295,12 @@ def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
                                    decision=shown))
         if not concordant and reason == "other" and not (obj.get("reason_text") or "").strip():
             errors.append(_problem(path + "reason_text", "reason_text", "reason_text_needed",
-                                   reason=REASON_LABELS["other"]))
+                                   reason=_message("decision.reason.other")))
         given = obj.get("concordant")
         if given is not None and given is not concordant:
             errors.append(_problem(path + "concordant", "concordant", "concordant_mismatch",
-                                   v=_describe(given), derived=_per_lang(
-                                       lambda lang: _YES_NO[lang][0 if concordant else 1])))
+                                   v=_describe(given), derived=_message(
+                                       "value.yes" if concordant else "value.no")))
     if errors or snapshot is None:
         return DecisionResult(None, errors)
     return DecisionResult(BoardDecision(
@@ -375,6 +311,6 @@ def validate_decision(obj: Any, *, today: dt.date | None = None, path: str = ""
         deleted_at=obj.get(DELETED_KEY)))
 
 
-__all__ = ["CONTENT_KEYS", "DECISIONS", "DECISION_LABELS", "REASONS", "REASON_LABELS",
+__all__ = ["CONTENT_KEYS", "DECISIONS", "DECISION_EXTRAS", "REASONS",
            "BoardDecision", "DecisionProblem", "DecisionResult", "Snapshot", "decision_label",
            "reason_label", "validate_decision"]

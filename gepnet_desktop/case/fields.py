@@ -210,6 +210,9 @@ OBSERVATION_DATES: dict[str, str] = {"ki67_percent": "ki67_date",
 # Values a derived field can take, for the pathway loader's checks.
 WHO_GRADES = ("G1", "G2", "G3", "NEC", "MiNEN")
 
+# The case list's columns, in order: the store sorts by each, the window shows them.
+LIST_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+
 
 def label(spec_labels: Labels, lang: str) -> str:
     """The label in `lang`, falling back to English."""

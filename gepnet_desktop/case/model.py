@@ -2,13 +2,16 @@
 
 The attributes are typed here for the type checker; their names, order and types follow
 case/fields.py (tests/case/test_model.py fails when the two disagree), and every method reads the
-field table rather than naming fields again.
+field table rather than naming fields again. A field declared in case/fields.py that has no
+attribute here (one just added) is carried all the same, by key, in `Case.more`: adding a field is
+one edit of the field table (and its store migration); an attribute is added when code needs to
+name the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from .fields import CASE_FIELDS, LINE_FIELDS, META_KEYS
@@ -72,6 +75,27 @@ class Case:
     revision: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    # Fields of case/fields.py without an attribute above (added since), by key.
+    more: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any], **rest: Any) -> Case:
+        """A case from field values by key (attributes, or `more` for a field without one);
+        `rest` gives the lines and the store's keys."""
+        named = {k: v for k, v in values.items() if k in _ATTRIBUTES}
+        more = {k: v for k, v in values.items() if k not in _ATTRIBUTES}
+        return cls(**named, more=more, **rest)
+
+    def get(self, key: str) -> Any:
+        """A case field's value by its key in case/fields.py."""
+        return getattr(self, key) if key in _ATTRIBUTES else self.more.get(key)
+
+    def set(self, key: str, value: Any) -> None:
+        """Set a case field's value by its key in case/fields.py."""
+        if key in _ATTRIBUTES:
+            setattr(self, key, value)
+        else:
+            self.more[key] = value
 
     @property
     def who_grade(self) -> str | None:
@@ -82,7 +106,7 @@ class Case:
 
     def to_dict(self, *, meta: bool = False) -> dict[str, Any]:
         """The case as a JSON object per case-fields.md; `meta` adds the store's keys."""
-        out: dict[str, Any] = {f.key: getattr(self, f.key) for f in CASE_FIELDS}
+        out: dict[str, Any] = {f.key: self.get(f.key) for f in CASE_FIELDS}
         out.update({k: list(out[k]) for k in LIST_KEYS})
         out["lines"] = [line.to_dict() for line in self.lines]
         if meta:
@@ -91,5 +115,10 @@ class Case:
 
     def copy(self) -> Case:
         """A deep copy."""
-        lists: dict[str, Any] = {k: list(getattr(self, k)) for k in LIST_KEYS}
-        return replace(self, **lists, lines=[replace(line) for line in self.lines])
+        lists: dict[str, Any] = {k: list(getattr(self, k)) for k in LIST_KEYS if k in _ATTRIBUTES}
+        more = {k: list(v) if isinstance(v, list) else v for k, v in self.more.items()}
+        return replace(self, **lists, more=more, lines=[replace(line) for line in self.lines])
+
+
+# The case fields that have an attribute of their own.
+_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}

@@ -10,13 +10,13 @@ from .model import Case
 def dated_value(case: Case, key: str, lang: str = "en") -> str:
     """A field's value with the date it was observed: "8% (2025-03-02)"; the value alone
     when no date is recorded."""
-    shown = value_label(key, getattr(case, key), lang)
+    shown = value_label(key, case.get(key), lang)
     date_key = OBSERVATION_DATES.get(key)
-    day = getattr(case, date_key) if date_key else None
+    day = case.get(date_key) if date_key else None
     return f"{shown} ({day})" if day else shown
 
 
 def observation_lines(case: Case, lang: str = "en") -> list[str]:
     """One line per dated observation that has a date: "Ki-67: 8% (2025-03-02)"."""
     return [f"{label(FIELDS_BY_KEY[key].label, lang)}: {dated_value(case, key, lang)}"
-            for key, date_key in OBSERVATION_DATES.items() if getattr(case, date_key)]
+            for key, date_key in OBSERVATION_DATES.items() if case.get(date_key)]

@@ -24,6 +24,7 @@ from .fields import (
     SYMPTOM_AGENTS,
     FieldSpec,
 )
+from .grading import GRADE_INPUTS, who_grade
 from .messages import NEEDS_FIELD_NAME, Part, choices, coded, part, render
 from .model import Case, Line
 
@@ -336,16 +337,37 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
     return lines
 
 
+@dataclass(frozen=True)
+class CaseCheck:
+    """Every check of one case object, run once, read the ways its users need it."""
+
+    walk: ValidationResult   # a case code is not needed to walk the pathway
+    store: ValidationResult  # as the store judges it: the case code is required
+    grade: str | None        # the WHO grade of the grade inputs (None: unknown)
+    grade_blocked: bool      # a grade input is invalid: no grade can be derived
+
+    def result(self, *, require_code: bool = False) -> ValidationResult:
+        """The validation result with or without a required case code."""
+        return self.store if require_code else self.walk
+
+
 def validate_case(obj: Any, *, require_code: bool = False,
                   today: dt.date | None = None) -> ValidationResult:
     """Validate one case object; every error and soft warning is reported at once.
 
     `require_code` is set by the store, where case_code is required.
     """
+    return check_case(obj, today=today).result(require_code=require_code)
+
+
+def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
+    """Check one case object once: the result without and with a required case code, and the
+    WHO grade of its grade inputs (what the case form, its grade and the live pathway share)."""
     today = today or dt.date.today()
     if not isinstance(obj, dict):
-        return ValidationResult(None, [_problem("case", part("not_case", v=_describe(obj)),
-                                                part("allow_case_object"))])
+        bad = ValidationResult(None, [_problem("case", part("not_case", v=_describe(obj)),
+                                               part("allow_case_object"))])
+        return CaseCheck(bad, bad, None, True)
     errors: list[Problem] = []
     allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
     field_names = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
@@ -361,11 +383,14 @@ def validate_case(obj: Any, *, require_code: bool = False,
                 errors.append(problem)
                 continue
         values[spec.key] = _normalise(spec, value)
+    grade_blocked = any(p.field in GRADE_INPUTS for p in errors)
+    grade = None if grade_blocked else who_grade(*(values.get(k) for k in GRADE_INPUTS))
     code = obj.get("case_code")
+    required_at: int | None = None  # where the store's "case code required" goes
     if isinstance(code, str) and not code.strip():
         errors.append(_problem("case_code", part("blank"), part("allow_code")))
-    elif require_code and code is None:
-        errors.append(_problem("case_code", part("required"), part("allow_code")))
+    elif code is None:
+        required_at = len(errors)
     _check_meta(obj, errors)
     lines = _validate_lines(obj.get("lines"), today, errors)
     views = _line_views(obj.get("lines"))
@@ -375,17 +400,29 @@ def validate_case(obj: Any, *, require_code: bool = False,
         state = "well" if diff == "well" else "unknown"
         errors.append(_problem("nec_subtype", part("nec_subtype_set", state=state),
                                part("allow_nec_subtype")))
+    warnings = _soft_checks(values, views)
+    walk = _result(obj, values, lines, errors, warnings)
+    if required_at is None:
+        return CaseCheck(walk, walk, grade, grade_blocked)
+    required = _problem("case_code", part("required"), part("allow_code"))
+    with_code = [*errors[:required_at], required, *errors[required_at:]]
+    return CaseCheck(walk, ValidationResult(None, with_code, list(warnings)), grade,
+                     grade_blocked)
+
+
+def _result(obj: dict[str, Any], values: dict[str, Any], lines: list[Line],
+            errors: list[Problem], warnings: list[Problem]) -> ValidationResult:
+    """The case built from checked values, unless there are errors (a given grade must match)."""
     if errors:
-        return ValidationResult(None, errors, _soft_checks(values, views))
-    case = Case(**values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
+        return ValidationResult(None, list(errors), warnings)
+    case = Case.of(values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
     if given_grade is not None and given_grade != case.who_grade:
-        errors.append(_problem("who_grade", part("grade_mismatch", v=_describe(given_grade),
-                                                 g=case.who_grade or "unknown"),
-                               part("allow_derived_grade")))
-        return ValidationResult(None, errors, _soft_checks(values, views))
-    return ValidationResult(case, [], _soft_checks(values, views))
+        return ValidationResult(None, [_problem("who_grade", part(
+            "grade_mismatch", v=_describe(given_grade), g=case.who_grade or "unknown"),
+            part("allow_derived_grade"))], warnings)
+    return ValidationResult(case, [], warnings)
 
 
 def _soft_checks(values: dict[str, Any], views: list[_LineView]) -> list[Problem]:

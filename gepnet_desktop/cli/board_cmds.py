@@ -11,26 +11,12 @@ import sys
 
 from ..case import Case
 from ..case.decision import BoardDecision, decision_label, reason_label
+from ..i18n import tr
 from ..pathway import default_pathway, text
 from ..store import Store, StoreError
 from ..store.decisions import DecisionInvalid, list_decisions
 from .errors import CliError
 from .io import print_json
-
-_WORDS = {
-    "en": {"recorded": "Board decision recorded for {code} on {date}: {decision}",
-           "listed": "{date}: {decision}",
-           "concordant": "concordant with the recommendation ({node})",
-           "departs": "departs from the recommendation ({node}); reason: {reason}",
-           "needs_data": "the pathway needed data", "none": "No board decisions for {code}.",
-           "pathway": "pathway {id} {version}"},
-    "ko": {"recorded": "{code}의 협진 결정을 기록했습니다 ({date}): {decision}",
-           "listed": "{date}: {decision}",
-           "concordant": "권고와 일치 ({node})",
-           "departs": "권고와 다름 ({node}); 이유: {reason}",
-           "needs_data": "경로에 자료가 더 필요했음", "none": "{code}: 협진 결정이 없습니다.",
-           "pathway": "경로 {id} {version}"},
-}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,23 +62,21 @@ def _case(store: Store, code: str) -> Case:
 
 
 def _node_text(d: BoardDecision, lang: str) -> str:
-    w = _WORDS.get(lang, _WORDS["en"])
     node = d.snapshot.recommendation_node
     pathway = default_pathway()
     name = text(pathway.nodes[node].label, lang) if node in pathway.nodes else (
-        node or w["needs_data"])
-    return f"{name}; " + w["pathway"].format(id=d.snapshot.pathway_id,
-                                             version=d.snapshot.pathway_version)
+        node or tr("cli.board.needs_data", lang))
+    return f"{name}; " + tr("cli.board.pathway", lang, id=d.snapshot.pathway_id,
+                            version=d.snapshot.pathway_version)
 
 
-def describe(d: BoardDecision, code: str, lang: str, head_key: str = "recorded") -> str:
-    """One decision as a sentence."""
-    w = _WORDS.get(lang, _WORDS["en"])
-    head = w[head_key].format(code=code, date=d.date, decision=decision_label(d.decision, lang))
+def describe(d: BoardDecision, code: str, lang: str, head_key: str = "cli.board.recorded") -> str:
+    """One decision as a sentence (`head_key`: cli.board.recorded or cli.board.listed)."""
+    head = tr(head_key, lang, code=code, date=d.date, decision=decision_label(d.decision, lang))
     if d.concordant:
-        return f"{head}, {w['concordant'].format(node=_node_text(d, lang))}"
+        return f"{head}, {tr('cli.board.concordant', lang, node=_node_text(d, lang))}"
     reason = reason_label(d.reason, lang) + (f" ({d.reason_text})" if d.reason_text else "")
-    return f"{head}, {w['departs'].format(node=_node_text(d, lang), reason=reason)}"
+    return f"{head}, {tr('cli.board.departs', lang, node=_node_text(d, lang), reason=reason)}"
 
 
 def run_record(args: argparse.Namespace) -> int:
@@ -121,8 +105,7 @@ def run_list(args: argparse.Namespace) -> int:
         print_json([d.to_dict() for d in decisions])
         return 0
     if not decisions:
-        sys.stdout.write(_WORDS.get(args.lang, _WORDS["en"])["none"].format(code=args.code)
-                         + "\n")
+        sys.stdout.write(tr("cli.board.none", args.lang, code=args.code) + "\n")
     for d in decisions:
-        sys.stdout.write(describe(d, args.code, args.lang, "listed") + "\n")
+        sys.stdout.write(describe(d, args.code, args.lang, "cli.board.listed") + "\n")
     return 0

@@ -204,7 +204,7 @@ def run_show(args: argparse.Namespace) -> int:
         if spec.section != section:
             section = spec.section
             out.append(label(SECTIONS[section], lang))
-        value = getattr(case, spec.key)
+        value = case.get(spec.key)
         shown = ", ".join(value_label(spec.key, v, lang) for v in value) if \
             isinstance(value, list) else value_label(spec.key, value, lang)
         out.append(f"  {label(spec.label, lang)}: {shown or '-'}")

@@ -62,7 +62,7 @@ def what_if(case: Case, pathway: Pathway | None = None,
     out: list[WhatIf] = []
     for key in fields:
         spec = FIELDS_BY_KEY.get(key)
-        if spec is None or getattr(case, key) is not None:
+        if spec is None or case.get(key) is not None:
             continue
         if spec.kind in ("enum", "bool"):
             values: list[Any] = list(spec.values) if spec.kind == "enum" else [True, False]
@@ -76,7 +76,7 @@ def what_if(case: Case, pathway: Pathway | None = None,
 def _try(case: Case, pathway: Pathway, key: str, value: Any, kind: str = "unknown",
          threshold: str | None = None) -> WhatIf:
     trial = case.copy()
-    setattr(trial, key, value)
+    trial.set(key, value)
     ev = evaluate(trial, pathway, explain_steps=False)
     return WhatIf(key, value, ev.recommendation_node, kind, threshold,
                   ev.missing[0] if ev.missing else None)
@@ -113,7 +113,7 @@ def _near_thresholds(case: Case, pathway: Pathway, current: Evaluation,
     seen: set[tuple[str, Any]] = set()
     for key, op, limit in comparisons:
         spec = FIELDS_BY_KEY.get(key)
-        value = getattr(case, key, None) if spec else None
+        value = case.get(key) if spec else None
         if spec is None or spec.kind not in ("int", "number") or value is None or \
                 not isinstance(limit, (int, float)) or float(limit) not in names:
             continue

@@ -59,7 +59,7 @@ class MissingDatabase(StoreError):
         self.path = path
         self.backup = backup
         self.state = "missing"  # or "empty"
-        self.evidence: list[str] = []  # what shows the folder's earlier use
+        self.evidence: list[str] = []  # codes of what shows earlier use (guard.earlier_use)
         self.cases = 0  # in the newest backup
         self.when = ""  # when the newest backup was written (local time)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import logs
 from ..case import Problem
+from ..i18n import tr
 from .errors import DamagedDatabase, MissingDatabase
 
 log = logging.getLogger(__name__)
@@ -38,19 +39,21 @@ def mark_created(db_path: Path) -> None:
 
 
 def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
-    """What in `folder` shows the program was used there before (empty: a fresh folder)."""
+    """What in `folder` shows the program was used there before (empty: a fresh folder), as
+    codes: message `store.evidence.<code>` names each (created, backups, wal, copies, drafts,
+    settings, logs)."""
     folder = Path(folder)
     found: list[str] = []
     if (folder / f".{stem}.created").is_file():
-        found.append("a database was created here before")
+        found.append("created")
     backups = folder / BACKUP_DIR
     if backups.is_dir() and any(backups.glob("*.db")):
-        found.append("automatic backups")
+        found.append("backups")
     if any((folder / f"{stem}.db{end}").exists() for end in ("-wal", "-shm")):
-        found.append("the database's write-ahead log")
+        found.append("wal")
     if any(folder.glob(f"{stem}.schema*.db")) or any(folder.glob(f"{stem}.before-*.db")) or \
             any(folder.glob(f"{stem}.*before-restore-*")):
-        found.append("earlier copies of the database")
+        found.append("copies")
     drafts = folder / "drafts"
     if drafts.is_dir() and any(drafts.glob("*.draft.json")):
         found.append("drafts")
@@ -59,6 +62,11 @@ def earlier_use(folder: Path, stem: str = "gepnet") -> list[str]:
     if logs.earlier_log(folder):
         found.append("logs")
     return found
+
+
+def evidence_words(evidence: list[str], lang: str = "en") -> str:
+    """The codes of `earlier_use` as words: "automatic backups, drafts"."""
+    return ", ".join(tr(f"store.evidence.{code}", lang) for code in evidence)
 
 
 def auto_backups(db_path: Path) -> list[Path]:
@@ -126,7 +134,7 @@ def missing_database(path: Path, *, blank: bool = False) -> MissingDatabase | No
     state = "missing" if size is None else (
         "empty (an SQLite file with no tables)" if blank else "empty (0 bytes)")
     head = (f"The database {path} is {state}, but this folder was used before "
-            f"({', '.join(evidence)}); no new database was created, so that nothing is "
+            f"({evidence_words(evidence)}); no new database was created, so that nothing is "
             "replaced silently.")
     newest = newest_good_backup(path)
     if newest is None:
@@ -209,6 +217,6 @@ def create_private(path: Path) -> None:
     os.close(fd)
 
 
-__all__ = ["auto_backups", "create_private", "damaged", "earlier_use", "make_private",
-           "missing_database", "newest_good_backup", "quick_check", "read_only_refusal",
-           "resident_number_errors"]
+__all__ = ["auto_backups", "create_private", "damaged", "earlier_use", "evidence_words",
+           "make_private", "missing_database", "newest_good_backup", "quick_check",
+           "read_only_refusal", "resident_number_errors"]

@@ -28,7 +28,7 @@ def case_values(case: Case) -> dict[str, Any]:
     """The column values of a case's own fields (not uuid, revision, dates)."""
     out: dict[str, Any] = {}
     for key in FIELD_COLUMNS:
-        value = getattr(case, key)
+        value = case.get(key)
         kind = _KINDS[key]
         if kind == "bool" and value is not None:
             value = int(bool(value))
@@ -69,7 +69,7 @@ def row_to_case(row: Sequence[Any], lines: Iterable[Sequence[Any]] = ()) -> Case
             value = json.loads(value) if value else []
         values[key] = value
     case_lines = [Line(**dict(zip(LINE_COLUMNS, line[1:], strict=True))) for line in lines]
-    return Case(**values, lines=case_lines, uuid=meta["uuid"], revision=meta["revision"],
+    return Case.of(values, lines=case_lines, uuid=meta["uuid"], revision=meta["revision"],
                 created_at=meta["created_at"], updated_at=meta["updated_at"])
 
 

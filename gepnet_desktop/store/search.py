@@ -6,16 +6,15 @@ over the search text (3 characters or more) or a scan of it (shorter).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from sqlite_utils import Database
 
+from ..case.fields import LIST_COLUMNS
 from .errors import StoreError
 
-SORT_COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
-ROW_SELECT = ("uuid, case_code, primary_site, who_grade, recommendation_node, updated_at, "
-              "revision, deleted_at")
+SORT_COLUMNS = LIST_COLUMNS  # the list sorts by each of its columns
 # CaseQuery.recommendation for the cases whose walk stops for missing data: no recommendation
 # is stored for them, but one was computed (a row never computed, or whose computation failed,
 # has no recommend_version either, and is not one of them).
@@ -52,6 +51,10 @@ class CaseRow:
     updated_at: str
     revision: int
     deleted_at: str | None
+
+
+# The row's columns in CaseRow's order (CaseRow(*row) reads them so); every LIST_COLUMNS is one.
+ROW_SELECT = ", ".join(f.name for f in fields(CaseRow))
 
 
 def search_rows(db: Database, query: CaseQuery, offset: int = 0,

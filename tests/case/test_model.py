@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import MISSING, fields
 
-from gepnet_desktop.case import CASE_FIELDS, LINE_FIELDS, Case, Line, validate_case
-from gepnet_desktop.case.fields import REQUIRED_LINE_KEYS
+from gepnet_desktop.case import CASE_FIELDS, LINE_FIELDS, Case, Line, model, validate_case
+from gepnet_desktop.case.fields import REQUIRED_LINE_KEYS, FieldSpec
 from gepnet_desktop.case.model import STORE_KEYS
 from gepnet_desktop.case.sample import random_case_dict
 
@@ -21,9 +21,23 @@ def test_case_attributes_are_the_field_table_in_its_order() -> None:
     expected = [(f.key, ANNOTATION[f.kind]) for f in CASE_FIELDS]
     expected += [("lines", "list[Line]")]
     expected += [(k, "int | None" if k == "revision" else "str | None") for k in STORE_KEYS]
+    expected += [("more", "dict[str, Any]")]
     assert declared == expected, "case/model.py Case must follow case/fields.py CASE_FIELDS"
     for f in fields(Case):
-        assert f.default is None or f.default_factory is list  # unknown, or an empty list
+        assert f.default is None or f.default_factory in (list, dict)  # unknown, or empty
+
+
+def test_a_field_declared_only_in_the_field_table_is_carried_by_key(monkeypatch) -> None:
+    trial = FieldSpec("trial_score", "int", {"en": "Trial score", "ko": "시험 점수"}, "pathology",
+                      minimum=0, maximum=9)
+    monkeypatch.setattr(model, "CASE_FIELDS", (*CASE_FIELDS, trial))
+    case = Case.of({"case_code": "T-1", "ki67_percent": 4.0, "trial_score": 3})
+    assert case.get("trial_score") == 3 and case.get("ki67_percent") == 4.0
+    assert case.to_dict()["trial_score"] == 3
+    twin = case.copy()
+    twin.set("trial_score", 5)
+    assert case.get("trial_score") == 3 and twin.get("trial_score") == 5
+    assert twin != case and twin.more is not case.more
 
 
 def test_line_attributes_are_the_line_field_table() -> None:

@@ -15,12 +15,12 @@ from gepnet_desktop.case import validate_case
 from gepnet_desktop.case.fields import FIELDS_BY_KEY, label
 from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.clinic import open_clinic
+from gepnet_desktop.i18n import tr
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.store import NEEDS_DATA as STORE_NEEDS_DATA
 from gepnet_desktop.store import CaseQuery, import_cases
 from gepnet_desktop.ui.cases.case_filters import NEEDS_DATA, CaseFilterBar
 from gepnet_desktop.ui.cases.case_list import COLUMNS, CaseListModel
-from gepnet_desktop.ui.common.shell_phrases import tr
 
 N_CASES = 180
 PAGE = 25
@@ -152,7 +152,7 @@ def test_columns_show_labels_from_fields_and_pathway(qtbot, make_model, dataset)
         assert model.index(row, 2).data() == (want["who_grade"] or "")
         node = want["recommendation_node"]
         assert model.index(row, 3).data() == (text(pathway.nodes[node].label) if node
-                                              else tr("list.no_recommendation"))
+                                              else tr("ui.list.no_recommendation"))
         assert re.fullmatch(r"20\d\d-\d\d-\d\d", model.index(row, 4).data())
         assert re.fullmatch(r"20\d\d-\d\d-\d\d \d\d:\d\d",
                             model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole))
@@ -203,7 +203,7 @@ def test_the_needs_data_filter_gives_the_walks_that_stop(qtbot, make_model, data
     chosen = []
     bar.queryChanged.connect(chosen.append)
     bar.set_filter(bar.node, NEEDS_DATA)
-    assert bar.node.currentText() == tr("list.no_recommendation") == "(needs data)"
+    assert bar.node.currentText() == tr("ui.list.no_recommendation") == "(needs data)"
     model = make_model()
     load(qtbot, model, CaseQuery(recommendation=chosen[-1]["recommendation"],
                                  sort="case_code", descending=False))

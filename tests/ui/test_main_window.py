@@ -413,7 +413,7 @@ def test_a_row_still_loading_opens_when_it_arrives(qtbot, open_window):
 
 def test_cases_written_elsewhere_appear_in_the_list(qtbot, open_window):
     window = open_window()
-    assert window._watch_timer.isActive()
+    assert window.case_list.is_watching()
     assert not window.check_outside_changes()
     stored({"case_code": "CLI-1"})  # another connection: the command line, another window
     with qtbot.waitSignal(window.list_model.queryFinished, timeout=5000):
@@ -702,28 +702,28 @@ def test_export_import_backup_and_restore(qtbot, open_window, tmp_path):
     out = tmp_path / "cases.json"
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.export_to(out)
-    assert done.args == ["task.export", "succeeded"]
+    assert done.args == ["ui.task.export", "succeeded"]
     assert sorted(c["case_code"] for c in json.loads(out.read_text())) == ["EX-1", "EX-2"]
 
     new = tmp_path / "new.json"
     new.write_text(json.dumps([{"case_code": "IM-1"}, {"case_code": "IM-2"}]))
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.import_from(new)
-    assert done.args == ["task.import", "succeeded"]
+    assert done.args == ["ui.task.import", "succeeded"]
     assert window.prompts.calls[-1][0] == "info" and "2 added" in window.prompts.calls[-1][2]
     qtbot.waitUntil(lambda: window.list_model.total() == 4, timeout=5000)
 
     backup = tmp_path / "backup.db"
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.backup_to(backup)
-    assert done.args == ["task.backup", "succeeded"]
+    assert done.args == ["ui.task.backup", "succeeded"]
     assert backup.is_file() and window.backup_label.text().startswith("Last backup: 20")
 
     window.open_case(window.store.get_by_code("IM-1").uuid)
     window.delete_case()
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.restore_from(backup)
-    assert done.args == ["task.restore", "succeeded"]
+    assert done.args == ["ui.task.restore", "succeeded"]
     assert window.store.get_by_code("IM-1") is not None
     qtbot.waitUntil(lambda: window.list_model.total() == 4, timeout=5000)
 
@@ -773,7 +773,7 @@ def test_while_a_restore_has_the_database_closed_nothing_can_use_it(qtbot, open_
             release.set()
     finally:
         release.set()
-    assert done.args == ["task.restore", "succeeded"]
+    assert done.args == ["ui.task.restore", "succeeded"]
     for name in ("new", "open_db", "import", "export", "backup", "restore", "load_demo"):
         assert window.commands[name].isEnabled(), name
     assert window.list_view.isEnabled() and window.filter_bar.isEnabled()
@@ -823,7 +823,7 @@ def test_a_bad_import_names_the_record_and_writes_nothing(qtbot, open_window, tm
     bad.write_text(json.dumps([{"case_code": "OK-1"}, {"case_code": "BAD", "ki67_percent": 900}]))
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.import_from(bad)
-    assert done.args == ["task.import", "failed"]
+    assert done.args == ["ui.task.import", "failed"]
     kind, title, message = window.prompts.calls[-1]
     assert kind == "error" and title == "Import failed"
     assert "BAD" in message and "ki67_percent" in message
@@ -1052,7 +1052,7 @@ def test_an_import_cancelled_after_its_commit_shows_its_summary(qtbot, open_wind
     finally:
         pressed.set()
         task.wait()
-    assert done.args == ["task.import", "succeeded"]
+    assert done.args == ["ui.task.import", "succeeded"]
     assert window.prompts.calls[-1][0] == "info" and "2 added" in window.prompts.calls[-1][2]
     qtbot.waitUntil(lambda: window.list_model.total() == 2, timeout=5000)
 

@@ -108,13 +108,14 @@ def test_no_code_in_the_window_for_a_rich_case(qtbot, open_window, lang):
     assert leaks(window) == {}
     window.show_tab(1)
     window.update_pathway()
-    for node in [None, *window.last_evaluation.path] if window.last_evaluation else [None]:
+    ev = window.page.evaluation()
+    for node in [None, *ev.path] if ev else [None]:
         window.page.select_node(node)
         assert leaks(window) == {}, node
     editor.remove_line()
     window.update_pathway()
     window.page.select_node(None)
-    assert window.last_evaluation is not None
+    assert window.page.evaluation() is not None
     assert leaks(window) == {}
 
 

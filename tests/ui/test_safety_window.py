@@ -145,7 +145,7 @@ def test_exports_ask_before_replacing_and_never_write_over_the_database(qtbot, s
     window.prompts.answers["confirm"] = [True]
     with qtbot.waitSignal(window.taskFinished, timeout=10000) as done:
         window.export_to(out)
-    assert done.args == ["task.export", "succeeded"]
+    assert done.args == ["ui.task.export", "succeeded"]
     assert len(json.loads(out.read_text())) == 2
     chart = tmp_path / "chart.svg"
     chart.write_text("old")
@@ -183,7 +183,7 @@ def test_a_damaged_database_opens_read_only_with_a_red_banner_and_the_restore(qt
     window.prompts.answers["confirm"] = [True]
     with qtbot.waitSignal(window.taskFinished, timeout=20000) as done:
         window.banner.click_restore()
-    assert done.args == ["task.restore", "succeeded"]
+    assert done.args == ["ui.task.restore", "succeeded"]
     qtbot.waitUntil(lambda: window.store_available(), timeout=5000)
     assert not window.banner.isVisible() and window.damage is None
     assert window.store.get(good.uuid) is not None

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ...case.fields import FIELDS_BY_KEY, WHO_GRADES, label
+from ...i18n import tr
 from ...pathway import Pathway
-from ..common.shell_phrases import tr
 from .case_list import node_display
 
 # The recommendation filter's value for cases whose walk stops for missing data (the store's
@@ -24,7 +24,7 @@ def recommendation_choices(pathway: Pathway, lang: str) -> list[tuple[str, str]]
     ends = sorted((n for n in pathway.nodes.values() if n.kind in ("treatment", "action")),
                   key=lambda n: (n.y, n.x))
     return [(n.id, node_display(pathway, n.id, lang)) for n in ends] + [
-        (NEEDS_DATA, tr("list.no_recommendation", lang))]
+        (NEEDS_DATA, tr("ui.list.no_recommendation", lang))]
 
 
 class CaseFilterBar(QWidget):
@@ -37,15 +37,15 @@ class CaseFilterBar(QWidget):
         super().__init__(parent)
         self.lang = lang
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText(tr("list.search", lang))
+        self.search.setPlaceholderText(tr("ui.list.search", lang))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName(tr("list.search", lang))
-        self.site = self._combo(tr("list.all_sites", lang), tr("list.filter_site", lang), [
+        self.search.setAccessibleName(tr("ui.list.search", lang))
+        self.site = self._combo(tr("ui.list.all_sites", lang), tr("ui.list.filter_site", lang), [
             (v, label(lbl, lang)) for v, lbl in FIELDS_BY_KEY["primary_site"].value_labels.items()
         ])
-        self.grade = self._combo(tr("list.all_grades", lang), tr("list.filter_grade", lang),
+        self.grade = self._combo(tr("ui.list.all_grades", lang), tr("ui.list.filter_grade", lang),
                                  [(g, g) for g in WHO_GRADES])
-        self.node = self._combo(tr("list.all_nodes", lang), tr("list.filter_node", lang),
+        self.node = self._combo(tr("ui.list.all_nodes", lang), tr("ui.list.filter_node", lang),
                                 recommendation_choices(pathway, lang))
         self.node.setMinimumContentsLength(12)
         self.node.setSizeAdjustPolicy(

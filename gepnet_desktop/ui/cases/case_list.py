@@ -26,19 +26,19 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ...case.fields import FIELDS_BY_KEY, label
+from ...case.fields import FIELDS_BY_KEY, LIST_COLUMNS, label
 from ...demo import is_demo_case
+from ...i18n import tr
 from ...logs import log_exception
 from ...pathway import Pathway, text
 from ..common.dates import date_text, date_time_text
-from ..common.shell_phrases import tr
 
 if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first shown
     from ...store import CaseQuery, CaseRow
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("case_code", "primary_site", "who_grade", "recommendation_node", "updated_at")
+COLUMNS = LIST_COLUMNS
 UUID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 StoreOpener = Callable[[], Any]  # -> a Store (opened in the worker thread)
@@ -130,7 +130,7 @@ class CaseListModel(QAbstractTableModel):
         self._fetcher.failed.connect(self._on_failed)
         self._thread.finished.connect(self._fetcher.deleteLater)
         self._thread.start()
-        self._headers = [tr(f"col.{c}", lang) for c in COLUMNS]
+        self._headers = [tr(f"ui.col.{c}", lang) for c in COLUMNS]
 
     # -- queries -----------------------------------------------------------------------------
     def query(self) -> CaseQuery:
@@ -274,7 +274,7 @@ class CaseListModel(QAbstractTableModel):
         item = self._row(index.row())
         column = COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return tr("list.loading", self.lang) if item is None else self._display(item, column)
+            return tr("ui.list.loading", self.lang) if item is None else self._display(item, column)
         if item is None:
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -283,7 +283,7 @@ class CaseListModel(QAbstractTableModel):
             if column == "updated_at":
                 return short_time(item.updated_at, self.lang)
             if column == "case_code" and is_demo_case(item.case_code):
-                return tr("list.demo_case", self.lang)
+                return tr("ui.list.demo_case", self.lang)
         if role == UUID_ROLE:
             return item.uuid
         if role == SORT_ROLE:
@@ -301,7 +301,7 @@ class CaseListModel(QAbstractTableModel):
         value = getattr(item, column)
         if value is None:
             # the store keeps no recommendation while the walk stops for missing data
-            return tr("list.no_recommendation", self.lang) if column == "recommendation_node" \
+            return tr("ui.list.no_recommendation", self.lang) if column == "recommendation_node" \
                 else ""
         if column == "primary_site":
             spec = FIELDS_BY_KEY["primary_site"]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ..common.shell_phrases import tr
+from ...i18n import tr
 from .case_list import COLUMNS, CaseListModel
 
-# The widest value each fixed column usually shows.
+# The widest value a fixed column usually shows (a column without one is as wide as its title).
 SAMPLES = {"case_code": "MMMM-00000", "primary_site": "Jejunum / ileum", "who_grade": "MiNEN",
            "updated_at": "2026-12-31"}
 
@@ -18,7 +18,7 @@ def make_case_table(model: CaseListModel, lang: str, parent: QWidget | None = No
     """A read-only table over `model`, sorted by the date of the last change (newest first)."""
     view = QTableView(parent)
     view.setObjectName("caseList")
-    view.setAccessibleName(tr("list.name", lang))
+    view.setAccessibleName(tr("ui.list.name", lang))
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -41,7 +41,7 @@ def make_case_table(model: CaseListModel, lang: str, parent: QWidget | None = No
         else:
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             title = model.headerData(col, Qt.Orientation.Horizontal)
-            width = max(metrics.horizontalAdvance(SAMPLES[name]),
+            width = max(metrics.horizontalAdvance(SAMPLES.get(name, "")),
                         metrics.horizontalAdvance(title) + 16)
             header.resizeSection(col, width + 14)
     header.setSortIndicator(COLUMNS.index("updated_at"), Qt.SortOrder.DescendingOrder)

@@ -17,11 +17,11 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...i18n import tr
 from ...pathway.model import Edge, text
 from . import style
 from .node_item import NodeItem
 from .states import DIMMED, HIGHLIGHTED, PLAIN
-from .strings import tr
 
 ARROW = 9.0  # arrowhead length
 
@@ -94,7 +94,7 @@ class EdgeItem(QGraphicsItem):
         src = text(self.source_item.node.label, lang)
         dst = text(self.target_item.node.label, lang)
         tip = f"{src} → {dst}" + (f"<br><b>{self.label}</b>" if self.label else "")
-        self.setToolTip(f"{tip}<br>{tr('provenance', lang)}: {self._provenance_label}")
+        self.setToolTip(f"{tip}<br>{tr('chart.provenance', lang)}: {self._provenance_label}")
         self.update()
 
     def _font(self) -> QFont:

@@ -12,10 +12,10 @@ from typing import Any
 
 from ...case.fields import label as field_label_text
 from ...case.fields import value_label
+from ...i18n import tr
 from ...pathway import AccessEntry, Evaluation, Pathway, text
 from ...pathway.explain import field_label
 from ...pathway.summary import access_by_option, access_status_word, option_name
-from .strings import tr
 
 # Access badge colours, (text, background) per status: dark on light, at least 7:1; the
 # status word is always written in the badge, so the colour is never the only sign.
@@ -54,7 +54,7 @@ class Citations:
         if not self.keys:
             return ""
         items = "".join(f"<li>{esc(self.pathway.references[k])}</li>" for k in self.keys)
-        return f"<{heading}>{esc(tr('citations', lang))}</{heading}><ol>{items}</ol>"
+        return f"<{heading}>{esc(tr('chart.citations', lang))}</{heading}><ol>{items}</ol>"
 
 
 def _sentences(words: str) -> list[str]:
@@ -92,7 +92,7 @@ def access_note(pathway: Pathway, option_id: str, lang: str, cites: Citations,
         words = beyond(words, entry.text)
     if not words:
         return ""
-    key = "access" if entry is None else "access.more"
+    key = "chart.access" if entry is None else "chart.access.more"
     head = tr(key, lang, date=access.get("as_of", "?"))
     return (f"<div class='access'><i>{esc(head)}:</i> {esc(words)}"
             f"{cites.cite(tuple(access.get('citations', ())))}</div>")
@@ -102,15 +102,16 @@ def access_badge(pathway: Pathway, status: str, lang: str) -> str:
     """The access status as a coloured badge that names it ("Self-paid")."""
     fg, bg = BADGE_COLOURS.get(status, BADGE_COLOURS["unverified"])
     word = access_status_word(pathway, status, lang)
-    return (f"<span class='badge badge-{esc(status)}' title='{esc(tr('access.badge', lang))}' "
+    title = esc(tr("chart.access.badge", lang))
+    return (f"<span class='badge badge-{esc(status)}' title='{title}' "
             f"style='color:{fg}; background-color:{bg}; font-weight:bold; "
             f"border-radius:3px'>&nbsp;{esc(word)}&nbsp;</span>")
 
 
 def access_entry_html(entry: AccessEntry, lang: str, cites: Citations) -> str:
     """This patient's Korean access to one option: its text, date and citations."""
-    head = tr("access.patient", lang, date=entry.as_of) if entry.as_of \
-        else tr("access.patient_undated", lang)
+    head = tr("chart.access.patient", lang, date=entry.as_of) if entry.as_of \
+        else tr("chart.access.patient_undated", lang)
     return (f"<div class='access'><i>{esc(head)}:</i> {esc(entry.text)}"
             f"{cites.cite(entry.citations)}</div>")
 
@@ -129,13 +130,13 @@ def option_block(pathway: Pathway, option_id: str, cautions: tuple[str, ...], la
         parts.append(access_entry_html(access, lang, cites))
         parts.append(access_note(pathway, option_id, lang, cites, access))
     if opt and opt.dose:
-        parts.append(f"<div class='dose'>{esc(tr('dose', lang))}: {esc(text(opt.dose, lang))}"
+        parts.append(f"<div class='dose'>{esc(tr('chart.dose', lang))}: {esc(text(opt.dose, lang))}"
                      "</div>")
     if cautions:
         items = "".join(f"<li>{esc(text(pathway.cautions.get(c), lang) or c)}"
                         f"{cites.cite(pathway.caution_citations.get(c, ()))}</li>"
                         for c in cautions)
-        parts.append(f"<div class='caution'><b>⚠ {esc(tr('cautions', lang))}:</b>"
+        parts.append(f"<div class='caution'><b>⚠ {esc(tr('chart.cautions', lang))}:</b>"
                      f"<ul>{items}</ul></div>")
     if access is None:
         parts.append(access_note(pathway, option_id, lang, cites))
@@ -165,9 +166,9 @@ def newer_evidence_html(pathway: Pathway, ev: Evaluation, lang: str, cites: Cita
         f"{cites.cite(tuple(entry.get('citations', ())))}{_why_listed(entry, lang)}</li>"
         for entry in (entries[i] for i in ev.newer_evidence if i in entries))
     body = f"<ul class='newer'>{items}</ul>" if items \
-        else f"<p>{esc(tr('newer.none', lang))}</p>"
-    return (f"<{heading} class='newer'>{esc(tr('newer.title', lang))}</{heading}>"
-            f"<p class='hint'>{esc(tr('newer.outside', lang))}</p>{body}")
+        else f"<p>{esc(tr('chart.newer.none', lang))}</p>"
+    return (f"<{heading} class='newer'>{esc(tr('chart.newer.title', lang))}</{heading}>"
+            f"<p class='hint'>{esc(tr('chart.newer.outside', lang))}</p>{body}")
 
 
 def symptom_html(pathway: Pathway, ev: Evaluation, lang: str, cites: Citations,
@@ -176,7 +177,7 @@ def symptom_html(pathway: Pathway, ev: Evaluation, lang: str, cites: Citations,
     if not ev.symptom_control:
         return ""
     blocks = "".join(option_block(pathway, s, (), lang, cites) for s in ev.symptom_control)
-    return f"<{heading}>{esc(tr('symptom', lang))}</{heading}>{blocks}"
+    return f"<{heading}>{esc(tr('chart.symptom', lang))}</{heading}>{blocks}"
 
 
 def warnings_html(pathway: Pathway, codes: list[str], lang: str, heading: str = "h3") -> str:
@@ -184,13 +185,13 @@ def warnings_html(pathway: Pathway, codes: list[str], lang: str, heading: str = 
     if not codes:
         return ""
     items = "".join(f"<li>{esc(text(pathway.warnings.get(c), lang) or c)}</li>" for c in codes)
-    return f"<{heading}>{esc(tr('warnings', lang))}</{heading}><ul class='warn'>{items}</ul>"
+    return f"<{heading}>{esc(tr('chart.warnings', lang))}</{heading}><ul class='warn'>{items}</ul>"
 
 
 def current_regimen_html(ev: Evaluation, lang: str) -> str:
     if not ev.current_regimen:
         return ""
-    return (f"<p><b>{esc(tr('current', lang))}:</b> "
+    return (f"<p><b>{esc(tr('chart.current', lang))}:</b> "
             f"{esc(value_label('regimen', ev.current_regimen, lang))}</p>")
 
 
@@ -203,8 +204,9 @@ def missing_html(ev: Evaluation, lang: str, links: bool = True) -> str:
         name = esc(field_label(key, lang))
         items.append(f"<li><a href='field:{esc(key)}'>{name}</a></li>" if links
                      else f"<li>{name}</li>")
-    hint = f"<p class='hint'>{esc(tr('missing.hint', lang))}</p>" if links else ""
-    return (f"<h3 class='stop'>{esc(tr('missing', lang))}</h3><ul>{''.join(items)}</ul>{hint}")
+    hint = f"<p class='hint'>{esc(tr('chart.missing.hint', lang))}</p>" if links else ""
+    return (f"<h3 class='stop'>{esc(tr('chart.missing', lang))}</h3>"
+            f"<ul>{''.join(items)}</ul>{hint}")
 
 
 def explanations_html(ev: Evaluation, lang: str, node_id: str | None = None,
@@ -221,7 +223,7 @@ def explanations_html(ev: Evaluation, lang: str, node_id: str | None = None,
             if not e.text.startswith(name):  # "SSTR imaging: Positive" names its box already
                 where = f"<b>{esc(name)}</b>: "
         items.append(f"<li>{where}{esc(e.text)}</li>")
-    return f"<h3>{esc(tr('why', lang))}</h3><ul>{''.join(items)}</ul>"
+    return f"<h3>{esc(tr('chart.why', lang))}</h3><ul>{''.join(items)}</ul>"
 
 
 def case_field_label(key: str, lang: str) -> str:

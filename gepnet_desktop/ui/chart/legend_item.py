@@ -7,9 +7,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...i18n import tr
 from . import style
 from .shapes import draw_badge, draw_pill, kind_outline
-from .strings import tr
 
 
 class LegendItem(QGraphicsItem):
@@ -52,7 +52,7 @@ class LegendItem(QGraphicsItem):
         painter.setFont(style.chart_font(lang, 13, bold=True))
         painter.setPen(style.TEXT)
         painter.drawText(QRectF(12, 6, box.width() - 24, 24),
-                         int(Qt.AlignmentFlag.AlignVCenter), tr("legend", lang))
+                         int(Qt.AlignmentFlag.AlignVCenter), tr("chart.legend", lang))
         body = style.chart_font(lang, 11)
 
         def row(col: int, i: int) -> tuple[QRectF, QRectF]:
@@ -74,9 +74,9 @@ class LegendItem(QGraphicsItem):
             painter.setPen(pen)
             painter.setBrush(fill)
             painter.drawPath(kind_outline(kind, icon))
-            caption(text_rect, tr("kind." + kind, lang))
-        lines = [(style.PATH, 3.0, Qt.PenStyle.SolidLine, tr("legend.path", lang)),
-                 (style.EDGE, 1.4, Qt.PenStyle.SolidLine, tr("legend.other", lang)),
+            caption(text_rect, tr("chart.kind." + kind, lang))
+        lines = [(style.PATH, 3.0, Qt.PenStyle.SolidLine, tr("chart.legend.path", lang)),
+                 (style.EDGE, 1.4, Qt.PenStyle.SolidLine, tr("chart.legend.other", lang)),
                  (style.EDGE, 1.4, Qt.PenStyle.DashLine, self.exhausted_label)]
         for i, (colour, width, pen_style, words) in enumerate(lines):
             icon, rect = row(1, i)
@@ -90,8 +90,8 @@ class LegendItem(QGraphicsItem):
                                            QPointF(tip - 8, y + 4)]))
             caption(rect, words)
         for i, (fill, border, words) in enumerate(
-                [(style.REC_FILL, style.REC, tr("legend.rec", lang)),
-                 (style.STOP_FILL, style.STOP, tr("legend.stop", lang))], start=3):
+                [(style.REC_FILL, style.REC, tr("chart.legend.rec", lang)),
+                 (style.STOP_FILL, style.STOP, tr("chart.legend.stop", lang))], start=3):
             icon, rect = row(1, i)
             painter.setPen(QPen(border, 3))
             painter.setBrush(fill)
@@ -99,7 +99,7 @@ class LegendItem(QGraphicsItem):
             caption(rect, words)
         icon, rect = row(2, 0)
         caption(QRectF(icon.left(), rect.top(), self.COL - 20, self.ROW),
-                tr("legend.provenance", lang))
+                tr("chart.legend.provenance", lang))
         for i, (kind, words) in enumerate(self.provenance.items(), start=1):
             icon, rect = row(2, i)
             draw_badge(painter, QPointF(icon.left() + 12, icon.center().y()),
@@ -109,4 +109,4 @@ class LegendItem(QGraphicsItem):
             icon, rect = row(2, len(self.provenance) + 1)
             draw_pill(painter, QPointF(icon.left(), icon.center().y()), "+", style.NEWER,
                       style.NEWER_FILL, lang, align_right=False)
-            caption(rect, tr("legend.newer", lang))
+            caption(rect, tr("chart.legend.newer", lang))

@@ -8,11 +8,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from ...i18n import tr
 from ...pathway.model import Node, text
 from . import style
 from .shapes import TEXT_FLAGS, draw_badge, draw_pill, fit_font, kind_outline, text_rect
 from .states import DIMMED, HIGHLIGHTED, PATH, PLAIN, RECOMMENDATION, STOP
-from .strings import tr
 
 WIDE_BOX_WIDTH = 600.0  # a box wider than this is a bar across the chart
 ANCHORED_LABEL_WIDTH = 260.0
@@ -72,8 +72,9 @@ class NodeItem(QGraphicsItem):
         self.label = text(self.node.label, lang)
         self.font = fit_font(self.label, self._text_rect, lang,
                              bold=self.node.kind in ("treatment", "start"))
-        tip = [f"<b>{self.label}</b>", f"{tr('kind.' + self.node.kind, lang)}"
-                                       f" · {tr('provenance', lang)}: {self._provenance_label}"]
+        tip = [f"<b>{self.label}</b>",
+               f"{tr('chart.kind.' + self.node.kind, lang)}"
+               f" · {tr('chart.provenance', lang)}: {self._provenance_label}"]
         if self.node.question:
             tip.append(text(self.node.question, lang))
         self.setToolTip("<br>".join(tip))
@@ -181,10 +182,10 @@ class NodeItem(QGraphicsItem):
         right = self._rect.right() if self.label_anchor is None else label_rect.right()
         top_right = QPointF(right - 6, self._rect.top())
         if self.state == RECOMMENDATION:
-            draw_pill(painter, top_right, "★ " + tr("tag.rec", self.lang), style.REC,
+            draw_pill(painter, top_right, "★ " + tr("chart.tag.rec", self.lang), style.REC,
                       style.WHITE, self.lang)
         elif self.state == STOP:
-            draw_pill(painter, top_right, "! " + tr("tag.stop", self.lang), style.STOP,
+            draw_pill(painter, top_right, "! " + tr("chart.tag.stop", self.lang), style.STOP,
                       style.WHITE, self.lang)
         if self.show_newer:
             draw_pill(painter, QPointF(self._rect.right() + 6, self._rect.bottom()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
 from .fragments import (
     Citations,
@@ -17,7 +18,6 @@ from .fragments import (
     symptom_html,
     warnings_html,
 )
-from .strings import tr
 
 STYLE = """
 h2 { font-size: 15pt; margin-bottom: 2px; }
@@ -47,28 +47,29 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
     cites = Citations(pathway)
     prov = text(pathway.provenance_kinds.get(node.provenance), lang) or node.provenance
     out = [f"<h2>{esc(text(node.label, lang))}</h2>",
-           f"<p class='meta'>{esc(tr('kind.' + node.kind, lang))} · "
-           f"{esc(tr('provenance', lang))}: {esc(prov)}</p>"]
+           f"<p class='meta'>{esc(tr('chart.kind.' + node.kind, lang))} · "
+           f"{esc(tr('chart.provenance', lang))}: {esc(prov)}</p>"]
     if ev is None:
         out.append(f"<p class='note'>{esc(note)}</p>" if note
-                   else f"<p class='status-off'>{esc(tr('no_eval', lang))}</p>")
+                   else f"<p class='status-off'>{esc(tr('chart.no_eval', lang))}</p>")
     elif node_id == ev.recommendation_node:
-        out.append(f"<p class='status-rec'>★ {esc(tr('is_rec', lang))}</p>")
+        out.append(f"<p class='status-rec'>★ {esc(tr('chart.is_rec', lang))}</p>")
     elif node_id == ev.stop_node:
-        out.append(f"<p class='status-stop'>! {esc(tr('is_stop', lang))}</p>")
+        out.append(f"<p class='status-stop'>! {esc(tr('chart.is_stop', lang))}</p>")
     elif node_id in ev.path:
-        out.append(f"<p class='status'>{esc(tr('on_path', lang))}</p>")
+        out.append(f"<p class='status'>{esc(tr('chart.on_path', lang))}</p>")
     else:
-        out.append(f"<p class='status-off'>{esc(tr('off_path', lang))}</p>")
+        out.append(f"<p class='status-off'>{esc(tr('chart.off_path', lang))}</p>")
     if node.question:
-        out.append(f"<h3>{esc(tr('question', lang))}</h3><p>{esc(text(node.question, lang))}</p>")
+        out.append(f"<h3>{esc(tr('chart.question', lang))}</h3>"
+                   f"<p>{esc(text(node.question, lang))}</p>")
     if ev is not None and node_id in ev.path:
         out.append(explanations_html(ev, lang, node_id))
         if node_id == ev.stop_node:
             out.append(missing_html(ev, lang))
     is_rec = ev is not None and node_id == ev.recommendation_node
     if is_rec and ev is not None:
-        out.append(f"<h3>{esc(tr('options', lang))}</h3>")
+        out.append(f"<h3>{esc(tr('chart.options', lang))}</h3>")
         out.append(options_html(pathway, ev, lang, cites))
         out.append(symptom_html(pathway, ev, lang, cites))
         out.append(current_regimen_html(ev, lang))
@@ -78,7 +79,7 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
             else [w for w in ev.warnings if w in own]
         out.append(warnings_html(pathway, shown, lang))
     if not is_rec and node.kind == "treatment" and node.options:
-        out.append(f"<h3>{esc(tr('options.node', lang))}</h3>")
+        out.append(f"<h3>{esc(tr('chart.options.node', lang))}</h3>")
         seen: list[str] = []
         for ref in node.options:
             if ref.id not in seen:
@@ -90,7 +91,7 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
                 out.append(f"<h3 class='newer'>+ {esc(text(entry.get('title'), lang))}</h3>"
                            f"<p class='newer'>{esc(text(entry.get('text'), lang))}"
                            f"{cites.cite(tuple(entry.get('citations', ())))}</p>"
-                           f"<p class='hint'>{esc(tr('newer_note', lang))}</p>")
+                           f"<p class='hint'>{esc(tr('chart.newer_note', lang))}</p>")
     if node.citations:
         cites.cite(node.citations)
     out.append(cites.html(lang))
@@ -102,31 +103,32 @@ def overview_html(pathway: Pathway, ev: Evaluation | None, lang: str = "en", *,
     """The panel's page when no box is chosen: the patient's path and its end."""
     if ev is None:
         body = f"<p class='note'>{esc(note)}</p>" if note else \
-            f"<p class='status-off'>{esc(tr('no_case', lang))}</p>"
-        return body + f"<p class='hint'>{esc(tr('select_hint', lang))}</p>"
+            f"<p class='status-off'>{esc(tr('chart.no_case', lang))}</p>"
+        return body + f"<p class='hint'>{esc(tr('chart.select_hint', lang))}</p>"
     cites = Citations(pathway)
     out = []
     if ev.recommendation_node:
         rec = text(pathway.nodes[ev.recommendation_node].label, lang)
-        out.append(f"<h2>{esc(tr('recommendation', lang))}</h2>"
+        out.append(f"<h2>{esc(tr('chart.recommendation', lang))}</h2>"
                    f"<p class='status-rec'>★ <a href='node:{esc(ev.recommendation_node)}'>"
                    f"{esc(rec)}</a></p>")
     else:
         stop = text(pathway.nodes[ev.path[-1]].label, lang)
-        out.append(f"<h2>{esc(tr('stopped', lang))}</h2>"
+        out.append(f"<h2>{esc(tr('chart.stopped', lang))}</h2>"
                    f"<p class='status-stop'>! <a href='node:{esc(ev.path[-1])}'>"
                    f"{esc(stop)}</a></p>")
         out.append(missing_html(ev, lang))
-    out.append(f"<p class='meta'>{esc(tr('report.grade', lang))}: {esc(ev.who_grade or '—')}</p>")
+    out.append(f"<p class='meta'>{esc(tr('chart.report.grade', lang))}: "
+               f"{esc(ev.who_grade or '—')}</p>")
     out.append(options_html(pathway, ev, lang, cites))
     out.append(warnings_html(pathway, ev.warnings, lang))
     out.append(symptom_html(pathway, ev, lang, cites))
     out.append(current_regimen_html(ev, lang))
     steps = "".join(f"<li><a href='node:{esc(n)}'>{esc(text(pathway.nodes[n].label, lang))}"
                     "</a></li>" for n in ev.path)
-    out.append(f"<h3>{esc(tr('path', lang))}</h3><ol>{steps}</ol>")
+    out.append(f"<h3>{esc(tr('chart.path', lang))}</h3><ol>{steps}</ol>")
     out.append(explanations_html(ev, lang, None, pathway))
-    out.append(f"<p class='hint'>{esc(tr('select_hint', lang))}</p>")
+    out.append(f"<p class='hint'>{esc(tr('chart.select_hint', lang))}</p>")
     out.append(cites.html(lang))
     return "".join(part for part in out if part)
 

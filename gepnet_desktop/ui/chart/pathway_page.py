@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
 from ...pathway.explain import field_label
 from . import ExportError, PathwayScene, PathwayView, export_chart
 from .node_panel import NodePanel
-from .strings import tr
 
 log = logging.getLogger(__name__)
 
@@ -200,18 +200,18 @@ class PathwayPage(QWidget):
         lang = self.lang
         self.banner.setText("⚠ " + text(self.pathway.notice, lang))
         self.zoom_in_action.setText("+")
-        self.zoom_in_action.setToolTip(f"{tr('zoom_in', lang)} (Ctrl+=)")
+        self.zoom_in_action.setToolTip(f"{tr('chart.zoom_in', lang)} (Ctrl+=)")
         self.zoom_out_action.setText("−")
-        self.zoom_out_action.setToolTip(f"{tr('zoom_out', lang)} (Ctrl+-)")
-        self.fit_action.setText(tr("fit", lang))
-        self.fit_action.setToolTip(f"{tr('fit', lang)} (Ctrl+0)")
-        self.path_action.setText(tr("fit_path", lang))
-        self.path_action.setToolTip(f"{tr('fit_path', lang)} (Ctrl+9)")
-        self.actual_action.setText(tr("actual", lang))
-        self.actual_action.setToolTip(f"{tr('actual', lang)} (Ctrl+1)")
-        self.newer_box.setText(tr("newer", lang))
-        self.newer_box.setToolTip(tr("newer_note", lang))
-        self.export_button.setText(tr("export", lang))
+        self.zoom_out_action.setToolTip(f"{tr('chart.zoom_out', lang)} (Ctrl+-)")
+        self.fit_action.setText(tr("chart.fit", lang))
+        self.fit_action.setToolTip(f"{tr('chart.fit', lang)} (Ctrl+0)")
+        self.path_action.setText(tr("chart.fit_path", lang))
+        self.path_action.setToolTip(f"{tr('chart.fit_path', lang)} (Ctrl+9)")
+        self.actual_action.setText(tr("chart.actual", lang))
+        self.actual_action.setToolTip(f"{tr('chart.actual', lang)} (Ctrl+1)")
+        self.newer_box.setText(tr("chart.newer", lang))
+        self.newer_box.setToolTip(tr("chart.newer_note", lang))
+        self.export_button.setText(tr("chart.export", lang))
         self._show_zoom(self.view.zoom())
         self.tools.arrange()
 
@@ -287,21 +287,21 @@ class PathwayPage(QWidget):
         ev, lang = self._ev, self.lang
         if ev is None:
             kind = "note" if self._note else "none"
-            words = f"⚠ {self._note}" if self._note else tr("no_case", lang)
+            words = f"⚠ {self._note}" if self._note else tr("chart.no_case", lang)
         elif ev.recommendation_node:
             kind = "rec"
-            words = "★ " + tr("status.rec", lang, node=text(
+            words = "★ " + tr("chart.status.rec", lang, node=text(
                 self.pathway.nodes[ev.recommendation_node].label, lang))
         else:
             kind = "stop"
-            words = "! " + tr("status.stop", lang,
+            words = "! " + tr("chart.status.stop", lang,
                               node=text(self.pathway.nodes[ev.path[-1]].label, lang))
             for key in ev.missing:
                 button = QPushButton(field_label(key, lang), self)
                 button.setObjectName(f"missing:{key}")
                 button.setStyleSheet(LINK_CSS)
                 button.setCursor(Qt.CursorShape.PointingHandCursor)
-                button.setToolTip(tr("missing.hint", lang))
+                button.setToolTip(tr("chart.missing.hint", lang))
                 button.clicked.connect(lambda _=False, k=key: self.missingFieldActivated.emit(k))
                 self.missing_row.addWidget(button)
                 self._missing_buttons.append(button)
@@ -333,12 +333,13 @@ class PathwayPage(QWidget):
         super().resizeEvent(event)
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, tr("export.title", self.lang),
-                                              "pathway-chart.svg", tr("export.filter", self.lang))
+        path, _ = QFileDialog.getSaveFileName(self, tr("chart.export.title", self.lang),
+                                              "pathway-chart.svg",
+                                              tr("chart.export.filter", self.lang))
         if not path:
             return
         try:
             self.export_chart(path, replace=True)  # the file dialog asked before replacing
         except ExportError as exc:
             log.warning("chart export failed: %s", exc.__class__.__name__)
-            QMessageBox.warning(self, tr("export.failed", self.lang), str(exc))
+            QMessageBox.warning(self, tr("chart.export.failed", self.lang), str(exc))

@@ -72,10 +72,10 @@ class PathwayScene(QGraphicsScene):
     def _exhausted_label(self) -> str:
         edge = next((e for e in self.pathway.edges if e.trigger == "exhausted" and e.label), None)
         words = text(edge.label, self.lang) if edge else ""
-        from .strings import tr
+        from ...i18n import tr
 
-        return f"{tr('legend.exhausted', self.lang).split(':')[0]}: {words}" if words \
-            else tr("legend.exhausted", self.lang)
+        return f"{tr('chart.legend.exhausted', self.lang).split(':')[0]}: {words}" if words \
+            else tr("chart.legend.exhausted", self.lang)
 
     def _bus_heights(self) -> dict[str, float]:
         """Per source, the height where its downward arrows branch: halfway to the nearest child."""

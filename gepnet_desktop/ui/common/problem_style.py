@@ -10,6 +10,8 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QPolygonF
 
+from ...i18n import tr
+
 ERROR, WARNING = "error", "warning"
 # Colours of the two severities: (symbol colour, text colour, cell background).
 SEVERITY_COLOURS: dict[str, tuple[str, str, str]] = {
@@ -61,7 +63,7 @@ def display_message(problem: Any, field_label: str, lang: str = "en") -> str:
     required; ...", "150 is out of range; ..." (the form's word for null is "empty")."""
     message = problem.text(lang, labels=True).replace("or null for unknown", "or empty for unknown")
     if problem.needs_field_name:
-        return f"{field_label} {message}" if lang == "en" else f"{field_label}: {message}"
+        return tr("ui.field.problem", lang, field=field_label, message=message)
     return message[:1].upper() + message[1:]
 
 

@@ -2,15 +2,14 @@
 validation beside each field, the live WHO grade, and one undo history for all of it.
 
 The form holds no clinical rule: value sets, ranges and labels come from `case.fields`, every
-message from `case.validation.validate_case`, and the grade from `case.grading` (through
-`validate_case`). Drafts: the form does not write files itself; attach a
-`drafts.DraftAutosaver(form, store)` (or call `DraftStore.save(form.draft_key(), form.data())`
-on `changed`).
+message and the grade from `case.validation.check_case`, run once per change and shared
+through `check()` with whatever else follows the form on `changed` (the live pathway).
+Drafts: the form does not write files itself; attach a `drafts.DraftAutosaver(form, store)`
+(or call `DraftStore.save(form.draft_key(), form.data())` on `changed`).
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any
 
@@ -27,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...case import validation
 from ...case.fields import CASE_FIELDS, FIELDS_BY_KEY, SECTIONS, FieldSpec, label, value_label
 from ...case.grading import GRADE_INPUTS
 from ...case.model import Case
-from ...case.validation import Problem, ValidationResult, validate_case
+from ...case.validation import CaseCheck, Problem, ValidationResult, validate_case
+from ...i18n import tr
 from ..common.problem_style import ERROR, display_message, problem_html
-from ..common.words import word
 from .field_editors import FieldEditor
 from .field_highlight import FieldHighlight
 from .form_rows import field_row, section_layout
@@ -50,22 +50,6 @@ QCheckBox { border: 1px solid transparent; border-radius: 3px; padding: 1px 3px;
 QCheckBox:focus { border: 1px solid #1565c0; background: #e3edfb; }
 """  # the style sheet hides the style's own focus frame on check boxes: draw one
 
-_TEXT: dict[str, dict[str, str]] = {
-    "lines": {"en": "Lines of systemic therapy", "ko": "전신 치료 라인"},
-    "lines_label": {"en": "Lines (oldest first)", "ko": "치료 라인 (오래된 순)"},
-    "who_grade": {"en": "WHO grade (derived)", "ko": "WHO 등급 (자동 산출)"},
-    "grade_blocked": {"en": "—", "ko": "—"},
-    "grade_tip": {"en": "Derived from differentiation, Ki-67 and mitoses; never typed.",
-                  "ko": "분화도, Ki-67, 유사분열 수로 자동 산출되며 직접 입력하지 않습니다."},
-    "grade_blocked_tip": {"en": "Correct the pathology fields above to see the grade.",
-                          "ko": "등급을 보려면 위의 병리 항목을 고치세요."},
-    "restore": {"en": "Restore draft", "ko": "초안 복원"},
-    "required": {"en": "Required", "ko": "필수"},
-}
-
-
-_t = functools.partial(word, _TEXT)
-
 
 def _same(a: Any, b: Any) -> bool:
     return a == b and type(a) is type(b)
@@ -74,7 +58,7 @@ def _same(a: Any, b: Any) -> bool:
 class CaseForm(QWidget):
     """The case being edited. See the module docstring; API used by the main window:
     `load`, `data`, `validation`, `is_dirty`, `mark_saved`, `focus_field`, `set_data`,
-    `undo_stack`, signals `changed`, `dirtyChanged`, `fieldEdited`."""
+    `check`, `undo_stack`, signals `changed`, `dirtyChanged`, `fieldEdited`."""
 
     changed = Signal()  # after any change: typing, choices, lines, undo/redo, load, set_data
     dirtyChanged = Signal(bool)
@@ -93,6 +77,7 @@ class CaseForm(QWidget):
         self._values: dict[str, Any] = {}
         self._meta: dict[str, Any] = {"uuid": None, "revision": None}
         self._session = 0
+        self._check = validation.check_case({})
         self._result = ValidationResult(None)
         self._pending_key: str | None = None
         self._loading = False
@@ -124,7 +109,7 @@ class CaseForm(QWidget):
         column.addWidget(self.general_problems)
 
         english = [label(spec.label, "en") for spec in CASE_FIELDS] + [
-            _t("lines_label", "en")]
+            tr("form.lines_label", "en")]
         letters = dict(zip([s.key for s in CASE_FIELDS] + ["lines"],
                            assign_mnemonics(english), strict=True))
         order: list[QWidget] = []
@@ -140,14 +125,14 @@ class CaseForm(QWidget):
                     self._add_grade_row(form, box)
             column.addWidget(box)
 
-        lines_box = QGroupBox(_t("lines", self.lang), content)
+        lines_box = QGroupBox(tr("form.lines", self.lang), content)
         lines_box.setObjectName("section_lines")
         lines_layout = QVBoxLayout(lines_box)
         lines_layout.setContentsMargins(10, 8, 10, 10)
         self.lines_editor = LinesEditor(self.lang, self.undo_stack, lines_box)
         self.lines_editor.edited.connect(lambda: self._note_change("lines"))
         self.lines_editor.set_case_source(self.data)  # a date typed in a line is checked whole
-        lines_label = QLabel(with_mnemonic(_t("lines_label", self.lang), letters["lines"]),
+        lines_label = QLabel(with_mnemonic(tr("form.lines_label", self.lang), letters["lines"]),
                              lines_box)
         lines_label.setBuddy(self.lines_editor.table)
         self._labels["lines"] = lines_label
@@ -207,11 +192,11 @@ class CaseForm(QWidget):
         self.grade_label = QLabel(box)
         self.grade_label.setObjectName("whoGrade")
         self.grade_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.grade_label.setToolTip(_t("grade_tip", self.lang))
+        self.grade_label.setToolTip(tr("form.grade_tip", self.lang))
         self.grade_label.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-        caption = QLabel(_t("who_grade", self.lang), box)
+        caption = QLabel(tr("form.who_grade", self.lang), box)
         caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        caption.setToolTip(_t("grade_tip", self.lang))
+        caption.setToolTip(tr("form.grade_tip", self.lang))
         self._grade_caption = caption
         form.addRow(caption, self.grade_label)
 
@@ -228,9 +213,9 @@ class CaseForm(QWidget):
         return False
 
     def _reveal_required_code(self) -> None:
-        """From now on, a missing case code is said under its field."""
+        """From now on, a missing case code is said under its field (no new check)."""
         self._code_left = True
-        self._revalidate()
+        self._show_problems()
 
     def _on_edited(self, key: str) -> None:
         new = self._editors[key].value()
@@ -287,7 +272,14 @@ class CaseForm(QWidget):
 
     # -- validation display -----------------------------------------------------------------
     def _revalidate(self) -> None:
-        self._result = validate_case(self.data(), require_code=True)
+        # through the module, so that a test can count the checks of one edit
+        self._check = validation.check_case(self.data())
+        self._result = self._check.store
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        """The last check's problems beside their fields (a missing case code only once the
+        user has left the field or saved)."""
         problems = [p for p in self._result.errors + self._result.warnings
                     if self._code_left or not _is_missing_code(p)]
         by_field: dict[str, list[Problem]] = {}
@@ -317,14 +309,12 @@ class CaseForm(QWidget):
         return label(FIELDS_BY_KEY[key].label, self.lang)
 
     def _show_grade(self) -> None:
-        inputs = {key: self._values.get(key) for key in GRADE_INPUTS}
-        result = validate_case(inputs)
-        if result.case is None:
-            text, tip = _t("grade_blocked", self.lang), _t("grade_blocked_tip", self.lang)
+        if self._check.grade_blocked:
+            text, tip = tr("form.grade_blocked", self.lang), tr("form.grade_blocked_tip", self.lang)
         else:
-            grade = result.case.who_grade
+            grade = self._check.grade
             text = grade if grade else value_label("", None, self.lang)
-            tip = _t("grade_tip", self.lang)
+            tip = tr("form.grade_tip", self.lang)
         self.grade_label.setText(f"<b>{text}</b>")
         self.grade_label.setToolTip(tip)
 
@@ -356,11 +346,15 @@ class CaseForm(QWidget):
         return out
 
     def validation(self) -> ValidationResult:
-        """The whole form validated as the store will (case code required), as at a save:
-        a missing case code is said under its field from now on."""
+        """The whole form validated now as the store will (case code required), as at a
+        save: a missing case code is said under its field from now on."""
         if not self._code_left:
             self._reveal_required_code()
         return validate_case(self.data(), require_code=True)
+
+    def check(self) -> CaseCheck:
+        """The check of the content as it is (made once by the last change)."""
+        return self._check
 
     def who_grade_text(self) -> str:
         """The grade as shown (G1, G2, G3, NEC, MiNEN, Unknown, or a dash)."""
@@ -390,7 +384,7 @@ class CaseForm(QWidget):
         clean = {spec.key: data.get(spec.key) for spec in CASE_FIELDS}
         clean["lines"] = data.get("lines") or []
         self.undo_stack.push(ReplaceDataCommand(self, self.data(), clean,
-                                                _t("restore", self.lang)))
+                                                tr("form.restore", self.lang)))
 
     def focus_field(self, key: str) -> None:
         """Scroll to a field and give it the keyboard focus ("ki67_percent", "lines",

@@ -12,7 +12,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QComboBox, QGridLayout, QWidget
 
 from ...case.fields import FieldSpec, label
-from .field_common import NoWheelUnlessFocused, ui_text, unknown_text
+from ...i18n import tr
+from .field_common import NoWheelUnlessFocused, unknown_text
 
 
 class EnumCombo(NoWheelUnlessFocused, QComboBox):
@@ -69,7 +70,7 @@ class BoolCombo(EnumCombo):
     """Unknown / Yes / No."""
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
-        super().__init__((True, False), [ui_text("yes", lang), ui_text("no", lang)],
+        super().__init__((True, False), [tr("form.yes", lang), tr("form.no", lang)],
                          unknown_text(lang), parent)
 
 

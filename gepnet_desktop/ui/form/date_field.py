@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, QLocale, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QValidator
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QMenu, QWidget, QWidgetAction
 
-from .field_common import ui_text
+from ...i18n import tr
 
 
 def _calendar_icon(size: int = 16, ratio: float = 2.0) -> QIcon:
@@ -74,16 +74,16 @@ class DateField(QLineEdit):
         super().__init__(parent)
         self._lang = lang
         self.setValidator(_DateTextValidator(self))
-        self.setPlaceholderText(ui_text("not_recorded", lang))
+        self.setPlaceholderText(tr("form.not_recorded", lang))
         self.setClearButtonEnabled(True)
-        self.setToolTip(ui_text("date_tip", lang))
-        self._calendar_action = QAction(_calendar_icon(), ui_text("calendar", lang), self)
+        self.setToolTip(tr("form.date_tip", lang))
+        self._calendar_action = QAction(_calendar_icon(), tr("form.calendar", lang), self)
         self._calendar_action.triggered.connect(self.open_calendar)
         self.addAction(self._calendar_action, QLineEdit.ActionPosition.TrailingPosition)
         self.textEdited.connect(lambda _t: self.edited.emit())
         width = self.fontMetrics().horizontalAdvance("0000-00-00") + 64
         self.setMinimumWidth(max(width, self.fontMetrics().horizontalAdvance(
-            ui_text("not_recorded", lang)) + 56))
+            tr("form.not_recorded", lang)) + 56))
         self._popup: QMenu | None = None
 
     def value(self) -> str | None:

@@ -5,7 +5,6 @@ editors in `lines_table`.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -24,32 +23,11 @@ from PySide6.QtWidgets import (
 
 from ...case.fields import LINE_FIELDS, label
 from ...case.validation import Problem, validate_case
+from ...i18n import tr
 from ..common.problem_style import ERROR, SEVERITY_COLOURS, display_message, problems_html
-from ..common.words import word
 from .date_field import DateField
-from .field_common import ui_text
 from .lines_model import KEYS, LinesModel, parse_line_path
 from .lines_table import LineDelegate, LinesTable
-
-_TEXT: dict[str, dict[str, str]] = {
-    # No mnemonics: the form's labels need the letters; the table has keys for these.
-    "add": {"en": "Add line", "ko": "라인 추가"},
-    "remove": {"en": "Remove", "ko": "삭제"},
-    "up": {"en": "Move up", "ko": "위로"},
-    "down": {"en": "Move down", "ko": "아래로"},
-    "add_tip": {"en": "Add a line after the current one (Insert)",
-                "ko": "현재 라인 뒤에 추가 (Insert)"},
-    "remove_tip": {"en": "Remove the current line (Delete)", "ko": "현재 라인 삭제 (Delete)"},
-    "up_tip": {"en": "Move the current line up (Alt+Up)", "ko": "현재 라인을 위로 (Alt+Up)"},
-    "down_tip": {"en": "Move the current line down (Alt+Down)",
-                 "ko": "현재 라인을 아래로 (Alt+Down)"},
-    "line": {"en": "Line {n}", "ko": "{n}차 라인"},
-    "empty": {"en": "No line of systemic therapy recorded. Add one with Insert or “Add line”.",
-              "ko": "기록된 전신 치료가 없습니다. Insert 키나 ‘라인 추가’로 추가하세요."},
-}
-
-
-_t = functools.partial(word, _TEXT)
 
 
 class LinesEditor(QWidget):
@@ -98,26 +76,26 @@ class LinesEditor(QWidget):
         self.table.removeRequested.connect(self.remove_line)
         self.table.moveRequested.connect(self._move)
 
-        self.add_button = QPushButton(_t("add", lang), self)
-        self.remove_button = QPushButton(_t("remove", lang), self)
-        self.up_button = QPushButton(_t("up", lang), self)
-        self.down_button = QPushButton(_t("down", lang), self)
+        self.add_button = QPushButton(tr("lines.add", lang), self)
+        self.remove_button = QPushButton(tr("lines.remove", lang), self)
+        self.up_button = QPushButton(tr("lines.up", lang), self)
+        self.down_button = QPushButton(tr("lines.down", lang), self)
         style = self.style()
         icons = (QStyle.StandardPixmap.SP_FileDialogNewFolder, QStyle.StandardPixmap.SP_TrashIcon,
                  QStyle.StandardPixmap.SP_ArrowUp, QStyle.StandardPixmap.SP_ArrowDown)
-        tips = ("add_tip", "remove_tip", "up_tip", "down_tip")
+        tips = ("lines.add_tip", "lines.remove_tip", "lines.up_tip", "lines.down_tip")
         buttons = (self.add_button, self.remove_button, self.up_button, self.down_button)
         for button, icon, tip in zip(buttons, icons, tips, strict=True):
             if button is not self.add_button:
                 button.setIcon(style.standardIcon(icon))
-            button.setToolTip(_t(tip, lang))
+            button.setToolTip(tr(tip, lang))
             button.setAutoDefault(False)
         self.add_button.clicked.connect(lambda: self.add_line())
         self.remove_button.clicked.connect(lambda: self.remove_line())
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button.clicked.connect(lambda: self._move(1))
 
-        self.empty_label = QLabel(_t("empty", lang), self)
+        self.empty_label = QLabel(tr("lines.empty", lang), self)
         self.empty_label.setObjectName("linesEmpty")
         self.empty_label.setStyleSheet("color: #6b6b6b;")
         self.problems_label = QLabel(self)
@@ -161,7 +139,7 @@ class LinesEditor(QWidget):
             if spec.kind == "enum":
                 texts += [label(spec.value_labels[v], self.lang) for v in spec.values]
             elif spec.kind == "date":
-                texts += ["0000-00-00", ui_text("not_recorded", self.lang)]
+                texts += ["0000-00-00", tr("form.not_recorded", self.lang)]
             width = min(max(metrics.horizontalAdvance(t) for t in texts) + 40, 240)
             if spec.kind == "date":
                 width = max(width, date_editor + 24)  # beside a problem icon
@@ -232,7 +210,7 @@ class LinesEditor(QWidget):
             editor.setToolTip("\n".join(display_message(p, field, self.lang) for p in own))
         else:
             editor.setStyleSheet("")
-            editor.setToolTip(ui_text("date_tip", self.lang))
+            editor.setToolTip(tr("form.date_tip", self.lang))
         editor.setProperty("problem", own[0].severity if own else "")
 
     def _show_problems(self, mine: list[Problem]) -> None:
@@ -242,7 +220,7 @@ class LinesEditor(QWidget):
         for problem in mine:
             where = parse_line_path(problem.field)
             row, key = where if where is not None else (-1, None)
-            head = _t("line", self.lang, n=row + 1) if row >= 0 else ""
+            head = tr("lines.line", self.lang, n=row + 1) if row >= 0 else ""
             field = label(LINE_FIELDS[KEYS.index(key)].label, self.lang) if key in KEYS else ""
             if field and not problem.needs_field_name:
                 head = f"{head} · {field}"  # the message does not name its column

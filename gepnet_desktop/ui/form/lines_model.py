@@ -5,7 +5,6 @@ validation problems on their row and cell (`lines[2].end_date` is row 2, column 
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -21,24 +20,13 @@ from PySide6.QtGui import QBrush, QColor, QUndoStack
 
 from ...case.fields import LINE_FIELDS, REQUIRED_LINE_KEYS, label, value_label
 from ...case.validation import Problem
+from ...i18n import tr
 from ..common.problem_style import ERROR, WARNING, problem_icon
-from ..common.words import word
-from .field_common import ui_text
 from .form_undo import InsertLineCommand, MoveLineCommand, RemoveLineCommand, SetCellCommand
 
 KEYS: tuple[str, ...] = tuple(f.key for f in LINE_FIELDS)
 DATE_KEYS: frozenset[str] = frozenset(f.key for f in LINE_FIELDS if f.kind == "date")
 _LINE_PATH = re.compile(r"lines\[(\d+)\](?:\.(\w+))?$")
-
-_TEXT: dict[str, dict[str, str]] = {  # the names of the undo steps
-    "cmd_add": {"en": "Add line", "ko": "라인 추가"},
-    "cmd_remove": {"en": "Remove line {n}", "ko": "{n}차 라인 삭제"},
-    "cmd_move": {"en": "Move line {n}", "ko": "{n}차 라인 이동"},
-    "cmd_cell": {"en": "Line {n}: {field}", "ko": "{n}차 라인: {field}"},
-}
-
-
-_t = functools.partial(word, _TEXT)
 
 
 def empty_line() -> dict[str, Any]:
@@ -161,7 +149,7 @@ class LinesModel(QAbstractTableModel):
                 if key in REQUIRED_LINE_KEYS:
                     return "—"
                 if key in DATE_KEYS:
-                    return ui_text("not_recorded", self.lang)
+                    return tr("form.not_recorded", self.lang)
                 return value_label(key, None, self.lang)
             if key == "notes":
                 return str(value).replace("\n", " ")
@@ -193,7 +181,7 @@ class LinesModel(QAbstractTableModel):
         if old == value and type(old) is type(value):
             return False
         field = label(LINE_FIELDS[index.column()].label, self.lang)
-        text = _t("cmd_cell", self.lang, n=index.row() + 1, field=field)
+        text = tr("lines.cmd_cell", self.lang, n=index.row() + 1, field=field)
         command = SetCellCommand(self, index.row(), key, old, value, text)
         if self.undo_stack is not None:
             self.undo_stack.push(command)
@@ -241,13 +229,13 @@ class LinesModel(QAbstractTableModel):
     def add_line(self, row: int | None = None) -> int:
         """Insert an empty line at `row` (default: the end); returns its row."""
         row = len(self._rows) if row is None else max(0, min(row, len(self._rows)))
-        self._push(InsertLineCommand(self, row, empty_line(), _t("cmd_add", self.lang)))
+        self._push(InsertLineCommand(self, row, empty_line(), tr("lines.cmd_add", self.lang)))
         return row
 
     def remove_line(self, row: int) -> bool:
         if not 0 <= row < len(self._rows):
             return False
-        self._push(RemoveLineCommand(self, row, _t("cmd_remove", self.lang, n=row + 1)))
+        self._push(RemoveLineCommand(self, row, tr("lines.cmd_remove", self.lang, n=row + 1)))
         return True
 
     def move_line(self, row: int, offset: int) -> int:
@@ -255,5 +243,5 @@ class LinesModel(QAbstractTableModel):
         target = row + offset
         if not (0 <= row < len(self._rows) and 0 <= target < len(self._rows)):
             return row
-        self._push(MoveLineCommand(self, row, target, _t("cmd_move", self.lang, n=row + 1)))
+        self._push(MoveLineCommand(self, row, target, tr("lines.cmd_move", self.lang, n=row + 1)))
         return target

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...case.fields import LINE_FIELDS, REQUIRED_LINE_KEYS
+from ...i18n import tr
 from .choice_fields import EnumCombo
 from .date_field import DateField
-from .field_common import ui_text
 
 
 class _CellCombo(EnumCombo):
@@ -58,7 +58,7 @@ class LineDelegate(QStyledItemDelegate):
                      index: QModelIndex | QPersistentModelIndex) -> QWidget:
         spec = LINE_FIELDS[index.column()]
         if spec.kind == "enum":
-            none_text = ui_text("choose", self.lang) if spec.key in REQUIRED_LINE_KEYS else None
+            none_text = tr("form.choose", self.lang) if spec.key in REQUIRED_LINE_KEYS else None
             combo = _CellCombo.for_spec(spec, self.lang, none_text=none_text, parent=parent)
 
             def commit() -> None:

@@ -13,7 +13,8 @@ from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
 from ...case.fields import FieldSpec
-from .field_common import NoWheelUnlessFocused, ui_text, unknown_text
+from ...i18n import tr
+from .field_common import NoWheelUnlessFocused, unknown_text
 
 _NUMBER_TEXT = re.compile(r"-?\d*([.,]\d*)?")
 _INT_TEXT = re.compile(r"-?\d*")
@@ -38,7 +39,7 @@ class NumberField(NoWheelUnlessFocused, QAbstractSpinBox):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.lineEdit().setPlaceholderText(unknown_text(lang))
-        self.setToolTip(ui_text("number_tip", lang))
+        self.setToolTip(tr("form.number_tip", lang))
         self.lineEdit().textEdited.connect(lambda _t: self.edited.emit())
         digits = 4 if self._whole else 6
         width = self.fontMetrics().horizontalAdvance("0" * digits + unknown_text(lang)[:3])

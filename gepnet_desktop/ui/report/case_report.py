@@ -15,6 +15,7 @@ from ... import APP_NAME, __version__
 from ...case.fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, value_label
 from ...case.model import Case
 from ...case.validation import validate_case
+from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
 from ..chart.export import atomic_target, ensure_app, png_bytes, render_chart_image
 from ..chart.fragments import (
@@ -28,7 +29,6 @@ from ..chart.fragments import (
     symptom_html,
     warnings_html,
 )
-from ..chart.strings import tr
 
 REPORT_SUFFIXES = (".pdf", ".html")
 PRINT_MARGIN_MM = 20.0  # QTextDocument.print_ lays a document out with 2 cm margins
@@ -68,15 +68,15 @@ img.chart { max-width: 100%; height: auto; }
 def _value(case: Case, key: str, lang: str) -> str:
     if key == "who_grade":
         return case.who_grade or value_label("who_grade", None, lang)
-    value = getattr(case, key)
+    value = case.get(key)
     if key == "comorbidities":
-        return ", ".join(value_label(key, v, lang) for v in value) or tr("none", lang)
+        return ", ".join(value_label(key, v, lang) for v in value) or tr("chart.none", lang)
     return value_label(key, value, lang)
 
 
 def _field_name(key: str, lang: str) -> str:
     if key == "who_grade":
-        return tr("report.grade", lang)
+        return tr("chart.report.grade", lang)
     spec = FIELDS_BY_KEY[key]
     return spec.label.get(lang) or spec.label["en"]
 
@@ -92,7 +92,7 @@ def case_table_html(case: Case, lang: str) -> str:
 def lines_table_html(case: Case, lang: str) -> str:
     """The lines of therapy, oldest first (without their notes)."""
     if not case.lines:
-        return f"<p>{esc(tr('report.no_lines', lang))}</p>"
+        return f"<p>{esc(tr('chart.report.no_lines', lang))}</p>"
     head = "".join(f"<th>{esc(LINE_FIELDS_BY_KEY[c].label.get(lang) or c)}</th>"
                    for c in LINE_COLUMNS)
     body = []
@@ -118,7 +118,7 @@ def record_warnings_html(case: Case, lang: str) -> str:
     if not found:
         return ""
     items = "".join(f"<li>{esc(w.text(lang, labels=True))}</li>" for w in found)
-    return f"<h3>{esc(tr('record_warnings', lang))}</h3><ul class='warn'>{items}</ul>"
+    return f"<h3>{esc(tr('chart.record_warnings', lang))}</h3><ul class='warn'>{items}</ul>"
 
 
 def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "en", *,
@@ -134,42 +134,43 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
               f"style='background-color:#fff4ce;color:#5c4400;font-weight:bold'>⚠ {notice}"
               f"</td></tr></table>")
     code = esc(case.case_code or "—")
-    out = [f"<h1>{esc(tr('report.title', lang))}: {esc(tr('report.case', lang))} {code}</h1>",
-           f"<p class='meta'>{esc(tr('report.printed', lang))}: "
-           f"{esc(printed.strftime('%Y-%m-%d %H:%M'))} · {esc(tr('report.app', lang))}: "
-           f"{esc(APP_NAME)} {esc(__version__)} · {esc(tr('report.pathway', lang))}: "
+    out = [f"<h1>{esc(tr('chart.report.title', lang))}: "
+           f"{esc(tr('chart.report.case', lang))} {code}</h1>",
+           f"<p class='meta'>{esc(tr('chart.report.printed', lang))}: "
+           f"{esc(printed.strftime('%Y-%m-%d %H:%M'))} · {esc(tr('chart.report.app', lang))}: "
+           f"{esc(APP_NAME)} {esc(__version__)} · {esc(tr('chart.report.pathway', lang))}: "
            f"{esc(pathway.id)} {esc(pathway.version)} — {esc(text(pathway.title, lang))}</p>",
            banner,
-           f"<h2>{esc(tr('report.case', lang))}</h2>", case_table_html(case, lang),
-           f"<h2>{esc(tr('report.lines', lang))}</h2>", lines_table_html(case, lang),
-           f"<h2>{esc(tr('report.summary', lang))}</h2>"]
+           f"<h2>{esc(tr('chart.report.case', lang))}</h2>", case_table_html(case, lang),
+           f"<h2>{esc(tr('chart.report.lines', lang))}</h2>", lines_table_html(case, lang),
+           f"<h2>{esc(tr('chart.report.summary', lang))}</h2>"]
     if ev.recommendation_node:
         rec = text(pathway.nodes[ev.recommendation_node].label, lang)
-        out.append(f"<p class='rec'>★ {esc(tr('recommendation', lang))}: {esc(rec)}"
+        out.append(f"<p class='rec'>★ {esc(tr('chart.recommendation', lang))}: {esc(rec)}"
                    f"{cites.cite(pathway.nodes[ev.recommendation_node].citations)}</p>")
-        out.append(f"<h3>{esc(tr('options', lang))}</h3>")
+        out.append(f"<h3>{esc(tr('chart.options', lang))}</h3>")
         out.append(options_html(pathway, ev, lang, cites))
     else:
         stop = text(pathway.nodes[ev.path[-1]].label, lang)
-        out.append(f"<p class='stopped'>! {esc(tr('status.stop', lang, node=stop))}</p>")
+        out.append(f"<p class='stopped'>! {esc(tr('chart.status.stop', lang, node=stop))}</p>")
         out.append(missing_html(ev, lang, links=False))
-        out.append(f"<p>{esc(tr('report.no_options', lang))}</p>")
+        out.append(f"<p>{esc(tr('chart.report.no_options', lang))}</p>")
     out.append(symptom_html(pathway, ev, lang, cites))
     out.append(current_regimen_html(ev, lang))
     out.append(warnings_html(pathway, ev.warnings, lang))
     out.append(record_warnings_html(case, lang))
     out.append(explanations_html(ev, lang, None, pathway))
     path = " → ".join(text(pathway.nodes[n].label, lang) for n in ev.path)
-    out.append(f"<p class='meta'>{esc(tr('path', lang))}: {esc(path)}</p>")
+    out.append(f"<p class='meta'>{esc(tr('chart.path', lang))}: {esc(path)}</p>")
     out.append(newer_evidence_html(pathway, ev, lang, cites))
-    out.append(f"<h2>{esc(tr('report.chart', lang))}</h2>")
+    out.append(f"<h2>{esc(tr('chart.report.chart', lang))}</h2>")
     out.append(f"<p><img class='chart' src='{esc(src)}' width='{image_width}' "
-               f"alt='{esc(tr('report.chart', lang))}'></p>")
+               f"alt='{esc(tr('chart.report.chart', lang))}'></p>")
     out.append(cites.html(lang, heading="h2"))
     out.append(banner)
-    out.append(f"<p class='meta'>{esc(tr('report.footer', lang))}</p>")
+    out.append(f"<p class='meta'>{esc(tr('chart.report.footer', lang))}</p>")
     body = "".join(part for part in out if part)
-    title = f"{tr('report.title', lang)}: {case.case_code or ''}".strip(": ")
+    title = f"{tr('chart.report.title', lang)}: {case.case_code or ''}".strip(": ")
     return (f"<!DOCTYPE html><html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>{body}</body></html>")
 
@@ -192,7 +193,7 @@ def report_document(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "e
     doc.setHtml(build_report_html(case, ev, pathway, lang, image_src=CHART_URL,
                                   image_width=int(text_width)))
     doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle,
-                           f"{tr('report.title', lang)} {case.case_code or ''}".strip())
+                           f"{tr('chart.report.title', lang)} {case.case_code or ''}".strip())
     return doc
 
 
@@ -209,7 +210,7 @@ def write_report(case: Case, ev: Evaluation, pathway: Pathway, path: str | os.Pa
         else:
             writer = QPdfWriter(str(tmp))
             writer.setCreator(f"{APP_NAME} {__version__}")
-            writer.setTitle(f"{tr('report.title', lang)} {case.case_code or ''}".strip())
+            writer.setTitle(f"{tr('chart.report.title', lang)} {case.case_code or ''}".strip())
             writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                              QPageLayout.Orientation.Portrait,
                                              QMarginsF(15, 15, 15, 15),
@@ -229,7 +230,7 @@ def print_report(case: Case, ev: Evaluation, pathway: Pathway, parent: QWidget |
 
     if printer is None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(f"{tr('report.title', lang)} {case.case_code or ''}".strip())
+    printer.setDocName(f"{tr('chart.report.title', lang)} {case.case_code or ''}".strip())
     if ask:
         dialog = QPrintDialog(printer, parent)
         if dialog.exec() != QPrintDialog.DialogCode.Accepted:

@@ -110,10 +110,11 @@ def start_session(window) -> bool:  # window: MainWindow
     if not window.finish_start():
         return False
     log.info("window ready (schema %s)", getattr(window.store, "schema_version", "?"))
-    window.report_log_problem(getattr(window, "log_problem", None))
-    window.offer_demo_cases()
-    window.offer_drafts()
-    window.auto_backup()
+    parts = window.need()
+    parts.safety.report_log_problem(window.log_problem)
+    parts.upkeep.offer_demo_cases()
+    parts.editor.offer_drafts()
+    parts.files.auto_backup()
     return True
 
 
@@ -139,7 +140,8 @@ def run_gui(args: argparse.Namespace) -> int:
     code = app.exec()
     # Closing the last window and quit() each post a Quit event; drop the leftover one so that
     # a later event loop in this process (a test's) does not end at once.
-    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)
+    # None: posted to any receiver (Qt's documented use; the stubs want a QObject).
+    QCoreApplication.removePostedEvents(None, QEvent.Type.Quit)  # type: ignore[arg-type]
     window.shutdown()
     if window.store is not None:
         window.store.close()

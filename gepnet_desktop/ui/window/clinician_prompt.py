@@ -9,9 +9,9 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
+from ...i18n import tr
 from ...store import audit
 from ...store.settings import CLINICIAN, asks_clinician, clinician_setting, save_setting
-from ..common.shell_phrases import tr
 
 Ask = Callable[[QWidget | None, str, str, str], "str | None"]
 
@@ -30,8 +30,8 @@ def ask_clinician(parent: QWidget | None, data_dir: Path, lang: str = "en",
     last = clinician_setting(folder)
     name = last
     if asks_clinician(folder):
-        typed = (ask or _dialog)(parent, tr("clinician.title", lang),
-                                 tr("clinician.label", lang, account=audit.os_user()),
+        typed = (ask or _dialog)(parent, tr("ui.clinician.title", lang),
+                                 tr("ui.clinician.label", lang, account=audit.os_user()),
                                  last or "")
         if typed is not None:
             printable = "".join(c for c in typed if c.isprintable())  # no controls, surrogates

@@ -5,8 +5,8 @@ automatic backups (in red in the status bar, and a dialog once), a log file that
 written, and files that an export would replace (asked first; the database, its -wal/-shm and
 backups never).
 
-A part of MainWindow (a mixin): it uses the window's db_path, open_store, prompts, lang,
-status bar and backup_label. No SQL here: the checks are the store's.
+A part of the main window: it receives the window's database and prompts; the status bar
+shows a failed backup (StatusLabels). No SQL here: the checks are the store's.
 """
 
 from __future__ import annotations
@@ -15,9 +15,13 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QMainWindow
 
-from ..common.shell_phrases import plain, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain
+from . import dialogs
+from .database import OpenDatabase
 from .safety_banner import SafetyBanner
 
 if TYPE_CHECKING:
@@ -27,8 +31,6 @@ log = logging.getLogger(__name__)
 
 RESTORE, NEW, QUIT = "restore", "new", "quit"
 FAILED_CSS = "color: #b00020; font-weight: bold;"
-EVIDENCE_KO = {"automatic backups": "자동 백업", "earlier copies of the database":
-               "데이터베이스의 이전 사본", "drafts": "초안", "settings": "설정", "logs": "로그"}
 
 
 def verified_opener(path: Path) -> Store:
@@ -45,38 +47,39 @@ def read_only_opener(path: Path) -> Store:
     return open_clinic(path, refresh=False, read_only=True)
 
 
-if TYPE_CHECKING:  # the window as this part sees it
-    from .host import WindowHost as _Host
-else:
-    _Host = object
+class DatabaseSafety(QObject):
+    """Missing and damaged databases, failed backups and logs, replacing files. It owns the
+    red banner (`banner`) and the status bar's note that the log cannot be written."""
 
+    restoreRequested = Signal(object)  # the banner's button: a backup (Path) or None: choose
 
-class DatabaseSafety(_Host):
-    """Missing and damaged databases, failed backups and logs, replacing files."""
-
-    damage: DamagedDatabase | None = None
-    _backup_failure_shown = False
-
-    # -- the banner ------------------------------------------------------------------------
-    def _build_banner(self) -> SafetyBanner:
-        """The red banner over the window (hidden until a damaged database is opened)."""
-        self.banner = SafetyBanner(self)
+    def __init__(self, db: OpenDatabase, prompts: dialogs.Prompts, lang: str,
+                 window: QMainWindow) -> None:
+        super().__init__(window)
+        self._db = db
+        self.prompts = prompts
+        self.lang = lang
+        self._window = window  # the parent of dialogs; its status bar shows the log's note
+        self.damage: DamagedDatabase | None = None
+        self.log_label: QLabel | None = None
+        self._good_backup: Path | None = None
+        self._backup_failure_shown = False
+        self.banner = SafetyBanner(window)  # hidden until a damaged database is opened
         self.banner.restoreRequested.connect(self.restore_newest_backup)
-        return self.banner
 
     # -- opening ---------------------------------------------------------------------------
-    def _open_checked(self, path: Path) -> Store | None:
+    def open_checked(self, path: Path) -> Store | None:
         """Open `path` for the window: the quick check, a damaged file read-only (with the
         banner), a missing or empty one in a used folder only after the user chose to restore
         the newest backup or to start a new database. None: the user chose to quit."""
         from ...store import DamagedDatabase, MissingDatabase, restore_database
 
-        opener = verified_opener if self._verify_at_open else self.open_store
+        opener = verified_opener if self._db.verify_at_open else self._db.opener
         for _attempt in range(3):
             try:
                 store = opener(path)
             except MissingDatabase as exc:
-                answer = self.prompts.missing_database(self, self._missing_text(exc),
+                answer = self.prompts.missing_database(self._window, self._missing_text(exc),
                                                        exc.backup is not None)
                 if answer == RESTORE and exc.backup is not None:
                     log.info("restoring the newest automatic backup into a missing database")
@@ -92,21 +95,22 @@ class DatabaseSafety(_Host):
             except DamagedDatabase as exc:
                 log.error("the database is damaged; opened read-only")
                 store = read_only_opener(path)
-                self.open_store = read_only_opener
+                self._db.opener = read_only_opener
                 self._show_damage(exc)
                 return store
-            self._clear_damage()
+            self.clear_damage()
             return store
         return None
 
     def _missing_text(self, exc: MissingDatabase) -> str:
-        ko = self.lang == "ko"
-        evidence = ", ".join(EVIDENCE_KO.get(e, e) if ko else e for e in exc.evidence)
-        text = tr("prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
-                  state=tr(f"prompt.missing_db.{exc.state}", self.lang))
+        from ...store.guard import evidence_words
+
+        evidence = evidence_words(exc.evidence, self.lang)
+        text = tr("ui.prompt.missing_db.text", self.lang, file=str(exc.path), evidence=evidence,
+                  state=tr(f"ui.prompt.missing_db.{exc.state}", self.lang))
         if exc.backup is None:
-            return text + tr("prompt.missing_db.no_backup", self.lang)
-        return text + tr("prompt.missing_db.backup", self.lang, file=str(exc.backup),
+            return text + tr("ui.prompt.missing_db.no_backup", self.lang)
+        return text + tr("ui.prompt.missing_db.backup", self.lang, file=str(exc.backup),
                          n=exc.cases, when=exc.when)
 
     def _show_damage(self, exc: DamagedDatabase) -> None:
@@ -114,59 +118,75 @@ class DatabaseSafety(_Host):
 
         self.damage = exc
         problem = "; ".join(exc.problems[:2])
-        sentence = tr("banner.damaged", self.lang, file=str(exc.path), problem=problem)
+        sentence = tr("ui.banner.damaged", self.lang, file=str(exc.path), problem=problem)
         newest = newest_good_backup(exc.path)
         self._good_backup = newest[0] if newest else None
         if newest:
-            self.banner.show_damage(sentence, tr("banner.damaged_backup", self.lang,
+            self.banner.show_damage(sentence, tr("ui.banner.damaged_backup", self.lang,
                                                  file=newest[0].name, n=newest[1],
                                                  when=newest[2]))
         else:
-            self.banner.show_damage(sentence, plain(tr("act.restore", self.lang)),
-                                    tr("banner.no_backup", self.lang))
+            self.banner.show_damage(sentence, plain(tr("ui.act.restore", self.lang)),
+                                    tr("ui.banner.no_backup", self.lang))
 
-    def _clear_damage(self) -> None:
+    def clear_damage(self) -> None:
         """A healthy database is open again (after a restore): the banner goes."""
         if self.damage is None:
             return
         self.damage = None
-        self.open_store = self._normal_opener
+        self._db.opener = self._db.normal_opener
         self.banner.hide()
+
+    def open_other(self, path: Path) -> Store | None:
+        """Open another database for the window (`open_checked`); when it cannot be opened
+        (the user is told why) or the user gave up, the damage state of the current one stays
+        and None is returned."""
+        from ...store import StoreError
+
+        previous = self._db.opener, self.damage
+        self.clear_damage()
+        try:
+            store = self.open_checked(Path(path))
+        except (StoreError, OSError) as exc:
+            store = None
+            self.prompts.error(self._window, tr("ui.error.open_db.title", self.lang), str(exc))
+        if store is None:
+            self._db.opener, self.damage = previous
+            if self.damage is not None:
+                self.banner.show()
+        return store
 
     def restore_newest_backup(self) -> None:
         """The banner's button: restore the newest good backup (asking first), or choose one."""
-        backup = getattr(self, "_good_backup", None)
+        backup = self._good_backup
         if backup is None:
-            self.choose_restore()
+            self.restoreRequested.emit(None)
             return
-        if self.prompts.confirm(self, plain(tr("act.restore", self.lang)),
-                                tr("prompt.restore_db.text", self.lang, file=backup.name)):
-            self.restore_from(backup)
+        if self.prompts.confirm(self._window, plain(tr("ui.act.restore", self.lang)),
+                                tr("ui.prompt.restore_db.text", self.lang, file=backup.name)):
+            self.restoreRequested.emit(backup)
 
     # -- failures the user must see --------------------------------------------------------
     def report_backup_failure(self, reason: str) -> None:
-        """An automatic backup failed: the status bar says so in red; a dialog, once."""
-        self.backup_label.setText(tr("status.backup_failed", self.lang, reason=reason))
-        self.backup_label.setStyleSheet(FAILED_CSS)
-        self.backup_label.setToolTip(reason)
+        """An automatic backup failed: a dialog, once (the status bar says it each time)."""
         if not self._backup_failure_shown:
             self._backup_failure_shown = True
-            self.prompts.error(self, tr("error.backup.title", self.lang),
-                               tr("error.backup.text", self.lang, reason=reason))
+            self.prompts.error(self._window, tr("ui.error.backup.title", self.lang),
+                               tr("ui.error.backup.text", self.lang, reason=reason))
 
     def report_log_problem(self, sentence: str | None) -> None:
         """The log file cannot be written: a lasting note in the status bar and a dialog."""
         if not sentence:
             return
-        self.log_label = QLabel(tr("status.no_log", self.lang), self)
-        self.log_label.setObjectName("noLogFile")
-        self.log_label.setStyleSheet(FAILED_CSS)
-        self.log_label.setToolTip(sentence)
-        self.statusBar().addPermanentWidget(self.log_label)
-        self.prompts.error(self, tr("error.log.title", self.lang),
-                           tr("error.log.text", self.lang, reason=sentence))
+        label = self.log_label = QLabel(tr("ui.status.no_log", self.lang), self._window)
+        label.setObjectName("noLogFile")
+        label.setStyleSheet(FAILED_CSS)
+        label.setToolTip(sentence)
+        self._window.statusBar().addPermanentWidget(label)
+        self.prompts.error(self._window, tr("ui.error.log.title", self.lang),
+                           tr("ui.error.log.text", self.lang, reason=sentence))
 
-    def _may_write(self, dest: Path, what_key: str) -> bool:
+    def may_write(self, dest: Path, what_key: str) -> bool:
         """Whether a file may be written at `dest`: never the database, its -wal/-shm, a
         backup or a symbolic link (the user is told why); an existing file only when the
         user agrees to replace it."""
@@ -176,9 +196,9 @@ class DatabaseSafety(_Host):
         try:
             check_target(dest, replace=True)
         except WriteRefused as exc:
-            self.prompts.error(self, title, str(exc))
+            self.prompts.error(self._window, title, str(exc))
             return False
         if Path(dest).exists():
-            return self.prompts.confirm(self, title, tr("prompt.replace.text", self.lang,
+            return self.prompts.confirm(self._window, title, tr("ui.prompt.replace.text", self.lang,
                                                         file=str(dest)))
         return True

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..common.shell_phrases import tr
+from ...i18n import tr
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 RELOAD, OVERWRITE = "reload", "overwrite"
@@ -30,7 +30,7 @@ class AboutDialog(QDialog):
     def __init__(self, info: dict[str, str], lang: str = "en",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("about.title", lang))
+        self.setWindowTitle(tr("ui.about.title", lang))
         layout = QVBoxLayout(self)
         title = QLabel(f"<h3>{info.get('name', '')}</h3><p>{info.get('notice', '')}</p>", self)
         title.setWordWrap(True)
@@ -42,7 +42,7 @@ class AboutDialog(QDialog):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setWordWrap(True)
             self.values[key] = value
-            form.addRow(tr(f"about.{key}", lang) + ":", value)
+            form.addRow(tr(f"ui.about.{key}", lang) + ":", value)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -65,8 +65,8 @@ class Prompts:
 
     def unsaved(self, parent: QWidget | None, case: str) -> str:
         """Save, discard or cancel the unsaved changes of `case` (a code or "New case")."""
-        box = self._box(parent, QMessageBox.Icon.Warning, "prompt.unsaved.title",
-                        tr("prompt.unsaved.text", self.lang, case=case))
+        box = self._box(parent, QMessageBox.Icon.Warning, "ui.prompt.unsaved.title",
+                        tr("ui.prompt.unsaved.text", self.lang, case=case))
         buttons = QMessageBox.StandardButton
         box.setStandardButtons(buttons.Save | buttons.Discard | buttons.Cancel)
         box.setDefaultButton(buttons.Save)
@@ -77,24 +77,25 @@ class Prompts:
 
     def restore_draft(self, parent: QWidget | None, case: str, others: int) -> bool:
         """Restore the draft of `case` left by a previous run? (`others`: further drafts kept)."""
-        text = tr("prompt.drafts.text", self.lang, case=case)
+        text = tr("ui.prompt.drafts.text", self.lang, case=case)
         if others:
-            text += " " + tr("prompt.drafts.more", self.lang, n=others)
-        box = self._box(parent, QMessageBox.Icon.Question, "prompt.drafts.title", text)
-        restore = box.addButton(tr("prompt.restore_draft", self.lang),
+            text += " " + tr("ui.prompt.drafts.more", self.lang, n=others)
+        box = self._box(parent, QMessageBox.Icon.Question, "ui.prompt.drafts.title", text)
+        restore = box.addButton(tr("ui.prompt.restore_draft", self.lang),
                                 QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(tr("prompt.discard_draft", self.lang), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(tr("ui.prompt.discard_draft", self.lang),
+                      QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(restore)
         box.exec()
         return box.clickedButton() is restore
 
     def conflict(self, parent: QWidget | None, case: str) -> str:
         """The case changed elsewhere: reload the stored version, overwrite it, or cancel."""
-        box = self._box(parent, QMessageBox.Icon.Warning, "prompt.conflict.title",
-                        tr("prompt.conflict.text", self.lang, case=case))
-        reload = box.addButton(tr("prompt.conflict.reload", self.lang),
+        box = self._box(parent, QMessageBox.Icon.Warning, "ui.prompt.conflict.title",
+                        tr("ui.prompt.conflict.text", self.lang, case=case))
+        reload = box.addButton(tr("ui.prompt.conflict.reload", self.lang),
                                QMessageBox.ButtonRole.DestructiveRole)
-        overwrite = box.addButton(tr("prompt.conflict.overwrite", self.lang),
+        overwrite = box.addButton(tr("ui.prompt.conflict.overwrite", self.lang),
                                   QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setEscapeButton(cancel)
@@ -104,10 +105,11 @@ class Prompts:
 
     def offer_demo(self, parent: QWidget | None, text: str) -> bool:
         """Load the fictitious demonstration cases? (`text` says how many and what they are.)"""
-        box = self._box(parent, QMessageBox.Icon.Question, "prompt.demo.title", text)
-        load = box.addButton(tr("prompt.demo.load", self.lang),
+        box = self._box(parent, QMessageBox.Icon.Question, "ui.prompt.demo.title", text)
+        load = box.addButton(tr("ui.prompt.demo.load", self.lang),
                              QMessageBox.ButtonRole.AcceptRole)
-        skip = box.addButton(tr("prompt.demo.skip", self.lang), QMessageBox.ButtonRole.RejectRole)
+        skip = box.addButton(tr("ui.prompt.demo.skip", self.lang),
+                             QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(load)
         box.setEscapeButton(skip)
         box.exec()
@@ -116,12 +118,12 @@ class Prompts:
     def missing_database(self, parent: QWidget | None, text: str, has_backup: bool) -> str:
         """The database is missing or empty in a used folder: "restore" the newest backup,
         start a "new" database (explicitly), or "quit"."""
-        box = self._box(parent, QMessageBox.Icon.Warning, "prompt.missing_db.title", text)
-        restore = box.addButton(tr("prompt.missing_db.restore", self.lang),
+        box = self._box(parent, QMessageBox.Icon.Warning, "ui.prompt.missing_db.title", text)
+        restore = box.addButton(tr("ui.prompt.missing_db.restore", self.lang),
                                 QMessageBox.ButtonRole.AcceptRole) if has_backup else None
-        new = box.addButton(tr("prompt.missing_db.new", self.lang),
+        new = box.addButton(tr("ui.prompt.missing_db.new", self.lang),
                             QMessageBox.ButtonRole.DestructiveRole)
-        quit_ = box.addButton(tr("prompt.missing_db.quit", self.lang),
+        quit_ = box.addButton(tr("ui.prompt.missing_db.quit", self.lang),
                               QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore or quit_)
         box.setEscapeButton(quit_)
@@ -147,5 +149,5 @@ class Prompts:
         self._box(parent, QMessageBox.Icon.Information, title, text).exec()
 
 
-_TITLES = {"prompt.unsaved.title", "prompt.drafts.title", "prompt.conflict.title",
-           "prompt.demo.title", "prompt.missing_db.title"}
+_TITLES = {"ui.prompt.unsaved.title", "ui.prompt.drafts.title", "ui.prompt.conflict.title",
+           "ui.prompt.demo.title", "ui.prompt.missing_db.title"}

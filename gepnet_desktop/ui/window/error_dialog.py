@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from ... import APP_NAME, __version__, paths
+from ...i18n import tr
 from ...logs import log_exception
-from ..common.shell_phrases import tr
 
 log = logging.getLogger(__name__)
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
@@ -46,10 +46,10 @@ class ErrorDialog(QDialog):
     def __init__(self, details: str, log_path: str, lang: str = "en",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(tr("crash.title", lang))
+        self.setWindowTitle(tr("ui.crash.title", lang))
         self.setMinimumWidth(560)
         self.lang = lang
-        intro = QLabel(tr("crash.text", lang), self)
+        intro = QLabel(tr("ui.crash.text", lang), self)
         intro.setWordWrap(True)
         self.log_label = QLabel(log_path, self)
         self.log_label.setTextInteractionFlags(self.log_label.textInteractionFlags()
@@ -60,10 +60,10 @@ class ErrorDialog(QDialog):
         self.details.setPlainText(details)
         self.details.setMinimumHeight(180)
         buttons = QDialogButtonBox(self)
-        self.copy_button = QPushButton(tr("crash.copy", lang), self)
+        self.copy_button = QPushButton(tr("ui.crash.copy", lang), self)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setText(tr("crash.close", lang))
+        close.setText(tr("ui.crash.close", lang))
         self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -80,7 +80,7 @@ class ErrorDialog(QDialog):
         """Copy the details and the log file path to the clipboard."""
         text = f"{self.details.toPlainText()}\nLog file: {self.log_label.text()}\n"
         QApplication.clipboard().setText(text)
-        self.copy_button.setText(tr("crash.copied", self.lang))
+        self.copy_button.setText(tr("ui.crash.copied", self.lang))
 
 
 class ExceptionHandler:

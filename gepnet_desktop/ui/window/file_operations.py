@@ -1,9 +1,10 @@
-"""The main window's File menu: choosing files, opening another database, and the long work
-(import, export, backup, restore, the automatic backup) on worker threads with progress.
+"""The main window's File menu as a part of it: choosing files, opening another database,
+and the long work (import, export, backup, restore, the automatic backup) on worker threads
+with progress.
 
-A part of MainWindow (a mixin): it uses the window's store, db_path, open_store, settings,
-list_model, prompts, tasks and status bar. Each job opens its own store connection. While a
-restore replaces the file the window's store is closed (`store_available()` is False).
+Each job opens its own store connection. While a restore replaces the file the window's store
+is closed (`OpenDatabase.available()` is False). What the others do about it they do on this
+part's signals.
 """
 
 from __future__ import annotations
@@ -12,71 +13,79 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QWidget
 
+from ...i18n import tr
 from ...logs import log_exception
-from ..common.dates import date_time_text
-from ..common.shell_phrases import plain, tr
+from ..common.shell_phrases import plain
+from . import dialogs
+from .database import OpenDatabase
+from .database_safety import DatabaseSafety
+from .settings import AppSettings
 from .tasks import Task, failure_sentence, run_with_progress
-
-if TYPE_CHECKING:
-    from ...store import Store
 
 log = logging.getLogger(__name__)
 
 
-if TYPE_CHECKING:  # the window as this part sees it
-    from .host import WindowHost as _Host
-else:
-    _Host = object
-
-
-class FileOperations(_Host):
+class FileOperations(QObject):
     """File dialogs, another database, and the background file tasks."""
 
-    def store_available(self) -> bool:
-        """True when the database is open: not while a restore replaces its file, nor after
-        it could not be opened again."""
-        return self.store is not None and not self._store_closed
+    releasing = Signal()          # the store is about to be closed or replaced: let go of it
+    databaseOpened = Signal()     # another database, or the same one again after a restore
+    availabilityChanged = Signal()  # a restore closed the store, or it is open again
+    casesImported = Signal()
+    backupTaken = Signal(object)  # when (datetime) the newest backup was written, or None
+    backupFailed = Signal(str)    # an automatic backup failed: the reason
+    taskFinished = Signal(str, str)  # task name, outcome ("succeeded", "failed", "cancelled")
+    message = Signal(str, int)    # a sentence for the status bar, and for how long (ms)
 
-    def _set_store_closed(self, closed: bool) -> None:
-        """While the store is closed (a restore), nothing that uses it can be reached."""
-        self._store_closed = closed
-        self._update_actions()
+    def __init__(self, db: OpenDatabase, safety: DatabaseSafety, settings: AppSettings,
+                 prompts: dialogs.Prompts, lang: str, *, maybe_leave: Callable[[], bool],
+                 window: QWidget) -> None:
+        super().__init__(window)
+        self._db = db
+        self._safety = safety
+        self.settings = settings
+        self.prompts = prompts
+        self.lang = lang
+        self._maybe_leave = maybe_leave
+        self._window = window  # the parent of dialogs and progress windows
+        self.tasks: list[Task] = []
+        self._last_backup: dt.datetime | None = None
 
-    def _update_backup_label(self) -> None:
-        when = self._last_backup or (self._find_last_backup() if self.is_ready() else None)
-        self.backup_label.setStyleSheet("")  # red only while the last automatic backup failed
-        self.backup_label.setToolTip("")
-        if when is None:
-            self.backup_label.setText(tr("status.no_backup", self.lang))
-        else:
-            self.backup_label.setText(tr("status.last_backup", self.lang,
-                                         when=date_time_text(when, self.lang)))
+    def last_backup(self) -> dt.datetime | None:
+        """When the newest backup of this database was written (this session's or the newest
+        automatic one's), if any."""
+        return self._last_backup or self._find_last_backup()
 
     def _find_last_backup(self) -> dt.datetime | None:
-        """When the newest automatic backup of this database was written, if any."""
         from ...store import list_auto_backups
 
         try:
-            backups = list_auto_backups(self.db_path)
+            backups = list_auto_backups(self._db.path)
             return dt.datetime.fromtimestamp(backups[-1].stat().st_mtime) if backups else None
         except OSError:
             return None
+
+    def _took_backup(self) -> None:
+        self._last_backup = dt.datetime.now()
+        self.backupTaken.emit(self._last_backup)
 
     def _ask_path(self, title_key: str, filter_key: str, *, save: bool,
                   suggested: str = "") -> Path | None:
         folder = self.settings.last_folder or str(Path.home())
         start = str(Path(folder) / suggested) if suggested else folder
         title = plain(tr(title_key, self.lang))
-        if save:  # replacing a file is asked by _may_write, which also refuses the database
+        if save:  # replacing a file is asked by may_write, which also refuses the database
             name, _ = QFileDialog.getSaveFileName(
-                self, title, start, tr(filter_key, self.lang),
+                self._window, title, start, tr(filter_key, self.lang),
                 options=QFileDialog.Option.DontConfirmOverwrite)
         else:
-            name, _ = QFileDialog.getOpenFileName(self, title, start, tr(filter_key, self.lang))
+            name, _ = QFileDialog.getOpenFileName(self._window, title, start,
+                                                  tr(filter_key, self.lang))
         if not name:
             return None
         path = Path(name)
@@ -84,76 +93,53 @@ class FileOperations(_Host):
         return path
 
     def choose_database(self) -> None:
-        path = self._ask_path("act.open_db", "dialog.filter_db", save=False)
+        path = self._ask_path("ui.act.open_db", "ui.dialog.filter_db", save=False)
         if path:
             self.open_database(path)
 
     def choose_backup(self) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
-        path = self._ask_path("act.backup", "dialog.filter_db", save=True,
+        path = self._ask_path("ui.act.backup", "ui.dialog.filter_db", save=True,
                               suggested=f"gepnet-backup-{stamp}.db")
         if path:
             self.backup_to(path)
 
     def choose_restore(self) -> None:
-        path = self._ask_path("act.restore", "dialog.filter_db", save=False)
-        if path and self.prompts.confirm(self, plain(tr("act.restore", self.lang)),
-                                         tr("prompt.restore_db.text", self.lang, file=path.name)):
+        path = self._ask_path("ui.act.restore", "ui.dialog.filter_db", save=False)
+        if path and self.prompts.confirm(
+                self._window, plain(tr("ui.act.restore", self.lang)),
+                tr("ui.prompt.restore_db.text", self.lang, file=path.name)):
             self.restore_from(path)
 
     def choose_import(self) -> None:
-        path = self._ask_path("act.import", "dialog.filter_exchange", save=False)
+        path = self._ask_path("ui.act.import", "ui.dialog.filter_exchange", save=False)
         if path:
             self.import_from(path)
 
     def choose_export(self) -> None:
-        path = self._ask_path("act.export", "dialog.filter_exchange", save=True,
+        path = self._ask_path("ui.act.export", "ui.dialog.filter_exchange", save=True,
                               suggested="gepnet-cases.json")
         if path:
             self.export_to(path)
 
-    def choose_export_chart(self) -> None:
-        path = self._ask_path("act.export_chart", "dialog.filter_chart", save=True,
-                              suggested="pathway.svg")
-        if path:
-            self.export_chart_to(path)
-
-    def choose_export_report(self) -> None:
-        path = self._ask_path("act.export_report", "dialog.filter_report", save=True,
-                              suggested="case-report.pdf")
-        if path:
-            self.export_report_to(path)
+    def ask_save_path(self, title_key: str, filter_key: str, suggested: str) -> Path | None:
+        """A file to write, chosen by the user in the last folder used (None: cancelled)."""
+        return self._ask_path(title_key, filter_key, save=True, suggested=suggested)
 
     def open_database(self, path: Path) -> bool:
         """Work on another database file from now on (created if it does not exist)."""
-        if not self.maybe_leave():
+        if not self._maybe_leave():
             return False
-        from ...store import StoreError
-
-        previous = self.open_store, self.damage
-        self._clear_damage()
-        try:
-            store = self._open_checked(Path(path))
-        except (StoreError, OSError) as exc:
-            store = None
-            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+        store = self._safety.open_other(Path(path))
         if store is None:
-            self.open_store, self.damage = previous
-            if self.damage is not None:
-                self.banner.show()
             return False
-        self._stop_refresh()
-        old, self.store = self.store, store
-        self._close_editor()
+        self.releasing.emit()
+        old, self._db.store = self._db.store, store
         if old is not None:  # None after a restore that could not open the database again
             old.close()
-        self._seen_changes = store.change_counter()
-        db_path = self.db_path = Path(store.path)
-        self.list_model.set_store_opener(lambda: self.open_store(db_path))
+        self._db.path = Path(store.path)
         self._last_backup = None
-        self._update_dir_label()
-        self._update_backup_label()
-        self.refresh_recommendations()
+        self.databaseOpened.emit()
         log.info("opened another database")
         return True
 
@@ -161,8 +147,9 @@ class FileOperations(_Host):
              on_success: Callable[[Any], None] | None = None,
              on_end: Callable[[str], None] | None = None) -> Task:
         name = tr(name_key, self.lang)
-        task = run_with_progress(self, name, tr("task.working", self.lang, what=name), job,
-                                 cancel_text=tr("task.cancel", self.lang))
+        task = run_with_progress(self._window, name,
+                                 tr("ui.task.working", self.lang, what=name), job,
+                                 cancel_text=tr("ui.task.cancel", self.lang))
         self.tasks.append(task)
 
         def done(outcome: str) -> None:
@@ -173,11 +160,11 @@ class FileOperations(_Host):
             if outcome == "succeeded":
                 if on_success is not None:
                     on_success(task.result)
-                self.statusBar().showMessage(tr("status.done", self.lang, what=name), 10000)
+                self.message.emit(tr("ui.status.done", self.lang, what=name), 10000)
             elif outcome == "cancelled":
-                self.statusBar().showMessage(tr("status.cancelled", self.lang, what=name), 10000)
+                self.message.emit(tr("ui.status.cancelled", self.lang, what=name), 10000)
             else:
-                self.prompts.error(self, tr("error.task.title", self.lang, what=name),
+                self.prompts.error(self._window, tr("ui.error.task.title", self.lang, what=name),
                                    failure_sentence(task.error))
             self.taskFinished.emit(name_key, outcome)
 
@@ -186,28 +173,19 @@ class FileOperations(_Host):
         task.failed.connect(lambda _e: done("failed"))
         return task
 
-    def _with_store(self, fn: Callable[[Store], Any]) -> Any:
-        db_path = self.db_path
-        store = self.open_store(db_path)
-        try:
-            return fn(store)
-        finally:
-            store.close()
-
     def backup_to(self, dest: Path) -> Task | None:
         """Copy the database to `dest` on a worker thread (asking first before replacing a
         file; never over a database or backup). None when nothing is done."""
         from ...store import backup_database
 
-        if not self._may_write(Path(dest), "act.backup"):
+        if not self._safety.may_write(Path(dest), "ui.act.backup"):
             return None
-        db_path = self.db_path
+        db_path = self._db.path
 
         def finished(_result: Any) -> None:
-            self._last_backup = dt.datetime.now()
-            self._update_backup_label()
+            self._took_backup()
 
-        return self._run("task.backup", lambda progress: backup_database(
+        return self._run("ui.task.backup", lambda progress: backup_database(
             db_path, Path(dest), progress=progress, replace=True), finished)
 
     def import_from(self, source: Path) -> Task:
@@ -215,14 +193,14 @@ class FileOperations(_Host):
         from ...store import import_cases
 
         def finished(report: Any) -> None:
-            self.list_model.refresh()
+            self.casesImported.emit()
             summary = getattr(report, "summary", None)
             if callable(summary):
-                self.prompts.info(self, tr("task.import", self.lang), summary())
+                self.prompts.info(self._window, tr("ui.task.import", self.lang), summary())
             elif report is not None:
-                self.prompts.info(self, tr("task.import", self.lang), str(report))
+                self.prompts.info(self._window, tr("ui.task.import", self.lang), str(report))
 
-        return self._run("task.import", lambda progress: self._with_store(
+        return self._run("ui.task.import", lambda progress: self._db.with_store(
             lambda store: import_cases(store, Path(source), progress=progress)), finished)
 
     def export_to(self, dest: Path) -> Task | None:
@@ -231,10 +209,10 @@ class FileOperations(_Host):
         nothing is done."""
         from ...store import export_cases
 
-        if not self._may_write(Path(dest), "act.export"):
+        if not self._safety.may_write(Path(dest), "ui.act.export"):
             return None
         fmt = "csv" if Path(dest).suffix.lower() == ".csv" else "json"
-        return self._run("task.export", lambda progress: self._with_store(
+        return self._run("ui.task.export", lambda progress: self._db.with_store(
             lambda store: export_cases(store, Path(dest), fmt=fmt, progress=progress,
                                        replace=True)))
 
@@ -242,35 +220,33 @@ class FileOperations(_Host):
         """Replace the database with a backup (the current file is copied aside first)."""
         from ...store import StoreError, restore_database
 
-        if not self.maybe_leave():
+        if not self._maybe_leave():
             return None
-        self._close_editor()
-        db_path = self.db_path
-        self._watch_timer.stop()
-        self._stop_refresh()
-        self._set_store_closed(True)  # at once: the progress window shows only after a while
-        self.list_model.release_store()
-        self.store.close()
+        db = self._db
+        db_path = db.path
+        self.releasing.emit()
+        db.closed = True  # at once: the progress window shows only after a while
+        self.availabilityChanged.emit()
+        db.require().close()
 
         def reopen(outcome: str) -> None:
             if outcome == "succeeded":  # a good backup replaced a damaged file: no banner
-                self._clear_damage()
+                self._safety.clear_damage()
             try:
-                store = self.open_store(db_path)
+                store = db.opener(db_path)
             except (StoreError, OSError) as exc:  # File > Open database stays available
                 log.error("cannot open the database after a restore: %s", type(exc).__name__)
-                self.store = None
-                self._set_store_closed(False)
-                self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+                db.store = None
+                db.closed = False
+                self.availabilityChanged.emit()
+                self.prompts.error(self._window, tr("ui.error.open_db.title", self.lang), str(exc))
                 return
-            self.store = store
-            self._seen_changes = store.change_counter()
-            self._watch_timer.start()
-            self.list_model.set_store_opener(lambda: self.open_store(db_path))
-            self._set_store_closed(False)
-            self.refresh_recommendations()
+            db.store = store
+            db.closed = False
+            self.availabilityChanged.emit()
+            self.databaseOpened.emit()
 
-        return self._run("task.restore", lambda _progress: restore_database(
+        return self._run("ui.task.restore", lambda _progress: restore_database(
             db_path, Path(source)), on_end=reopen)
 
     def auto_backup(self) -> Task:
@@ -278,20 +254,19 @@ class FileOperations(_Host):
         skips it when nothing changed since the newest one; the label keeps that one's time)."""
         from ...store import auto_backup
 
-        if self.damage is not None:  # never copies of a damaged file among the good ones
+        if self._safety.damage is not None:  # never copies of a damaged file among good ones
             task = Task("auto-backup", lambda _progress: None, self)
         else:
-            task = Task("auto-backup", lambda _progress: self._with_store(auto_backup), self)
+            task = Task("auto-backup", lambda _progress: self._db.with_store(auto_backup), self)
         self.tasks.append(task)
 
         def finished() -> None:
             if task in self.tasks:
                 self.tasks.remove(task)
             if task.outcome == "succeeded" and task.result is not None:  # None: skipped
-                self._last_backup = dt.datetime.now()
-                self._update_backup_label()
+                self._took_backup()
             elif task.outcome == "failed":
-                self.report_backup_failure(failure_sentence(task.error))
+                self.backupFailed.emit(failure_sentence(task.error))
             self.taskFinished.emit("auto-backup", task.outcome or "failed")
 
         task.finished.connect(finished)
@@ -303,15 +278,15 @@ class FileOperations(_Host):
         when nothing changed since the newest one). Never stops the closing: a failure goes to
         the log (its kind and stack, no message) and is shown in a dialog (unless one was
         shown already in this session). The backup's path or None."""
-        if not self.store_available() or self.damage is not None:
+        if not self._db.available() or self._safety.damage is not None:
             return None
         from ...store import auto_backup
 
         try:
-            dest = auto_backup(self.store)
+            dest = auto_backup(self._db.require())
         except Exception as exc:
             log_exception(log, "automatic backup at close failed", exc)
-            self.report_backup_failure(failure_sentence(exc))
+            self.backupFailed.emit(failure_sentence(exc))
             return None
         if dest is not None:
             log.info("automatic backup taken at close")

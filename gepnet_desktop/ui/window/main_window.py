@@ -1,33 +1,28 @@
 """The main window: the case list on the left, the open case (form and pathway) on the right.
 
-It wires the pieces together and holds no clinical rule and no SQL: cases come from and go to the
-store, rules from `case/` (validation) and `pathway/` (the walk), labels from their data.
-MainWindow is put together from parts, each in its own module:
+It builds its parts and wires their signals; it holds no clinical rule and no SQL. The parts:
 
-- `window_actions`: actions, menus, toolbar; `case_table`: the list's table view;
-- `list_navigation`: following the list (filters, selection, outside writes);
-- `case_editing`: open, save, conflicts, new, duplicate, delete, drafts;
-- `live_pathway`: the Pathway page following the form; chart and report export, printing;
-- `file_operations`: the File menu and its background tasks;
-- `database_upkeep`: stored recommendations kept current; the demonstration cases.
-
-This module builds the window and holds its start, status bar, settings, Help and closing.
+- `CaseListPane` (ui/cases): the filters and the lazy list; says `caseChosen`;
+- `CaseEditor`: the form and the open case's life (save, conflicts, delete, drafts);
+- `LivePathway`: the Pathway page, following the editor's one check of each edit; exports;
+- `FileOperations`: the File menu and its background tasks;
+- `DatabaseUpkeep`: stored recommendations kept current; the demonstration cases;
+- `DatabaseSafety`: missing and damaged databases, failed backups, files an export replaces;
+- `StatusLabels`, and the commands, menus and toolbar of `window_actions`.
 
 It starts in two steps, so that the window appears as fast as a bare one: the frame (menus,
 toolbar, the list and its filters, the status bar) is built and shown first; `finish_start()`,
 run right after the first paint, opens the database (loading the store and sqlite-utils) and
-builds the case form and the Pathway page. Given an open store, the constructor does both.
+builds the parts that need it. Given an open store, the constructor does both.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,59 +31,51 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ... import APP_NAME, __version__, paths
-from ...case import Case
-from ...pathway import Evaluation, Pathway, default_pathway, text
+from ...i18n import tr
+from ...pathway import Pathway, default_pathway, text
 from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
-from ..cases.case_table import make_case_table
-from ..cases.list_navigation import ListNavigation
-from ..common.shell_phrases import tr
+from ..cases.case_list_pane import CaseListPane
 from . import dialogs, geometry, panes, user_guide, window_actions
-from .case_editing import CaseEditing
+from .database import OpenDatabase, StoreOpener
 from .database_safety import DatabaseSafety
-from .database_upkeep import DatabaseUpkeep
-from .file_operations import FileOperations
-from .live_pathway import LivePathway
+from .safety_banner import SafetyBanner
 from .settings import AppSettings
 from .stale_notice import StaleRefusal
-from .tasks import Task
+from .status_labels import StatusLabels
 
 if TYPE_CHECKING:  # loaded by finish_start(), after the first paint
-    from ...store import Store
+    from ...store import DamagedDatabase, Store
     from ..chart.pathway_page import PathwayPage
     from ..form.case_form import CaseForm
     from ..form.drafts import DraftStore
+    from .error_dialog import ExceptionHandler
+    from .site_notes import NoticeRelay
+    from .tasks import Task
+    from .window_parts import WindowParts
 
 log = logging.getLogger(__name__)
 
-StoreOpener = Callable[[Path], "Store"]
-DRAFT_DELAY_MS = 300
-WATCH_INTERVAL_MS = 3000
 
-
-def _default_opener(path: Path) -> Store:
-    """The clinic's store, without recomputing stale recommendations on the calling thread
-    (the window does that on a worker: `refresh_recommendations`)."""
-    from ...clinic import open_clinic
-
-    return open_clinic(path, refresh=False)
-
-
-class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, DatabaseUpkeep,
-                 DatabaseSafety, QMainWindow):
-    """The application's window. Public methods are what menus call and tests drive."""
+class MainWindow(QMainWindow):
+    """The application's window. Its public methods are what menus call and tests drive."""
 
     started = Signal()         # the database is open and the form built: ready for work
     caseLoaded = Signal(str)   # uuid of the case now in the form, "" for a new case
     caseSaved = Signal(str)    # uuid of the case just saved
     taskFinished = Signal(str, str)  # task name, outcome ("succeeded", "failed", "cancelled")
     recommendationsRefreshed = Signal(str, int)  # outcome, rows recomputed (background update)
+
+    exception_handler: ExceptionHandler  # set by app.build_window
+    log_problem: str | None = None       # why the log file cannot be written, if it cannot
+    notice_relay: NoticeRelay | None = None
 
     def __init__(self, store: Store | None = None, *, db_path: Path | None = None,
                  open_store: StoreOpener | None = None,
@@ -99,33 +86,20 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         super().__init__(parent)
         if store is None and db_path is None:
             raise ValueError("MainWindow needs an open store or the path of a database")
-        self.store: Store | None = store
-        self.db_path = Path(store.path if store is not None else db_path)
-        self.open_store = open_store or _default_opener
-        self._normal_opener = self.open_store
-        self._verify_at_open = open_store is None  # the window's own open: quick check first
+        path = Path(store.path) if store is not None else Path(db_path or "")
+        self.db = OpenDatabase(path, open_store, store)
         self.pathway = pathway or default_pathway()
         self.lang = lang
         self.settings = settings or AppSettings()
-        self._drafts = drafts
         self.prompts = prompts or dialogs.Prompts(lang)
-        self.tasks: list[Task] = []
-        self.last_evaluation: Evaluation | None = None
-        self._case: Case | None = None      # the stored case in the form (None: new or none)
-        self._open = False                   # a case (stored or new) is in the form
-        self._copy_code: str | None = None
-        self._last_deleted: str | None = None
-        self._store_closed = False           # a restore is replacing the database file
-        self._selecting = False
-        self._pending_row: int | None = None
-        self._last_backup: dt.datetime | None = None
-        self._refresh_task: Task | None = None
-        self.form: CaseForm | None = None
-        self.page: PathwayPage | None = None
+        self._drafts = drafts
+        self.parts: WindowParts | None = None  # built by finish_start()
 
         self.setObjectName("MainWindow")
         self.setMinimumSize(780, 480)  # fits 1920x1080 at 200% (960x540 logical)
-        self._build_widgets(page_size)
+        self.case_list = CaseListPane(self.db, self.pathway, lang, page_size=page_size,
+                                      parent=self)
+        self._build_layout()
         self.commands = window_actions.build_actions(self)
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
@@ -134,18 +108,50 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.stale_notice = StaleRefusal(self)
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.list_view.addAction(self.commands["delete"])
-        self._build_status_bar()
-        self._wire()
+        self.case_list.view.addAction(self.commands["delete"])
+        self.status = StatusLabels(self.statusBar(), lang)
+        self.status.show_database(self.db.path)
+        self.status.show_last_backup(None)
+        self.case_list.countChanged.connect(self.status.show_count)
+        self.case_list.queryFailed.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.case_list.caseChosen.connect(self._open_chosen)
         self._restore_settings()
         self._update_title()
         self._update_actions()
         if store is not None:
-            self._build_editor()
+            self._build_parts(self._safety())
 
+    def _build_layout(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("caseTabs")
+        self.placeholder = QLabel(tr("ui.placeholder", self.lang), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setMargin(24)
+        self.right = QStackedWidget(self)
+        self.right.addWidget(self.placeholder)
+        self.right.addWidget(self.tabs)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.case_list)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.case_list.setMinimumWidth(260)
+        self.right.setMinimumWidth(400)
+        self.splitter.setSizes([420, 860])
+        central = QWidget(self)
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    # -- the second step -----------------------------------------------------------------------
     def is_ready(self) -> bool:
         """True once the database is open and the form and chart are built."""
-        return self.form is not None
+        return self.parts is not None
 
     def finish_start(self) -> bool:
         """Open the database and build the form and the Pathway page (the second step of the
@@ -154,147 +160,104 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             return True
         from ...store import StoreError
 
+        safety = self._safety()
         try:
-            store = self._open_checked(self.db_path)
+            store = safety.open_checked(self.db.path)
         except (StoreError, OSError) as exc:
             log.error("cannot open the database: %s", type(exc).__name__)
-            self.count_label.setText("")
-            self.prompts.error(self, tr("error.open_db.title", self.lang), str(exc))
+            self.status.clear_count()
+            self.prompts.error(self, tr("ui.error.open_db.title", self.lang), str(exc))
             return False
         if store is None:  # the user chose to quit rather than restore or start anew
-            self.count_label.setText("")
+            self.status.clear_count()
             return False
-        self.store = store
-        self._build_editor()
+        self.db.store = store
+        self._build_parts(safety)
         return True
 
-    def _build_editor(self) -> None:
-        """The second step: the case form, the Pathway page, drafts; then the list's query."""
-        from ..chart.pathway_page import PathwayPage
-        from ..form.case_form import CaseForm
-        from ..form.drafts import DraftAutosaver, DraftStore, default_folder
+    def _safety(self) -> DatabaseSafety:
+        """The part that opens the database, with its banner over the window."""
+        safety = DatabaseSafety(self.db, self.prompts, self.lang, self)
+        self._column.insertWidget(0, safety.banner)
+        return safety
 
-        assert self.store is not None
-        self.db_path = Path(self.store.path)
-        self.drafts = self._drafts or DraftStore(default_folder())
-        self.form = CaseForm(self.lang, parent=self)
-        self.page = PathwayPage(self.pathway, self.lang, parent=self)
-        self.tabs.addTab(self.form, tr("tab.form", self.lang))
-        self.tabs.addTab(self.page, tr("tab.pathway", self.lang))
-        self.form.changed.connect(self._on_form_changed)
-        self.form.dirtyChanged.connect(self._on_dirty_changed)
-        self.page.missingFieldActivated.connect(self.go_to_field)
-        self.page.missingFieldActivated.connect(self.form.highlight_field)
-        self.form.changed.connect(self.stale_notice.check)  # "not saved" once fixed goes
-        self.caseLoaded.connect(lambda _uuid: self.page.show_first_view())  # not the last case's
-        self.autosaver = DraftAutosaver(self.form, self.drafts, delay_ms=DRAFT_DELAY_MS,
-                                        parent=self)
-        self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
-            tr("form.unprotected", self.lang, reason=reason)))
-        self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
-        window_actions.connect_undo_stack(self.commands, self.form.undo_stack, self.lang)
-        self._update_dir_label()
-        self._update_backup_label()
+    def _build_parts(self, safety: DatabaseSafety) -> None:
+        """The parts that need the open database, wired; then the list's first query."""
+        from .window_parts import build_parts
+
+        parts = self.parts = build_parts(self, safety, self._drafts)
+        self.tabs.addTab(parts.editor.form, tr("ui.tab.form", self.lang))
+        self.tabs.addTab(parts.pathway.page, tr("ui.tab.pathway", self.lang))
+        for widget in (parts.editor.undo_delete_button, parts.upkeep.refresh_bar):
+            self.statusBar().insertPermanentWidget(0, widget)  # messages hide normal widgets
+        window_actions.connect_undo_stack(self.commands, parts.editor.form.undo_stack,
+                                          self.lang)
+        self._wire(parts)
+        self.db.path = Path(self.db.require().path)
+        self._show_database()
         self._update_actions()
-        self.update_pathway()
-        self._seen_changes = self.store.change_counter()
-        self._watch_timer.start()
-        self.list_model.start()
-        self.refresh_recommendations()
-        QWidget.setTabOrder(self.list_view, self.tabs)
+        parts.pathway.case_closed()
+        self.case_list.start()
+        parts.upkeep.refresh_recommendations()
+        QWidget.setTabOrder(self.case_list.view, self.tabs)
         self.started.emit()
 
-    # -- construction --------------------------------------------------------------------------
-    def _build_widgets(self, page_size: int) -> None:
-        self.filter_bar = CaseFilterBar(self.pathway, self.lang, parent=self)
-        db_path = self.db_path
-        self.list_model = CaseListModel(lambda: self.open_store(db_path), self.pathway,
-                                        self.lang, page_size=page_size, active=False,
-                                        parent=self)
-        view = make_case_table(self.list_model, self.lang, self)
-        self.list_view = view
+    def _wire(self, parts: WindowParts) -> None:
+        editor, pathway, files, upkeep = parts.editor, parts.pathway, parts.files, parts.upkeep
+        editor.caseChecked.connect(pathway.follow)
+        editor.stateChanged.connect(self._on_editor_state)
+        editor.dirtyChanged.connect(lambda dirty: self.setWindowModified(
+            editor.is_open() and dirty))
+        editor.caseLoaded.connect(pathway.case_opened)
+        editor.caseClosed.connect(pathway.case_closed)
+        editor.caseLoaded.connect(self.case_list.show_case)
+        editor.caseClosed.connect(lambda: self.case_list.show_case(""))
+        editor.caseSaved.connect(self.case_list.show_case)
+        editor.caseLoaded.connect(self.caseLoaded)
+        editor.caseSaved.connect(self.caseSaved)
+        editor.formRequested.connect(lambda: self.tabs.setCurrentWidget(editor.form))
+        pathway.fieldRequested.connect(editor.go_to_field)
+        pathway.fieldRequested.connect(editor.form.highlight_field)
+        editor.caseLoaded.connect(lambda _uuid: pathway.page.show_first_view())  # its own view
+        editor.form.changed.connect(self.stale_notice.check)  # "not saved" once fixed goes
+        for source in (editor, upkeep):
+            source.casesChanged.connect(self.case_list.refresh)
+        files.casesImported.connect(self.case_list.refresh)
+        for part in (editor, pathway, files, upkeep):
+            part.message.connect(self.statusBar().showMessage)
+        files.releasing.connect(editor.close_case)
+        files.releasing.connect(self.case_list.release)
+        files.releasing.connect(upkeep.stop_refresh)
+        files.databaseOpened.connect(self.case_list.reconnect)
+        files.databaseOpened.connect(self._show_database)
+        files.databaseOpened.connect(upkeep.refresh_recommendations)
+        files.availabilityChanged.connect(self._update_actions)
+        files.databaseOpened.connect(self._update_actions)
+        files.backupTaken.connect(self.status.show_last_backup)
+        files.backupFailed.connect(self.status.show_backup_failure)
+        files.backupFailed.connect(parts.safety.report_backup_failure)
+        files.taskFinished.connect(self.taskFinished)
+        upkeep.recommendationsRefreshed.connect(self.recommendationsRefreshed)
+        parts.safety.restoreRequested.connect(
+            lambda backup: files.choose_restore() if backup is None else
+            files.restore_from(backup))
 
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(6, 6, 0, 6)
-        left_layout.addWidget(self.filter_bar)
-        left_layout.addWidget(view, 1)
+    def _open_chosen(self, uuid: str) -> None:
+        """The user picked a row: open its case, or (unsaved edits kept) stay on this one."""
+        if self.parts is None or not self.parts.editor.open_case(uuid):
+            self.case_list.reselect_later()
 
-        self.tabs = QTabWidget(self)
-        self.tabs.setObjectName("caseTabs")
-        self.placeholder = QLabel(tr("placeholder", self.lang), self)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        self.placeholder.setMargin(24)
-        self.right = QStackedWidget(self)
-        self.right.addWidget(self.placeholder)
-        self.right.addWidget(self.tabs)
+    def _on_editor_state(self) -> None:
+        editor = self.need().editor
+        self.right.setCurrentWidget(self.tabs if editor.is_open() else self.placeholder)
+        self._update_title()
+        self._update_actions()
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        left.setMinimumWidth(260)
-        self.right.setMinimumWidth(400)
-        self.splitter.setSizes([420, 860])
-        central = QWidget(self)
-        column = QVBoxLayout(central)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self._build_banner())
-        column.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.undo_delete_button = QPushButton(tr("status.undo_delete_button", self.lang), self)
-        self.undo_delete_button.setFlat(True)
-        self.undo_delete_button.setObjectName("undoDeleteButton")
-        self.undo_delete_button.clicked.connect(self.undo_delete)
-        self.undo_delete_button.hide()
-        status.addPermanentWidget(self.undo_delete_button)  # messages hide normal widgets
-        self.refresh_bar = QProgressBar(self)
-        self.refresh_bar.setObjectName("refreshProgress")
-        self.refresh_bar.setRange(0, 1000)
-        self.refresh_bar.setFormat(tr("status.refreshing", self.lang))
-        self.refresh_bar.setToolTip(tr("status.refreshing_tip", self.lang))
-        self.refresh_bar.setMaximumWidth(self.fontMetrics().horizontalAdvance(
-            self.refresh_bar.format()) + 60)
-        self.refresh_bar.hide()
-        status.addPermanentWidget(self.refresh_bar)
-        self.count_label = QLabel(tr("status.opening", self.lang), self)
-        self.dir_label = QLabel(self)
-        self.backup_label = QLabel(self)
-        for label in (self.count_label, self.dir_label, self.backup_label):
-            status.addPermanentWidget(label)
-        self._update_dir_label()
-        self._update_backup_label()
-
-    def _wire(self) -> None:
-        self.filter_bar.queryChanged.connect(self._on_filters)
-        self.list_model.queryFinished.connect(self._on_list_loaded)
-        self.list_model.dataChanged.connect(self._on_rows_arrived)
-        self.list_model.countChanged.connect(self._on_count)
-        self.list_model.queryFailed.connect(
-            lambda message: self.statusBar().showMessage(message, 10000))
-        self.list_view.selectionModel().currentRowChanged.connect(self._on_current_row)
-        self.list_view.activated.connect(lambda index: self._open_row(index.row()))
-        self._chart_timer = QTimer(self)
-        self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(0)
-        self._chart_timer.timeout.connect(self.update_pathway)
-        # Writes by others (another window, the command line): refresh the list when the
-        # database's change counter moves (one single-row read every few seconds).
-        self._seen_changes = -1
-        self._watch_timer = QTimer(self)
-        self._watch_timer.setInterval(WATCH_INTERVAL_MS)
-        self._watch_timer.timeout.connect(self.check_outside_changes)
-        self._undo_delete_timer = QTimer(self)
-        self._undo_delete_timer.setSingleShot(True)
-        self._undo_delete_timer.setInterval(15000)
-        self._undo_delete_timer.timeout.connect(self.undo_delete_button.hide)
+    def need(self) -> WindowParts:
+        """The parts built by finish_start() (what menus reach only once it has run)."""
+        if self.parts is None:
+            raise RuntimeError("the window's database is not open yet")
+        return self.parts
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
@@ -307,7 +270,7 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             self.restoreState(state)
         sizes = self.settings.splitter_sizes("main")
         self._default_split = not (sizes and len(sizes) == 2)
-        if not self._default_split:
+        if sizes and not self._default_split:
             self.splitter.setSizes(sizes)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -329,52 +292,47 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.settings.language = lang
         self.settings.sync()
         if lang != self.lang:
-            self.statusBar().showMessage(tr("status.language", lang), 10000)
+            self.statusBar().showMessage(tr("ui.status.language", lang), 10000)
 
-    # -- titles and labels ---------------------------------------------------------------------
-    def _case_name(self) -> str:
-        if self._case is not None and self._case.case_code:
-            return self._case.case_code
-        return tr("title.new", self.lang)
-
+    # -- title, commands, labels ---------------------------------------------------------------
     def _update_title(self) -> None:
-        if self._open:
-            self.setWindowTitle(f"{self._case_name()}[*] — {APP_NAME}")
+        editor = self.parts.editor if self.parts is not None else None
+        if editor is not None and editor.is_open():
+            self.setWindowTitle(f"{editor.case_name()}[*] — {APP_NAME}")
         else:
             self.setWindowTitle(f"{APP_NAME}[*]")
         self.setWindowModified(self.has_unsaved_changes())
 
     def _update_actions(self) -> None:
         ready = self.is_ready()
-        available = ready and self.store_available()
-        window_actions.update_enabled(self.commands, case_open=self._open and available,
-                                      ready=available)
-        self.commands["open_db"].setEnabled(ready and not self._store_closed)
-        self.commands["undo_delete"].setEnabled(available and self._last_deleted is not None)
-        if ready and not available:
-            self.undo_delete_button.hide()
-        for widget in (self.filter_bar, self.list_view):  # opening a row reads the store
-            widget.setEnabled(available or not ready)
+        available = ready and self.db.available()
+        editor = self.parts.editor if self.parts is not None else None
+        window_actions.update_enabled(
+            self.commands, case_open=available and editor is not None and editor.is_open(),
+            ready=available)
+        self.commands["open_db"].setEnabled(ready and not self.db.closed)
+        self.commands["undo_delete"].setEnabled(
+            available and editor is not None and editor.can_undo_delete())
+        if editor is not None:
+            editor.set_usable(available)
+        self.case_list.set_usable(available or not ready)
 
-    def _update_dir_label(self) -> None:
-        self.dir_label.setText(tr("status.data_dir", self.lang, path=str(self.db_path.parent)))
-        self.dir_label.setToolTip(str(self.db_path))
-
-    def _on_count(self, count: int) -> None:
-        key = "status.count_one" if count == 1 else "status.count"
-        self.count_label.setText(tr(key, self.lang, n=count))
+    def _show_database(self) -> None:
+        self.status.show_database(self.db.path)
+        self.status.show_last_backup(self.need().files.last_backup())
 
     # -- help ----------------------------------------------------------------------------------
     def about_info(self) -> dict[str, str]:
+        safety = self.parts.safety if self.parts is not None else None
+        no_log = safety is not None and safety.log_label is not None
         return {
             "name": APP_NAME,
             "notice": text(self.pathway.notice, self.lang),
             "version": __version__,
             "pathway": f"{self.pathway.id} {self.pathway.version}",
-            "database": str(self.db_path),
+            "database": str(self.db.path),
             "data_dir": str(paths.data_dir()),
-            "log_file": str(paths.log_file()) + (" (cannot be written)" if
-                                                  getattr(self, "log_label", None) else ""),
+            "log_file": str(paths.log_file()) + (" (cannot be written)" if no_log else ""),
         }
 
     def show_about(self) -> dialogs.AboutDialog:
@@ -394,13 +352,141 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
             return
         self.save_settings()
         self.shutdown()
-        self.backup_at_close()
+        if self.parts is not None:
+            self.parts.files.backup_at_close()
         event.accept()
 
     def shutdown(self) -> None:
         """Stop the worker threads (idempotent)."""
-        self._watch_timer.stop()
-        if self._refresh_task is not None:
-            self._refresh_task.cancel()
+        if self.parts is not None:
+            self.parts.upkeep.stop_refresh()
         self.wait_for_tasks()
-        self.list_model.shutdown()
+        self.case_list.shutdown()
+
+    def wait_for_tasks(self) -> None:
+        """Block until every worker task has ended (at close)."""
+        if self.parts is not None:
+            for task in [*self.parts.files.tasks, *self.parts.upkeep.tasks]:
+                task.wait()
+
+    # -- what menus, scripts and tests reach through the window: each answered by its part -----
+    @property
+    def store(self) -> Store | None:
+        return self.db.store
+
+    @property
+    def db_path(self) -> Path:
+        return self.db.path
+
+    @property
+    def open_store(self) -> StoreOpener:
+        return self.db.opener
+
+    @open_store.setter
+    def open_store(self, opener: StoreOpener) -> None:
+        self.db.opener = opener
+
+    def has_unsaved_changes(self) -> bool:
+        return self.parts is not None and self.parts.editor.has_unsaved_changes()
+
+    def maybe_leave(self) -> bool:
+        return self.parts is None or self.parts.editor.maybe_leave()
+
+    def store_available(self) -> bool:
+        return self.db.available()
+
+    @property
+    def form(self) -> CaseForm | None:
+        return self.parts.editor.form if self.parts is not None else None
+
+    @property
+    def page(self) -> PathwayPage | None:
+        return self.parts.pathway.page if self.parts is not None else None
+
+    @property
+    def list_model(self) -> CaseListModel:
+        return self.case_list.model
+
+    @property
+    def list_view(self) -> QTableView:
+        return self.case_list.view
+
+    @property
+    def filter_bar(self) -> CaseFilterBar:
+        return self.case_list.filter_bar
+
+    @property
+    def count_label(self) -> QLabel:
+        return self.status.count_label
+
+    @property
+    def dir_label(self) -> QLabel:
+        return self.status.dir_label
+
+    @property
+    def backup_label(self) -> QLabel:
+        return self.status.backup_label
+
+    @property
+    def refresh_bar(self) -> QProgressBar:
+        return self.need().upkeep.refresh_bar
+
+    @property
+    def undo_delete_button(self) -> QPushButton:
+        return self.need().editor.undo_delete_button
+
+    @property
+    def banner(self) -> SafetyBanner:
+        return self.need().safety.banner
+
+    @property
+    def damage(self) -> DamagedDatabase | None:
+        return self.parts.safety.damage if self.parts is not None else None
+
+    @property
+    def log_label(self) -> QLabel | None:
+        return self.parts.safety.log_label if self.parts is not None else None
+
+    # the list
+    def step_case(self, step: int) -> None: self.case_list.step(step)
+    def focus_search(self) -> None: self.case_list.focus_search()
+    def focus_list(self) -> None: self.case_list.focus_list()
+    def check_outside_changes(self) -> bool: return self.case_list.check_outside_changes()
+
+    def show_tab(self, index: int) -> None:
+        """Show the case form (0) or the Pathway page (1) of the open case."""
+        if self.parts is not None and self.parts.editor.is_open():
+            self.tabs.setCurrentIndex(index)
+
+    # the editor
+    def open_case(self, uuid: str) -> bool: return self.need().editor.open_case(uuid)
+    def new_case(self) -> bool: return self.need().editor.new_case()
+    def save(self) -> bool: return self.need().editor.save()
+    def revert_case(self) -> None: self.need().editor.revert_case()
+    def delete_case(self) -> bool: return self.need().editor.delete_case()
+    def undo_delete(self) -> bool: return self.need().editor.undo_delete()
+    def save_draft(self) -> None: self.need().editor.save_draft()
+    def offer_drafts(self) -> bool: return self.need().editor.offer_drafts()
+
+    def rescue(self) -> None:
+        """After an unexpected error: keep the case being edited as a draft."""
+        if self.parts is not None:
+            self.parts.editor.save_draft()
+
+    # the Pathway page
+    def update_pathway(self) -> None:
+        """Walk the form's content now and show it (nothing to draw before the start ends)."""
+        if self.parts is not None:
+            self.parts.pathway.update_pathway()
+    def export_chart_to(self, dest: Path) -> bool: return self.need().pathway.export_chart_to(dest)
+    def export_report_to(self, dest: Path) -> bool:
+        return self.need().pathway.export_report_to(dest)
+
+    # files, upkeep, safety
+    def open_database(self, path: Path) -> bool: return self.need().files.open_database(path)
+    def import_from(self, source: Path) -> Task: return self.need().files.import_from(source)
+    def export_to(self, dest: Path) -> Task | None: return self.need().files.export_to(dest)
+    def backup_to(self, dest: Path) -> Task | None: return self.need().files.backup_to(dest)
+    def restore_from(self, source: Path) -> Task | None:
+        return self.need().files.restore_from(source)
+    def auto_backup(self) -> Task: return self.need().files.auto_backup()

@@ -28,6 +28,9 @@ class Panes(QObject):
         super().__init__(window)
         self.window = window
         self.splitter = window.splitter
+        pane = self.splitter.widget(0)
+        assert pane is not None  # the list, built with the window
+        self.list_pane: QWidget = pane
         self.splitter.setChildrenCollapsible(False)
         self.splitter.setCollapsible(0, True)  # the list gives way; the case never does
         self._list_width = 0     # the width the list comes back at
@@ -69,7 +72,7 @@ class Panes(QObject):
             if visible:  # at its last width, at most DEFAULT_SHARE (SHRINK_SHARE if narrow)
                 share = DEFAULT_SHARE if self.window.width() >= COMPACT_WIDTH else SHRINK_SHARE
                 width = self._list_width or int(total * share)
-                width = max(self.splitter.widget(0).minimumWidth(), min(width, int(total * share)))
+                width = max(self.list_pane.minimumWidth(), min(width, int(total * share)))
                 self.splitter.setSizes([width, max(0, total - width)])
             else:
                 self._list_width = sizes[0]
@@ -87,9 +90,9 @@ class Panes(QObject):
         """The split of a first start: the list at two fifths of a wide window, collapsed in a
         narrow one (a laptop at 125% or 150%), where the chart needs the room."""
         width = sum(self.splitter.sizes()) or self.splitter.width()
-        left = max(self.splitter.widget(0).minimumWidth(), int(width * DEFAULT_SHARE))
+        left = max(self.list_pane.minimumWidth(), int(width * DEFAULT_SHARE))
         if self.window.width() < COMPACT_WIDTH:  # it comes back at its narrowest
-            self._list_width = self.splitter.widget(0).minimumWidth()
+            self._list_width = self.list_pane.minimumWidth()
             self.splitter.setSizes([0, width])
         else:
             self.splitter.setSizes([left, max(0, width - left)])
@@ -105,7 +108,7 @@ class Panes(QObject):
             return
         sizes = self.splitter.sizes()
         total = sum(sizes)
-        cap = max(self.splitter.widget(0).minimumWidth(), int(total * SHRINK_SHARE))
+        cap = max(self.list_pane.minimumWidth(), int(total * SHRINK_SHARE))
         if sizes[0] > cap:
             self.splitter.setSizes([cap, total - cap])
 
@@ -160,7 +163,7 @@ def attach(window: MainWindow) -> Panes:
     """The panes of `window`, their commands in its View menu and in `window.commands`."""
     panes = Panes(window)
     view = window.menus["view"]
-    first = view.actions()[0] if view.actions() else None
+    first = view.actions()[0]  # the View menu is never empty
     view.insertAction(first, panes.actions["toggle_list"])
     view.insertAction(first, panes.actions["chart_mode"])
     view.insertSeparator(first)

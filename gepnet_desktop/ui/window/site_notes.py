@@ -53,10 +53,10 @@ class NoticeRelay(QObject):
 
 def attach(window: MainWindow) -> NoticeRelay:
     """Show the notices in `window` from now on (and those said before); once per window."""
-    relay = getattr(window, "notice_relay", None)
+    relay = window.notice_relay
     if relay is None:
         relay = NoticeRelay(window)
-        window.notice_relay = relay  # type: ignore[attr-defined]
+        window.notice_relay = relay
         policy = site_policy.current()
         if policy.language is not None:
             tip = f"Fixed by the site policy ({policy.path})"

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from ...case import validate_case
-from ..common.shell_phrases import problem_sentence, tr
+from ...i18n import tr
+from ..common.shell_phrases import problem_sentence
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -24,7 +25,7 @@ class StaleRefusal(QObject):
         window.statusBar().messageChanged.connect(self._on_message)
 
     def _on_message(self, message: str) -> None:
-        head = tr("error.save.invalid", self.window.lang, problem="")
+        head = tr("ui.error.save.invalid", self.window.lang, problem="")
         self._problem = message[len(head):] if head and message.startswith(head) else None
 
     def check(self) -> None:

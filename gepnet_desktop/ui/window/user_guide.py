@@ -69,7 +69,7 @@ def attach(window: MainWindow) -> QAction:
     action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
     action.triggered.connect(lambda _c=False: show_user_guide(window))
     help_menu = window.menus["help"]
-    first = help_menu.actions()[0] if help_menu.actions() else None
+    first = help_menu.actions()[0]  # the Help menu is never empty
     help_menu.insertAction(first, action)
     window.commands["user_guide"] = action
     return action

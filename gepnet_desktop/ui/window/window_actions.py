@@ -1,8 +1,8 @@
 """The main window's commands: every action with its shortcut and icon, the menus, the toolbar,
 and which actions are enabled when.
 
-Each action calls a public method of the window, so a menu, a shortcut and a test all reach the
-same code. Texts come from `shell_phrases`.
+Each action calls a public method of the window or of one of its parts, so a menu, a shortcut
+and a test all reach the same code. Texts come from `shell_phrases`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QMenu, QStyle, QToolBar
 
-from ..common.shell_phrases import plain, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -24,21 +25,21 @@ Icon = QStyle.StandardPixmap
 
 # name, what it calls on the window, shortcut, icon
 ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] = (
-    ("open_db", lambda w: w.choose_database(), Key.Open, Icon.SP_DirOpenIcon),
-    ("backup", lambda w: w.choose_backup(), "Ctrl+B", None),
-    ("restore", lambda w: w.choose_restore(), None, None),
-    ("import", lambda w: w.choose_import(), "Ctrl+I", Icon.SP_ArrowDown),
-    ("export", lambda w: w.choose_export(), "Ctrl+E", Icon.SP_ArrowUp),
-    ("export_chart", lambda w: w.choose_export_chart(), "Ctrl+Shift+E", None),
-    ("export_report", lambda w: w.choose_export_report(), "Ctrl+R",
+    ("open_db", lambda w: w.need().files.choose_database(), Key.Open, Icon.SP_DirOpenIcon),
+    ("backup", lambda w: w.need().files.choose_backup(), "Ctrl+B", None),
+    ("restore", lambda w: w.need().files.choose_restore(), None, None),
+    ("import", lambda w: w.need().files.choose_import(), "Ctrl+I", Icon.SP_ArrowDown),
+    ("export", lambda w: w.need().files.choose_export(), "Ctrl+E", Icon.SP_ArrowUp),
+    ("export_chart", lambda w: w.need().pathway.choose_export_chart(), "Ctrl+Shift+E", None),
+    ("export_report", lambda w: w.need().pathway.choose_export_report(), "Ctrl+R",
      Icon.SP_FileDialogDetailedView),
-    ("print_report", lambda w: w.print_report(), Key.Print, None),
+    ("print_report", lambda w: w.need().pathway.print_report(), Key.Print, None),
     ("quit", lambda w: w.close(), "Ctrl+Q", None),
     ("undo_delete", lambda w: w.undo_delete(), "Ctrl+Alt+Z", None),
     ("find", lambda w: w.focus_search(), Key.Find, None),
     ("new", lambda w: w.new_case(), Key.New, Icon.SP_FileIcon),
     ("save", lambda w: w.save(), Key.Save, Icon.SP_DialogSaveButton),
-    ("duplicate", lambda w: w.duplicate_case(), "Ctrl+D", Icon.SP_FileLinkIcon),
+    ("duplicate", lambda w: w.need().editor.duplicate_case(), "Ctrl+D", Icon.SP_FileLinkIcon),
     ("delete", lambda w: w.delete_case(), Key.Delete, Icon.SP_TrashIcon),
     ("revert", lambda w: w.revert_case(), "Ctrl+Shift+R", None),
     ("next", lambda w: w.step_case(1), "Ctrl+PgDown", None),
@@ -48,7 +49,7 @@ ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] =
     ("focus_list", lambda w: w.focus_list(), "Ctrl+L", None),
     ("about", lambda w: w.show_about(), None, None),  # F1 is the user guide (user_guide.py)
     ("data_folder", lambda w: w.show_data_folder(), None, None),
-    ("load_demo", lambda w: w.load_demo_cases(), None, None),
+    ("load_demo", lambda w: w.need().upkeep.load_demo_cases(), None, None),
     # wired to the form's undo stack once the form exists (connect_undo_stack)
     ("undo", lambda w: None, Key.Undo, Icon.SP_ArrowBack),
     ("redo", lambda w: None, Key.Redo, Icon.SP_ArrowForward),
@@ -73,7 +74,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
     """Every action of the window, by name (plus "lang_en" and "lang_ko", checkable)."""
     actions: dict[str, QAction] = {}
     for name, slot, shortcut, icon in ACTIONS:
-        action = QAction(tr(f"act.{name}", window.lang), window)
+        action = QAction(tr(f"ui.act.{name}", window.lang), window)
         action.setObjectName(f"action_{name}")
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -87,7 +88,7 @@ def build_actions(window: MainWindow) -> dict[str, QAction]:
         actions[name].setEnabled(False)
     group = QActionGroup(window)
     for code in ("en", "ko"):
-        act = QAction(tr(f"lang.{code}", window.lang), window, checkable=True)
+        act = QAction(tr(f"ui.lang.{code}", window.lang), window, checkable=True)
         act.setObjectName(f"action_lang_{code}")
         act.setChecked(code == window.lang)
         act.triggered.connect(lambda _c=False, c=code: window.set_language(c))
@@ -100,7 +101,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
     """The menu bar's menus, by name; View ends with the Language submenu."""
     menus: dict[str, QMenu] = {}
     for name, items in MENUS.items():
-        menu = window.menuBar().addMenu(tr(f"menu.{name}", window.lang))
+        menu = window.menuBar().addMenu(tr(f"ui.menu.{name}", window.lang))
         menu.setObjectName(f"menu_{name}")
         menus[name] = menu
         for item in items:
@@ -108,7 +109,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
                 menu.addSeparator()
             else:
                 menu.addAction(actions[item])
-    languages = menus["view"].addMenu(tr("menu.language", window.lang))
+    languages = menus["view"].addMenu(tr("ui.menu.language", window.lang))
     languages.addAction(actions["lang_en"])
     languages.addAction(actions["lang_ko"])
     return menus
@@ -116,7 +117,7 @@ def build_menus(window: MainWindow, actions: dict[str, QAction]) -> dict[str, QM
 
 def build_toolbar(window: MainWindow, actions: dict[str, QAction]) -> QToolBar:
     """The main toolbar (text beside icon), added to the window."""
-    tools = QToolBar(tr("toolbar", window.lang), window)
+    tools = QToolBar(tr("ui.toolbar", window.lang), window)
     tools.setObjectName("mainToolbar")
     tools.setMovable(False)
     tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -147,9 +148,9 @@ def connect_undo_stack(actions: dict[str, QAction], stack: QUndoStack, lang: str
     stack.canUndoChanged.connect(undo.setEnabled)
     stack.canRedoChanged.connect(redo.setEnabled)
     stack.undoTextChanged.connect(
-        lambda what: undo.setText(with_detail(tr("act.undo", lang), what)))
+        lambda what: undo.setText(with_detail(tr("ui.act.undo", lang), what)))
     stack.redoTextChanged.connect(
-        lambda what: redo.setText(with_detail(tr("act.redo", lang), what)))
+        lambda what: redo.setText(with_detail(tr("ui.act.redo", lang), what)))
     undo.setEnabled(stack.canUndo())
     redo.setEnabled(stack.canRedo())
 

@@ -1,9 +1,10 @@
-"""The main window's case editing: opening a case, leaving it (save, discard or cancel), saving
-(refused with a sentence naming the field), conflicts, new, duplicate, revert, delete with undo,
-and the drafts that keep unsaved work across a crash.
+"""The case editor, a part of the main window: the case form and the life of the case in it:
+opening, leaving (save, discard or cancel), saving (refused with a sentence naming the field),
+conflicts, new, duplicate, revert, delete with undo, and the drafts that keep unsaved work
+across a crash.
 
-A part of MainWindow (a mixin): it uses the window's store, form, tabs, right, list_model,
-list_view, actions, prompts and status bar; rules come from the form's validation and the store.
+It owns the form, the drafts' autosaver and the status bar's undo-delete button, and tells the
+window what happened through signals; rules come from the form's validation and the store.
 """
 
 from __future__ import annotations
@@ -12,9 +13,16 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QPushButton, QWidget
+
 from ...case import Case, Problem
-from ..common.shell_phrases import plain, problem_sentence, tr
+from ...i18n import tr
+from ..common.shell_phrases import plain, problem_sentence
+from ..form.case_form import CaseForm
+from ..form.drafts import DraftAutosaver, DraftStore
 from . import dialogs
+from .database import OpenDatabase
 
 if TYPE_CHECKING:
     from ...store import StoreError
@@ -22,20 +30,82 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COPY_SUFFIX = "-copy"
+DRAFT_DELAY_MS = 300
+UNDO_DELETE_MS = 15000
 
 
-if TYPE_CHECKING:  # the window as this part sees it
-    from .host import WindowHost as _Host
-else:
-    _Host = object
+class CaseEditor(QObject):
+    """The open case: load, save, duplicate, delete, drafts. `form` is its widget."""
 
+    caseLoaded = Signal(str)    # uuid of the case now in the form, "" for a new case
+    caseClosed = Signal()       # no case in the form any more
+    caseSaved = Signal(str)     # uuid of the case just saved
+    caseChecked = Signal(object)  # the CaseCheck of each change of the form (one per change)
+    dirtyChanged = Signal(bool)
+    stateChanged = Signal()     # open or closed, another case, undo delete (title, commands)
+    casesChanged = Signal()     # stored cases changed here: the list reads them again
+    formRequested = Signal()    # show the form: the cursor goes into one of its fields
+    message = Signal(str, int)  # a sentence for the status bar, and for how long (ms)
 
-class CaseEditing(_Host):
-    """The open case's life in the main window: load, save, duplicate, delete, drafts."""
+    def __init__(self, db: OpenDatabase, drafts: DraftStore, prompts: dialogs.Prompts,
+                 lang: str, window: QWidget) -> None:
+        super().__init__(window)
+        self._db = db
+        self._window = window  # the parent of dialogs
+        self.lang = lang
+        self.prompts = prompts
+        self.drafts = drafts
+        self._case: Case | None = None  # the stored case in the form (None: new or none)
+        self._open = False              # a case (stored or new) is in the form
+        self._copy_code: str | None = None
+        self._last_deleted: str | None = None
+        self.form = CaseForm(lang, parent=window)
+        # through methods: a signal-to-signal connection cannot be undone by `disconnect()`
+        self.form.changed.connect(self._on_changed)
+        self.form.dirtyChanged.connect(self._on_dirty)
+        self.autosaver = DraftAutosaver(self.form, drafts, delay_ms=DRAFT_DELAY_MS, parent=self)
+        self.autosaver.failed.connect(lambda reason: self.form.set_unprotected(
+            tr("ui.form.unprotected", lang, reason=reason)))
+        self.autosaver.protected.connect(lambda: self.form.set_unprotected(None))
+        self.undo_delete_button = QPushButton(tr("ui.status.undo_delete_button", lang), window)
+        self.undo_delete_button.setFlat(True)
+        self.undo_delete_button.setObjectName("undoDeleteButton")
+        self.undo_delete_button.clicked.connect(self.undo_delete)
+        self.undo_delete_button.hide()
+        self._undo_delete_timer = QTimer(self)
+        self._undo_delete_timer.setSingleShot(True)
+        self._undo_delete_timer.setInterval(UNDO_DELETE_MS)
+        self._undo_delete_timer.timeout.connect(self.undo_delete_button.hide)
+
+    def _on_changed(self) -> None:
+        self.caseChecked.emit(self.form.check())  # the form's one check of this change
+
+    def _on_dirty(self, dirty: bool) -> None:
+        self.dirtyChanged.emit(dirty)
+
+    # -- what the window shows -----------------------------------------------------------------
+    def is_open(self) -> bool:
+        """True while a case (stored or new) is in the form."""
+        return self._open
+
+    def case_name(self) -> str:
+        """The open case's code, or "New case"."""
+        if self._case is not None and self._case.case_code:
+            return self._case.case_code
+        return tr("ui.title.new", self.lang)
+
+    def can_undo_delete(self) -> bool:
+        return self._last_deleted is not None
 
     def has_unsaved_changes(self) -> bool:
-        return self._open and self.form is not None and self.form.is_dirty()
+        return self._open and self.form.is_dirty()
 
+    def set_usable(self, usable: bool) -> None:
+        """The database can (not) be written: the undo-delete button goes when it cannot."""
+        if not usable:
+            self.undo_delete_button.hide()
+
+    # -- leaving and loading -------------------------------------------------------------------
     def maybe_leave(self) -> bool:
         """Before the open case is replaced or the window closes: True when it is fine to go.
 
@@ -43,7 +113,7 @@ class CaseEditing(_Host):
         """
         if not self.has_unsaved_changes():
             return True
-        answer = self.prompts.unsaved(self, self._case_name())
+        answer = self.prompts.unsaved(self._window, self.case_name())
         if answer == dialogs.SAVE:
             return self.save()
         if answer == dialogs.DISCARD:
@@ -62,23 +132,17 @@ class CaseEditing(_Host):
         self._open = True
         self._copy_code = None
         self.form.load(case)
-        self.right.setCurrentWidget(self.tabs)
-        self._update_title()
-        self._update_actions()
-        self.update_pathway()
-        self._select_current_row()
+        self.stateChanged.emit()
         self.caseLoaded.emit(case.uuid if case and case.uuid else "")
 
-    def _close_editor(self) -> None:
+    def close_case(self) -> None:
+        """Empty the form: no case is open."""
         self._case = None
         self._open = False
         self._copy_code = None
         self.form.load(None)
-        self.right.setCurrentWidget(self.placeholder)
-        self._update_title()
-        self._update_actions()
-        self.update_pathway()
-        self._select_current_row()
+        self.stateChanged.emit()
+        self.caseClosed.emit()
 
     def open_case(self, uuid: str) -> bool:
         """Open the stored case `uuid` (asking first about unsaved changes); True if opened."""
@@ -86,9 +150,9 @@ class CaseEditing(_Host):
             return True
         if not self.maybe_leave():
             return False
-        case = self.store.get(uuid)
+        case = self._db.require().get(uuid)
         if case is None:
-            self.list_model.refresh()
+            self.casesChanged.emit()
             return False
         self._load(case)
         log.info("opened case %s", uuid)
@@ -99,39 +163,45 @@ class CaseEditing(_Host):
         if not self.maybe_leave():
             return False
         self._load(None)
-        self.tabs.setCurrentWidget(self.form)
-        self.form.focus_field("case_code")
+        self._show_field("case_code")
         return True
 
     def revert_case(self) -> None:
         """Throw away the edits: reload the stored case (or empty the new one)."""
         if not self._open:
             return
-        stored = self.store.get(self._case.uuid) if self._case and self._case.uuid else None
+        stored = self._stored_version()
         self._load(stored)
 
+    def _stored_version(self) -> Case | None:
+        if self._case is None or not self._case.uuid:
+            return None
+        return self._db.require().get(self._case.uuid)
+
+    # -- saving --------------------------------------------------------------------------------
     def save(self) -> bool:
         """Save the case in the form. Refused, with a message naming the field, on any error."""
         if not self._open:
             return False
         result = self.form.validation()
         if not result.ok:
-            self._refuse(result.errors)
+            self.refuse(result.errors)
             return False
         code = (self.form.data().get("case_code") or "").strip()
         if self._copy_code is not None and code == self._copy_code:
-            self._refuse_text(tr("error.copy_code", self.lang, code=code), "case_code")
+            self._refuse_text(tr("ui.error.copy_code", self.lang, code=code), "case_code")
             return False
         case = result.case
         assert case is not None
         from ...store import ConflictError, StoreError, ValidationFailed
 
+        store = self._db.require()
         try:
-            stored = self.store.update(case) if case.uuid else self.store.create(case)
+            stored = store.update(case) if case.uuid else store.create(case)
         except ConflictError:
             return self._resolve_conflict(case)
         except ValidationFailed as exc:
-            self._refuse(exc.problems)
+            self.refuse(exc.problems)
             return False
         except StoreError as exc:
             self._refuse_text(str(exc), _field_named_in(exc))
@@ -143,43 +213,46 @@ class CaseEditing(_Host):
         self._case = stored
         self._copy_code = None
         self.form.mark_saved(stored)  # clean again: the autosaver removes the draft
-        self._update_title()
-        self.statusBar().showMessage(tr("status.saved", self.lang), 5000)
-        self.list_model.refresh()
+        self.stateChanged.emit()
+        self.message.emit(tr("ui.status.saved", self.lang), 5000)
+        self.casesChanged.emit()
         log.info("saved case %s revision %s", stored.uuid, stored.revision)
         self.caseSaved.emit(stored.uuid or "")
 
-    def _refuse(self, problems: list[Problem]) -> None:
+    def refuse(self, problems: list[Problem]) -> None:
+        """Say why the case cannot be used (the first problem, and how many more), and put the
+        cursor in the field of the first."""
         first = problems[0]
-        message = tr("error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
+        message = tr("ui.error.save.invalid", self.lang, problem=problem_sentence(first, self.lang))
         if len(problems) > 1:
-            message += tr("error.save.more", self.lang, n=len(problems) - 1)
+            message += tr("ui.error.save.more", self.lang, n=len(problems) - 1)
         self._refuse_text(message, first.field)
 
     def _refuse_text(self, message: str, field: str | None) -> None:
-        self.statusBar().showMessage(message, 15000)
+        self.message.emit(message, 15000)
         if field:
             self.go_to_field(field)
-        self.prompts.error(self, tr("error.save.title", self.lang), message)
+        self.prompts.error(self._window, tr("ui.error.save.title", self.lang), message)
 
     def _resolve_conflict(self, mine: Case) -> bool:
         from ...store import StoreError
 
-        answer = self.prompts.conflict(self, self._case_name())
-        stored = self.store.get(mine.uuid) if mine.uuid else None
+        answer = self.prompts.conflict(self._window, self.case_name())
+        store = self._db.require()
+        stored = store.get(mine.uuid) if mine.uuid else None
         if answer == dialogs.RELOAD:
             if stored is None:
-                self._close_editor()
+                self.close_case()
             else:
                 self._load(stored)
-            self.list_model.refresh()
+            self.casesChanged.emit()
             return False
         if answer == dialogs.OVERWRITE:
             try:
                 if stored is None:
-                    saved = self.store.create(replace(mine, uuid=None, revision=None))
+                    saved = store.create(replace(mine, uuid=None, revision=None))
                 else:
-                    saved = self.store.update(replace(mine, revision=stored.revision))
+                    saved = store.update(replace(mine, revision=stored.revision))
             except StoreError as exc:
                 self._refuse_text(str(exc), _field_named_in(exc))
                 return False
@@ -189,16 +262,19 @@ class CaseEditing(_Host):
 
     def go_to_field(self, field: str) -> None:
         """Show the form and put the cursor in `field` (a key or a line path)."""
-        if not self._open:
-            return
-        self.tabs.setCurrentWidget(self.form)
+        if self._open:
+            self._show_field(field)
+
+    def _show_field(self, field: str) -> None:
+        self.formRequested.emit()
         self.form.focus_field(field)
 
+    # -- duplicate and delete ------------------------------------------------------------------
     def duplicate_case(self) -> bool:
         """A copy of the open case as a new case (new uuid on save; its code must be changed)."""
         if not self._open or not self.maybe_leave():
             return False
-        stored = self.store.get(self._case.uuid) if self._case and self._case.uuid else None
+        stored = self._stored_version()
         data = stored.to_dict() if stored is not None else self.form.data()
         code = (data.get("case_code") or "").strip()
         copy_code = (code[: 40 - len(COPY_SUFFIX)] + COPY_SUFFIX) if code else COPY_SUFFIX[1:]
@@ -208,9 +284,8 @@ class CaseEditing(_Host):
         self._load(None)
         self.form.set_data(data)
         self._copy_code = copy_code
-        self.tabs.setCurrentWidget(self.form)
-        self.form.focus_field("case_code")
-        self.statusBar().showMessage(tr("status.copy_code", self.lang), 10000)
+        self._show_field("case_code")
+        self.message.emit(tr("ui.status.copy_code", self.lang), 10000)
         return True
 
     def delete_case(self) -> bool:
@@ -222,24 +297,24 @@ class CaseEditing(_Host):
         if not self._open or not self.maybe_leave():
             return False
         if self._case is None or not self._case.uuid:
-            self._close_editor()
+            self.close_case()
             return True
         uuid = self._case.uuid
         from ...store import StoreError
 
         try:
-            self.store.delete(uuid)
+            self._db.require().delete(uuid)
         except StoreError as exc:
-            self.prompts.error(self, plain(tr("act.delete", self.lang)), str(exc))
+            self.prompts.error(self._window, plain(tr("ui.act.delete", self.lang)), str(exc))
             return False
         log.info("deleted case %s", uuid)
         self._last_deleted = uuid
-        self._close_editor()
-        self.list_model.refresh()
-        self.commands["undo_delete"].setEnabled(True)
+        self.close_case()
+        self.casesChanged.emit()
         self.undo_delete_button.show()
         self._undo_delete_timer.start()
-        self.statusBar().showMessage(tr("status.deleted", self.lang), 15000)
+        self.stateChanged.emit()
+        self.message.emit(tr("ui.status.deleted", self.lang), 15000)
         return True
 
     def undo_delete(self) -> bool:
@@ -250,36 +325,33 @@ class CaseEditing(_Host):
         from ...store import StoreError
 
         try:
-            self.store.restore(uuid)
+            self._db.require().restore(uuid)
         except StoreError as exc:
-            self.prompts.error(self, plain(tr("act.undo_delete", self.lang)), str(exc))
+            self.prompts.error(self._window, plain(tr("ui.act.undo_delete", self.lang)), str(exc))
             return False
         log.info("restored case %s", uuid)
         self._last_deleted = None
-        self.commands["undo_delete"].setEnabled(False)
         self.undo_delete_button.hide()
-        self.list_model.refresh()
+        self.stateChanged.emit()
+        self.casesChanged.emit()
         self.open_case(uuid)
-        self.statusBar().showMessage(tr("status.restored_case", self.lang), 5000)
+        self.message.emit(tr("ui.status.restored_case", self.lang), 5000)
         return True
 
+    # -- drafts --------------------------------------------------------------------------------
     def save_draft(self) -> None:
         """Write the form's unsaved content to the drafts folder now (the autosaver also does,
         300 ms after an edit and when the user moves to another field)."""
         if self._open:
             self.autosaver.flush()
 
-    def rescue(self) -> None:
-        """After an unexpected error: keep the case being edited as a draft."""
-        self.save_draft()
-
     def offer_drafts(self) -> bool:
         """Offer each draft left by a previous run (a crash), newest first; True when one was
         restored (the others stay for a later start)."""
         drafts = list(reversed(self.drafts.load_all()))
         for i, (key, data) in enumerate(drafts):
-            name = (data.get("case_code") or "").strip() or tr("title.new", self.lang)
-            if self.prompts.restore_draft(self, name, len(drafts) - i - 1):
+            name = (data.get("case_code") or "").strip() or tr("ui.title.new", self.lang)
+            if self.prompts.restore_draft(self._window, name, len(drafts) - i - 1):
                 self.restore_draft(key, data)
                 return True
             self.drafts.discard(key)
@@ -290,7 +362,7 @@ class CaseEditing(_Host):
         if not self.maybe_leave():
             return
         uuid = data.get("uuid")
-        stored = self.store.get(uuid) if uuid else None
+        stored = self._db.require().get(uuid) if uuid else None
         if uuid and stored is None:  # deleted since: the draft becomes a new case
             data = {**data, "uuid": None, "revision": None}
         self._load(stored)
@@ -298,8 +370,8 @@ class CaseEditing(_Host):
         self.save_draft()
         if key != self.form.draft_key():
             self.drafts.discard(key)
-        self.tabs.setCurrentWidget(self.form)
-        self.statusBar().showMessage(tr("status.draft_restored", self.lang), 10000)
+        self.formRequested.emit()
+        self.message.emit(tr("ui.status.draft_restored", self.lang), 10000)
 
 
 def _field_named_in(exc: StoreError) -> str | None:
