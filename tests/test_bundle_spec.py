@@ -120,7 +120,7 @@ def test_only_the_qt_the_program_uses_is_kept(app_spec) -> None:
     a = app_spec["a"]
     assert {dest for dest, _, _ in a.binaries} == KEPT
     qt_datas = {dest for dest, _, _ in a.datas if dest.startswith("PySide6")}
-    assert qt_datas == {f"{QT}/translations/qtbase_ko.qm"}
+    assert qt_datas == {f"{QT}/translations/qtbase_ko.qm"}  # Qt's own words in Korean
 
 
 def test_resources_go_in_without_screenshots_or_scripts(app_spec, checkout: Path) -> None:
@@ -131,6 +131,7 @@ def test_resources_go_in_without_screenshots_or_scripts(app_spec, checkout: Path
     # the bundled font family and its licence (the report's and the chart's text)
     assert {"resources/fonts/NanumGothic-Regular.ttf", "resources/fonts/NanumGothic-Bold.ttf",
             "resources/fonts/OFL.txt"} <= dests
+    assert {"resources/guide/en.md", "resources/guide/ko.md"} <= dests  # Help > User guide
     assert not [d for d in dests if "screenshots" in d or d.endswith(".py")]
     shipped = {str(p.relative_to(checkout)) for p in (checkout / "resources").rglob("*")
                if p.is_file() and "screenshots" not in p.parts and p.suffix not in (".py", ".po")}

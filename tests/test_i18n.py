@@ -30,6 +30,7 @@ PACKAGE = ROOT / "gepnet_desktop"
 I18N = ROOT / "resources" / "i18n"
 # The field table declares the labels of fields and values beside the fields themselves.
 OWN_LABELS = {"case/fields.py"}
+NOT_KEYS = {"window.ini"}  # a file name that looks like a key of the window's namespace
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
@@ -84,7 +85,7 @@ def _keys_named(tree: ast.AST) -> tuple[set[str], set[str]]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and \
                 re.fullmatch(r"[a-z_]+(\.[a-z0-9_]+)+", node.value) and \
-                node.value.split(".")[0] in namespaces:
+                node.value.split(".")[0] in namespaces and node.value not in NOT_KEYS:
             keys.add(node.value)
         if isinstance(node, ast.Call) and node.args:
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import has, tr
-from .fields import value_label
+from .fields import FIELDS_BY_KEY, LINE_FIELDS_BY_KEY, label, value_label
 
 Part = tuple[str, tuple[tuple[str, Any], ...]]
 
@@ -40,6 +40,31 @@ class Coded:
         return tr(_JOIN_KEYS[self.join], lang).join(labels)
 
 
+@dataclass(frozen=True)
+class Choices:
+    """What a field allows: its values (`key` a field) or field names (`key` None), written
+    as codes where they are typed (a case file, the command line) and by their labels on
+    screen (`labels`)."""
+
+    key: str | None
+    values: tuple[str, ...]
+
+    def text(self, lang: str, labels: bool = False) -> str:
+        if not labels:
+            return ", ".join(self.values)
+        if self.key is not None:
+            return ", ".join(value_label(self.key, v, lang) for v in self.values)
+        specs = {**FIELDS_BY_KEY, **LINE_FIELDS_BY_KEY}
+        return ", ".join(label(specs[v].label, lang) if v in specs else
+                         tr("case.field_lines", lang) if v == "lines" else v
+                         for v in self.values)
+
+
+def choices(key: str | None, values: tuple[str, ...] | list[str]) -> Choices:
+    """The values of field `key` (None: these field names) that a problem says are allowed."""
+    return Choices(key, tuple(values))
+
+
 def coded(key: str, *values: str, join: str = "or") -> Coded:
     """A value (or values) of case field `key`, to be shown by its label."""
     return Coded(key, tuple(values), join)
@@ -52,12 +77,14 @@ def part(code: str, **values: Any) -> Part:
     return code, tuple(values.items())
 
 
-def render(parts: tuple[Part, ...], lang: str = "en") -> str:
-    """The parts as one sentence in `lang` (English where a text is missing)."""
+def render(parts: tuple[Part, ...], lang: str = "en", labels: bool = False) -> str:
+    """The parts as one sentence in `lang` (English where a text is missing); `labels`: on
+    screen, allowed values by their labels (Choices), not their codes."""
     out = []
     for code, values in parts:
-        params = {k: (render((v,), lang) if _is_part(v) else
+        params = {k: (render((v,), lang, labels) if _is_part(v) else
                       v.text(lang) if isinstance(v, Coded) else
+                      v.text(lang, labels) if isinstance(v, Choices) else
                       tr(f"case.state.{v}", lang) if k == "state" else v)  # well, unknown
                   for k, v in values}
         out.append(tr(f"case.{code}", lang).format(**params))

@@ -25,7 +25,7 @@ from .fields import (
     FieldSpec,
 )
 from .grading import GRADE_INPUTS, who_grade
-from .messages import NEEDS_FIELD_NAME, Part, coded, part, render
+from .messages import NEEDS_FIELD_NAME, Part, choices, coded, part, render
 from .model import Case, Line
 
 
@@ -45,9 +45,10 @@ class Problem:
     def message(self) -> str:
         return render(self.parts, "en")
 
-    def text(self, lang: str = "en") -> str:
-        """The sentence in `lang` ("en" or "ko")."""
-        return render(self.parts, lang)
+    def text(self, lang: str = "en", *, labels: bool = False) -> str:
+        """The sentence in `lang` ("en" or "ko"); `labels`: as the window shows it, naming
+        allowed values and fields by their labels instead of the codes a file uses."""
+        return render(self.parts, lang, labels)
 
     @property
     def needs_field_name(self) -> bool:
@@ -97,7 +98,7 @@ def _fmt(x: float | None) -> str:
 def _allowed(spec: FieldSpec, today: dt.date, *, nullable: bool = True) -> Part:
     if spec.kind in ("enum", "enum_list"):
         allowed = part("allow_enum" if spec.kind == "enum" else "allow_list",
-                       values=", ".join(spec.values))
+                       values=choices(spec.key, spec.values))
     elif spec.kind in ("int", "number"):
         hi = today.year if spec.key == "birth_year" else spec.maximum
         unit = f" ({spec.unit.strip()})" if spec.unit else ""
@@ -302,7 +303,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
         return []
     lines: list[Line] = []
     known = {f.key: f for f in LINE_FIELDS}
-    names = ", ".join(known)
+    names = choices(None, list(known))
     views = {v.number: v for v in _line_views(raw)}
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
@@ -369,7 +370,7 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
         return CaseCheck(bad, bad, None, True)
     errors: list[Problem] = []
     allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
-    field_names = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
+    field_names = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
     errors.extend(_problem(str(key), part("unknown_field"),
                            part("allow_fields", values=field_names))
                   for key in obj if key not in allowed_keys)

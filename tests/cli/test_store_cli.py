@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from gepnet_desktop.case.fields import value_label
 from gepnet_desktop.cli import main
+from gepnet_desktop.pathway import default_pathway, text
 from tests.conftest import load_vignettes
 
 VIGNETTES = load_vignettes()
@@ -48,6 +50,11 @@ def test_import_then_list_and_show(tmp_path: Path, cases_file: Path, capsys) -> 
     assert code == 0 and out.splitlines()[0].split() == ["code", "site", "grade",
                                                          "recommendation", "updated"]
     assert out.rstrip().endswith(f"{len(VIGNETTES)} cases")
+    v01 = next(line for line in out.splitlines() if line.startswith("V-01 "))
+    site = VIGNETTES[0]["case"]["primary_site"]
+    assert value_label("primary_site", site, "en") in v01  # labels, not codes (issue 11)
+    rec = VIGNETTES[0]["expected"]["recommendation_node"]
+    assert text(default_pathway().nodes[rec].label, "en") in v01 and rec not in v01
 
     node = VIGNETTES[0]["expected"]["recommendation_node"]
     code, out, _ = run(["cases", "list", "--json", "--recommendation", str(node)], capsys)

@@ -34,6 +34,7 @@ from ...demo import is_demo_case
 from ...i18n import tr
 from ...logs import log_exception
 from ...pathway import Pathway, text
+from ..common.dates import date_text, date_time_text
 
 if TYPE_CHECKING:  # the store (and sqlite-utils) load after the window is first shown
     from ...store import CaseQuery, CaseRow
@@ -349,7 +350,7 @@ class CaseListModel(QAbstractTableModel):
             if column == "recommendation_node":
                 return self._display(item, column)
             if column == "updated_at":
-                return short_time(item.updated_at)
+                return short_time(item.updated_at, self.lang)
             if column == "case_code" and is_demo_case(item.case_code):
                 return tr("ui.list.demo_case", self.lang)
         if role == UUID_ROLE:
@@ -378,7 +379,7 @@ class CaseListModel(QAbstractTableModel):
         if column == "recommendation_node":
             return node_display(self.pathway, value, self.lang)
         if column == "updated_at":
-            return short_time(value)[:10]  # the date; the time is in the tooltip
+            return short_time(value, self.lang, date_only=True)  # the time: in the tooltip
         return str(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -401,12 +402,12 @@ def node_display(pathway: Pathway, node_id: str, lang: str) -> str:
     return node_id if node is None else text(node.label, lang)
 
 
-def short_time(stamp: str) -> str:
-    """An ISO timestamp as local "YYYY-MM-DD HH:MM"."""
+def short_time(stamp: str, lang: str = "en", *, date_only: bool = False) -> str:
+    """An ISO timestamp as local date and time (or date) in the form of `lang`."""
     try:
         when = dt.datetime.fromisoformat(stamp)
     except ValueError:
         return stamp
     if when.tzinfo is not None:
         when = when.astimezone()
-    return when.strftime("%Y-%m-%d %H:%M")
+    return date_text(when.date(), lang) if date_only else date_time_text(when, lang)

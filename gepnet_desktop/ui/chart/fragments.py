@@ -219,7 +219,9 @@ def explanations_html(ev: Evaluation, lang: str, node_id: str | None = None,
     for e in rows:
         where = ""
         if node_id is None and pathway is not None and e.node in pathway.nodes:
-            where = f"<b>{esc(text(pathway.nodes[e.node].label, lang))}</b>: "
+            name = text(pathway.nodes[e.node].label, lang)
+            if not e.text.startswith(name):  # "SSTR imaging: Positive" names its box already
+                where = f"<b>{esc(name)}</b>: "
         items.append(f"<li>{where}{esc(e.text)}</li>")
     return f"<h3>{esc(tr('chart.why', lang))}</h3><ul>{''.join(items)}</ul>"
 

@@ -178,6 +178,10 @@ class NodePanel(QWidget):
         self._newer = visible
         self._render()
 
+    def scroll_to_top(self) -> None:
+        """Back to the page's start (the recommendation, in the overview)."""
+        self.browser.verticalScrollBar().setValue(0)
+
     def plain_text(self) -> str:
         """What the panel says, as plain text."""
         return self.browser.toPlainText()

@@ -239,6 +239,13 @@ class PathwayPage(QWidget):
         if node_id is not None:
             self.nodeSelected.emit(node_id)
 
+    def show_first_view(self) -> None:
+        """A case's own first view, whatever the last case showed: the end of its path at a
+        readable size, and the panel's overview from its top, where the recommendation is."""
+        self.select_node(None)
+        self.view.fit_to_path(readable=True)
+        self.panel.scroll_to_top()
+
     def set_language(self, lang: str) -> None:
         """Relabel the page, chart and panel in `lang`."""
         self.lang = lang

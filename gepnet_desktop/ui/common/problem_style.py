@@ -61,7 +61,7 @@ def problem_html(message: str, severity: str, head: str = "") -> str:
 def display_message(problem: Any, field_label: str, lang: str = "en") -> str:
     """A validation message as shown beside its field, in the form's language: "Case code is
     required; ...", "150 is out of range; ..." (the form's word for null is "empty")."""
-    message = problem.text(lang).replace("or null for unknown", "or empty for unknown")
+    message = problem.text(lang, labels=True).replace("or null for unknown", "or empty for unknown")
     if problem.needs_field_name:
         return tr("ui.field.problem", lang, field=field_label, message=message)
     return message[:1].upper() + message[1:]

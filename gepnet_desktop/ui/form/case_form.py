@@ -34,6 +34,7 @@ from ...case.validation import CaseCheck, Problem, ValidationResult, validate_ca
 from ...i18n import tr
 from ..common.problem_style import ERROR, display_message, problem_html
 from .field_editors import FieldEditor
+from .field_highlight import FieldHighlight
 from .form_rows import field_row, section_layout
 from .form_undo import ReplaceDataCommand, SetFieldCommand, UndoKeyFilter
 from .lines_editor import LinesEditor
@@ -45,7 +46,9 @@ QGroupBox { font-weight: bold; }
 QGroupBox > QLabel, QGroupBox QWidget { font-weight: normal; }
 QLabel#whoGrade { background: #e7eef8; color: #1d3a5f; border: 1px solid #b9cbe3;
                   border-radius: 3px; padding: 1px 10px; }
-"""
+QCheckBox { border: 1px solid transparent; border-radius: 3px; padding: 1px 3px; }
+QCheckBox:focus { border: 1px solid #1565c0; background: #e3edfb; }
+"""  # the style sheet hides the style's own focus frame on check boxes: draw one
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -78,6 +81,9 @@ class CaseForm(QWidget):
         self._result = ValidationResult(None)
         self._pending_key: str | None = None
         self._loading = False
+        self._code_left = False  # "Case code is required" waits until the user leaves it
+        self._highlight = FieldHighlight(self)
+        self.fieldEdited.connect(self._highlight.clear_if)  # the field is being fixed
         self.undo_stack.indexChanged.connect(self._on_index_changed)
         self._build()
         self.load(None)
@@ -201,7 +207,15 @@ class CaseForm(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut:
             self._session += 1  # leaving a field ends its run of merged typing
+            if not (self._code_left or self._loading) and \
+                    watched is self._editors.get("case_code"):
+                self._reveal_required_code()
         return False
+
+    def _reveal_required_code(self) -> None:
+        """From now on, a missing case code is said under its field (no new check)."""
+        self._code_left = True
+        self._show_problems()
 
     def _on_edited(self, key: str) -> None:
         new = self._editors[key].value()
@@ -261,7 +275,13 @@ class CaseForm(QWidget):
         # through the module, so that a test can count the checks of one edit
         self._check = validation.check_case(self.data())
         self._result = self._check.store
-        problems = self._result.errors + self._result.warnings
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        """The last check's problems beside their fields (a missing case code only once the
+        user has left the field or saved)."""
+        problems = [p for p in self._result.errors + self._result.warnings
+                    if self._code_left or not _is_missing_code(p)]
         by_field: dict[str, list[Problem]] = {}
         general: list[Problem] = []
         for problem in problems:
@@ -282,7 +302,7 @@ class CaseForm(QWidget):
         self.lines_editor.set_problems(problems)
         self.general_problems.setVisible(bool(general))
         self.general_problems.setText("<br>".join(
-            problem_html(p.text(self.lang), p.severity, p.field) for p in general))
+            problem_html(p.text(self.lang, labels=True), p.severity, p.field) for p in general))
         self._show_grade()
 
     def _plain_label(self, key: str) -> str:
@@ -313,6 +333,7 @@ class CaseForm(QWidget):
             self._loading = False
         self._pending_key = None
         self._session += 1
+        self._code_left = False
         self._after_change("*")
 
     def data(self) -> dict[str, Any]:
@@ -325,7 +346,10 @@ class CaseForm(QWidget):
         return out
 
     def validation(self) -> ValidationResult:
-        """The whole form validated now as the store will (case code required)."""
+        """The whole form validated now as the store will (case code required), as at a
+        save: a missing case code is said under its field from now on."""
+        if not self._code_left:
+            self._reveal_required_code()
         return validate_case(self.data(), require_code=True)
 
     def check(self) -> CaseCheck:
@@ -377,6 +401,16 @@ class CaseForm(QWidget):
             row, column = where if where else (-1, None)
             self.lines_editor.select_cell(row, column)
 
+    def highlight_field(self, key: str) -> None:
+        """Mark a field for a moment (the one a missing-data link sent the user to)."""
+        if key == "who_grade":
+            key = GRADE_INPUTS[0]
+        if key in self._labels:
+            self._highlight.show(key, self._labels[key])
+
+    def highlighted_field(self) -> str | None:
+        return self._highlight.key
+
     def problems_for(self, key: str) -> list[Problem]:
         """The problems currently shown for one field key (for tests and tooltips)."""
         return [p for p in self._result.errors + self._result.warnings if p.field == key]
@@ -393,3 +427,9 @@ class CaseForm(QWidget):
     def editor(self, key: str) -> FieldEditor:
         """The editor widget of a field (for the main window's and tests' use)."""
         return self._editors[key]
+
+
+def _is_missing_code(problem: Problem) -> bool:
+    """The case code not typed yet (not shown before the user leaves the field or saves)."""
+    return problem.field == "case_code" and bool(problem.parts) \
+        and problem.parts[0][0] in ("required", "blank")

@@ -159,7 +159,7 @@ class LinesModel(QAbstractTableModel):
         problems = self.cell_problems(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole:
             if problems:
-                return "\n".join(p.text(self.lang) for p in problems)
+                return "\n".join(p.text(self.lang, labels=True) for p in problems)
             return str(value) if key == "notes" and value else None
         if role == Qt.ItemDataRole.BackgroundRole and problems:
             severe = any(p.severity == ERROR for p in problems)

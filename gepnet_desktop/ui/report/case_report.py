@@ -66,7 +66,7 @@ def record_warnings_html(case: Case, lang: str) -> str:
     found = validate_case(case.to_dict()).warnings
     if not found:
         return ""
-    items = "".join(f"<li>{esc(w.text(lang))}</li>" for w in found)
+    items = "".join(f"<li>{esc(w.text(lang, labels=True))}</li>" for w in found)
     return f"<h3>{esc(tr('chart.record_warnings', lang))}</h3><ul class='warn'>{items}</ul>"
 
 

@@ -86,6 +86,9 @@ def build_window(args: argparse.Namespace):  # -> MainWindow
     log_problem = setup_logging()  # a sentence when the log file cannot be written
     settings = AppSettings()
     lang = choose_language(args, settings.language)
+    from . import qt_translations
+
+    qt_translations.install(application(), lang)  # Qt's own buttons and dialogs too
     handler = ExceptionHandler(lang=lang)
     handler.install()
     window = MainWindow(db_path=paths.database_path(), lang=lang, settings=settings)
@@ -119,7 +122,11 @@ def start_session(window) -> bool:  # window: MainWindow
 
 def run_gui(args: argparse.Namespace) -> int:
     """Open the main window and run the event loop; returns the exit code (2 when the
-    database cannot be opened: the user was told why)."""
+    database cannot be opened: the user was told why; 1 when Qt's X11 libraries are missing)."""
+    from . import platform_check
+
+    if platform_check.refuse_start(choose_language(args, None)):
+        return 1
     app = application()
     window = build_window(args)
     failed: list[bool] = []

@@ -44,11 +44,12 @@ from ..cases.case_filters import CaseFilterBar
 from ..cases.case_list import CaseListModel
 from ..cases.case_list_pane import CaseListPane
 from ..report.commands import add_report_actions
-from . import dialogs, window_actions
+from . import dialogs, geometry, panes, user_guide, window_actions
 from .database import OpenDatabase, StoreOpener
 from .database_safety import DatabaseSafety
 from .safety_banner import SafetyBanner
 from .settings import AppSettings
+from .stale_notice import StaleRefusal
 from .status_labels import StatusLabels
 
 if TYPE_CHECKING:  # loaded by finish_start(), after the first paint
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         self.menus = window_actions.build_menus(self, self.commands)
         self.toolbar = window_actions.build_toolbar(self, self.commands)
         add_report_actions(self)  # File > Print preview, Case > Copy summary as text
+        self.panes = panes.attach(self)  # the list that gives way, the full-window chart
+        user_guide.attach(self)  # Help > User guide (F1)
+        self.stale_notice = StaleRefusal(self)
         # Delete deletes the case only from the list: in a text field it deletes a character.
         self.commands["delete"].setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.case_list.view.addAction(self.commands["delete"])
@@ -215,6 +219,9 @@ class MainWindow(QMainWindow):
         editor.caseSaved.connect(self.caseSaved)
         editor.formRequested.connect(lambda: self.tabs.setCurrentWidget(editor.form))
         pathway.fieldRequested.connect(editor.go_to_field)
+        pathway.fieldRequested.connect(editor.form.highlight_field)
+        editor.caseLoaded.connect(lambda _uuid: pathway.page.show_first_view())  # its own view
+        editor.form.changed.connect(self.stale_notice.check)  # "not saved" once fixed goes
         for source in (editor, upkeep):
             source.casesChanged.connect(self.case_list.refresh)
         files.casesImported.connect(self.case_list.refresh)
@@ -256,11 +263,10 @@ class MainWindow(QMainWindow):
 
     # -- settings ------------------------------------------------------------------------------
     def _restore_settings(self) -> None:
-        geometry = self.settings.geometry
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1280, 820)
+        saved = self.settings.geometry
+        if saved is None or not self.restoreGeometry(saved):
+            geometry.first_size(self)
+        geometry.fit_to_screen(self)  # a geometry saved on a larger screen
         state = self.settings.window_state
         if state is not None:
             self.restoreState(state)
@@ -271,14 +277,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._default_split:  # first start: the list takes about two fifths of the width
+        if self._default_split:  # first start: the list at two fifths, or collapsed
             self._default_split = False
-            width = self.splitter.width()
-            left = max(self.case_list.minimumWidth(), width * 2 // 5)
-            self.splitter.setSizes([left, max(0, width - left)])
+            self.panes.first_split()
 
     def save_settings(self) -> None:
-        """Remember geometry, toolbar state and splitter sizes."""
+        """Remember geometry, toolbar state and splitter sizes (as outside the chart mode)."""
+        self.panes.set_chart_mode(False)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.set_splitter_sizes("main", self.splitter.sizes())

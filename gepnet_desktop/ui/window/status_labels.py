@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from ...i18n import tr
+from ..common.dates import date_time_text
 from .database_safety import FAILED_CSS
 
 
@@ -42,7 +43,7 @@ class StatusLabels:
             self.backup_label.setText(tr("ui.status.no_backup", self.lang))
         else:
             self.backup_label.setText(tr("ui.status.last_backup", self.lang,
-                                         when=when.strftime("%Y-%m-%d %H:%M")))
+                                         when=date_time_text(when, self.lang)))
 
     def show_backup_failure(self, reason: str) -> None:
         """An automatic backup failed: said in red."""

@@ -47,7 +47,7 @@ ACTIONS: tuple[tuple[str, Callable[[MainWindow], Any], Any, Icon | None], ...] =
     ("show_form", lambda w: w.show_tab(0), "Alt+1", None),
     ("show_pathway", lambda w: w.show_tab(1), "Alt+2", None),
     ("focus_list", lambda w: w.focus_list(), "Ctrl+L", None),
-    ("about", lambda w: w.show_about(), Key.HelpContents, None),
+    ("about", lambda w: w.show_about(), None, None),  # F1 is the user guide (user_guide.py)
     ("data_folder", lambda w: w.show_data_folder(), None, None),
     ("load_demo", lambda w: w.need().upkeep.load_demo_cases(), None, None),
     # wired to the form's undo stack once the form exists (connect_undo_stack)
