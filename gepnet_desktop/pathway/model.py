@@ -191,6 +191,17 @@ class Pathway:
             self.out_edges[edge.source].append(edge)
 
     @cached_property
+    def caution_tests(self) -> dict[str, tuple[tuple[str, Predicate], ...]]:
+        """Per option, its cautions as (code, compiled test), built once for the walk."""
+        return {o.id: tuple((r.code, r.test) for r in o.cautions)
+                for o in self.options.values()}
+
+    @cached_property
+    def newer_pairs(self) -> tuple[tuple[str, Predicate], ...]:
+        """The newer-evidence ids with their compiled tests, in file order."""
+        return tuple((e["id"], self.newer_tests[e["id"]]) for e in self.newer_evidence)
+
+    @cached_property
     def start(self) -> Node:
         return next(n for n in self.nodes.values() if n.kind == "start")
 

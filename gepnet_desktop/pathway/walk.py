@@ -82,7 +82,7 @@ class Evaluation:
 
 
 def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(r.code for r in pathway.options[option_id].cautions if r.test(facts))
+    return tuple([code for code, test in pathway.caution_tests[option_id] if test(facts)])
 
 
 def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
@@ -103,16 +103,17 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
         pathway_id=pathway.id, pathway_version=pathway.version,
     )
     node: Node | None = pathway.start
+    path, most = result.path, len(pathway.nodes)
+    step_lang = lang if explain_steps else ""
     while node is not None:
-        if len(result.path) > len(pathway.nodes):  # a loop the schema check did not catch
+        if len(path) > most:  # a loop the schema check did not catch
             raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
                                 "the file has; check its edges for a loop"])
-        result.path.append(node.id)
-        node = _visit(node, pathway, facts, result, lang if explain_steps else "")
+        path.append(node.id)
+        node = _visit(node, pathway, facts, result, step_lang)
     if result.status == "recommendation":
         _finish(pathway, facts, result, lang, explain_steps, with_access)
-    result.newer_evidence = [e["id"] for e in pathway.newer_evidence
-                             if pathway.newer_tests[e["id"]](facts)]
+    result.newer_evidence = [name for name, test in pathway.newer_pairs if test(facts)]
     return result
 
 
