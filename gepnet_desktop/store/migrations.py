@@ -261,6 +261,13 @@ _M7 = (
 )
 
 
+# --- migration 9 (issue 13): compact audit storage: a long `changes` text deflated into
+# `packed` (see store/audit.py); rows written before stay as they are and read unchanged.
+_M9 = (
+    "ALTER TABLE audit ADD COLUMN packed BLOB",
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered step of the schema: SQL statements, then an optional Python step."""
@@ -287,6 +294,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "tamper-evident audit trail (hash chain, clinician, database events)",
               _AUDIT_CHAIN, run=_chain_existing_audit),
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
+    Migration(9, "compact audit storage (long changes deflated)", _M9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
