@@ -294,6 +294,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(6, "tamper-evident audit trail (hash chain, clinician, database events)",
               _AUDIT_CHAIN, run=_chain_existing_audit),
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
+    Migration(8, "placeholder for issue13-lists' migration 8 (drop at merge)", ()),
     Migration(9, "compact audit storage (long changes deflated)", _M9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
