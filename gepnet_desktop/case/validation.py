@@ -124,11 +124,14 @@ def _describe(value: Any) -> str:
 def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
                  nullable: bool = True) -> Problem | None:
     """A problem with one present, non-null value, or None when it is fine."""
+    kind = spec.kind
+    if kind == "enum" and value.__class__ is str and value in _ENUM_VALUES[id(spec)]:
+        return None  # the common case first, without building anything
 
     def bad(code: str, **values: Any) -> Problem:
         return _problem(path, part(code, **values), _allowed(spec, today, nullable=nullable))
 
-    if spec.kind in ("int", "number"):
+    if kind in ("int", "number"):
         is_num = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not is_num or (isinstance(value, float) and not math.isfinite(value)):
             return bad("not_a_number", v=_describe(value))
@@ -170,6 +173,14 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
         if SURROGATE.search(value):  # from a JSON "\ud800" escape: not text, cannot be stored
             return bad("not_unicode")
     return None
+
+
+_ENUM_VALUES: dict[int, frozenset[str]] = {
+    id(f): frozenset(f.values) for f in (*CASE_FIELDS, *LINE_FIELDS) if f.kind == "enum"}
+_ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
+_FIELD_NAMES = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
+_LINE_SPECS = {f.key: f for f in LINE_FIELDS}
+_LINE_NAMES = ", ".join(_LINE_SPECS)
 
 
 def _normalise(spec: FieldSpec, value: Any) -> Any:
@@ -274,17 +285,19 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
     ongoing = [v for v in views if v.outcome == "ongoing" and v.regimen is not None]
     groups = (
         ([v for v in ongoing if v.regimen not in SSA_REGIMENS + SYMPTOM_AGENTS],
-         "second_ongoing", part("allow_one_ongoing")),
+         "second_ongoing", "allow_one_ongoing"),
         ([v for v in ongoing if v.regimen in SSA_REGIMENS],
-         "second_ongoing_ssa", part("allow_one_ongoing_ssa")),
+         "second_ongoing_ssa", "allow_one_ongoing_ssa"),
     )
     for group, code, allowed in groups:
         errors.extend(_problem(f"lines[{v.number}].outcome", part(
             code, first=group[0].number, regimen=coded("regimen", group[0].regimen or "")),
-            allowed) for v in group[1:])
+            part(allowed)) for v in group[1:])
     # A symptom agent or PRRT continued after progression is already an error of its own.
     continued = [v for v in views if v.outcome == "continued_after_progression"
                  and v.regimen is not None and v.regimen not in (*SYMPTOM_AGENTS, *NOT_CONTINUABLE)]
+    if len(continued) < 2:
+        return  # the messages below are built only when they are needed
     outcome = coded("outcome", "continued_after_progression")
     errors.extend(_problem(f"lines[{v.number}].outcome", part(
         "second_continued", outcome=outcome, first=continued[0].number,
@@ -292,7 +305,8 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
         part("allow_one_continued", outcome=outcome)) for v in continued[1:])
 
 
-def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Line]:
+def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
+                    line_views: list[_LineView]) -> list[Line]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -300,9 +314,8 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                                part("allow_lines")))
         return []
     lines: list[Line] = []
-    known = {f.key: f for f in LINE_FIELDS}
-    names = ", ".join(known)
-    views = {v.number: v for v in _line_views(raw)}
+    known, names = _LINE_SPECS, _LINE_NAMES
+    views = {v.number: v for v in line_views}
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
@@ -346,11 +359,9 @@ def validate_case(obj: Any, *, require_code: bool = False,
         return ValidationResult(None, [_problem("case", part("not_case", v=_describe(obj)),
                                                 part("allow_case_object"))])
     errors: list[Problem] = []
-    allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
-    field_names = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
     errors.extend(_problem(str(key), part("unknown_field"),
-                           part("allow_fields", values=field_names))
-                  for key in obj if key not in allowed_keys)
+                           part("allow_fields", values=_FIELD_NAMES))
+                  for key in obj if key not in _ALLOWED_KEYS)
     values: dict[str, Any] = {}
     for spec in CASE_FIELDS:
         value = obj.get(spec.key)
@@ -366,8 +377,8 @@ def validate_case(obj: Any, *, require_code: bool = False,
     elif require_code and code is None:
         errors.append(_problem("case_code", part("required"), part("allow_code")))
     _check_meta(obj, errors)
-    lines = _validate_lines(obj.get("lines"), today, errors)
     views = _line_views(obj.get("lines"))
+    lines = _validate_lines(obj.get("lines"), today, errors, views)
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):
