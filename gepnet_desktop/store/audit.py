@@ -184,7 +184,7 @@ def pack(text: str) -> tuple[str, bytes | None]:
     """(changes, packed) as stored: a long text deflated into `packed`, `changes` left empty."""
     if len(text) < PACK_FROM:
         return text, None
-    squeeze = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _PACK_DICT_1)
+    squeeze = _SQUEEZE.copy()  # primed with the dictionary once, copied per row
     return "", _PACKED_V1 + squeeze.compress(text.encode("utf-8")) + squeeze.flush()
 
 
@@ -200,6 +200,9 @@ def unpack(changes: str, packed: bytes | None) -> str:
         return (inflate.decompress(packed[1:]) + inflate.flush()).decode("utf-8")
     except (zlib.error, ValueError):
         return "\x00 unreadable packed changes"
+
+
+_SQUEEZE = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _PACK_DICT_1)
 
 
 class AuditBatch:
