@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,9 +126,6 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
                  nullable: bool = True) -> Problem | None:
     """A problem with one present, non-null value, or None when it is fine."""
     kind = spec.kind
-    if kind == "enum" and value.__class__ is str and value in _ENUM_VALUES[id(spec)]:
-        return None  # the common case first, without building anything
-
     def bad(code: str, **values: Any) -> Problem:
         return _problem(path, part(code, **values), _allowed(spec, today, nullable=nullable))
 
@@ -175,8 +173,26 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
     return None
 
 
-_ENUM_VALUES: dict[int, frozenset[str]] = {
-    id(f): frozenset(f.values) for f in (*CASE_FIELDS, *LINE_FIELDS) if f.kind == "enum"}
+def _plainly_fine(spec: FieldSpec) -> Callable[[Any], bool]:
+    """A quick test that a value is fine, built once per field: True means no problem;
+    False means `_check_value` looks (and says what is wrong, or finds it fine after all)."""
+    kind = spec.kind
+    if kind == "enum":
+        members = frozenset(spec.values)
+        return lambda v: v.__class__ is str and v in members
+    if kind == "bool":
+        return lambda v: v.__class__ is bool
+    if kind in ("int", "number") and spec.key != "birth_year" and \
+            spec.minimum is not None and spec.maximum is not None:
+        lo, hi = spec.minimum, spec.maximum
+        if kind == "int":
+            return lambda v: v.__class__ is int and lo <= v <= hi
+        return lambda v: (v.__class__ is float or v.__class__ is int) and lo <= v <= hi
+    return lambda v: False
+
+
+_FINE = {id(f): _plainly_fine(f) for f in (*CASE_FIELDS, *LINE_FIELDS)}
+_CASE_CHECKS = tuple((f, f.key, _FINE[id(f)]) for f in CASE_FIELDS)
 _ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
 _FIELD_NAMES = ", ".join([*(f.key for f in CASE_FIELDS), "lines"])
 _LINE_SPECS = {f.key: f for f in LINE_FIELDS}
@@ -333,7 +349,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
                                        _allowed(known[key], today, nullable=False)))
         for key, spec in known.items():
             value = item.get(key)
-            if value is not None:
+            if value is not None and not _FINE[id(spec)](value):
                 problem = _check_value(spec, value, f"{base}.{key}", today,
                                        nullable=key not in REQUIRED_LINE_KEYS)
                 if problem:
@@ -363,14 +379,14 @@ def validate_case(obj: Any, *, require_code: bool = False,
                            part("allow_fields", values=_FIELD_NAMES))
                   for key in obj if key not in _ALLOWED_KEYS)
     values: dict[str, Any] = {}
-    for spec in CASE_FIELDS:
-        value = obj.get(spec.key)
-        if value is not None:
-            problem = _check_value(spec, value, spec.key, today)
+    for spec, key, fine in _CASE_CHECKS:
+        value = obj.get(key)
+        if value is not None and not fine(value):
+            problem = _check_value(spec, value, key, today)
             if problem:
                 errors.append(problem)
                 continue
-        values[spec.key] = _normalise(spec, value)
+        values[key] = _normalise(spec, value)
     code = obj.get("case_code")
     if isinstance(code, str) and not code.strip():
         errors.append(_problem("case_code", part("blank"), part("allow_code")))
