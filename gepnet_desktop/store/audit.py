@@ -135,9 +135,11 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, di
         if before in ([], None) and after in ([], None):
             continue
         if before != after:
-            lines = key == "lines" and isinstance(before, list) and isinstance(after, list)
-            out[key] = line_changes(before, after) if lines and before else \
-                {"old": before, "new": after}
+            if key == "lines" and isinstance(before, list) and isinstance(after, list) \
+                    and before:
+                out[key] = line_changes(before, after)
+            else:
+                out[key] = {"old": before, "new": after}
     return out
 
 
@@ -214,7 +216,8 @@ class AuditBatch:
         self.rows: list[tuple[Any, ...]] = []
         self._packs = "packed" in {r[1] for r in db.execute("PRAGMA table_info(audit)")}
         last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-        self.next_id, self.head = ((last[0] + 1), last[1]) if last else (1, GENESIS)
+        self.next_id: int = int(last[0]) + 1 if last else 1
+        self.head: str = str(last[1]) if last else GENESIS
 
     def add(self, row: dict[str, Any]) -> None:
         """One row (ROW_COLUMNS but id, `changes` as text); its id and hash are given here."""
