@@ -85,7 +85,7 @@ def median_ms(fn: Callable[[], object], runs: int) -> float:
 
 
 def ours_page(store: Store, text: str) -> list[str]:
-    return [r.case_code for r in store.search(CaseQuery(text=text), 0, 200)]
+    return [r.case_code for r in store.search(CaseQuery(text=text), None, 200)]
 
 
 def theirs_page(db: Database, text: str) -> list[str]:
@@ -97,7 +97,7 @@ def theirs_page(db: Database, text: str) -> list[str]:
 def refresh(path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE cases SET recommendation_node = 'ssa_first_line', "
-                     "recommend_version = 'bench'")
+                     "recommend_label = 1")
 
 
 def after_vacuum(path: Path, code: str, ours: bool) -> bool:

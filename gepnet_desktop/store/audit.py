@@ -214,7 +214,7 @@ class AuditBatch:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.rows: list[tuple[Any, ...]] = []
-        self._packs = "packed" in {r[1] for r in db.execute("PRAGMA table_info(audit)")}
+        self._packs = _has_column(db, "packed")
         last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         self.next_id: int = int(last[0]) + 1 if last else 1
         self.head: str = str(last[1]) if last else GENESIS
@@ -282,13 +282,17 @@ def head(db: Database) -> tuple[int, str | None]:
 
 def has_chain(db: Database) -> bool:
     """Whether this database's audit rows carry hashes (schemas before the chain do not)."""
-    return any(r[1] == "hash" for r in db.execute("PRAGMA table_info(audit)"))
+    return _has_column(db, "hash")
+
+
+def _has_column(db: Database, name: str) -> bool:
+    """Whether this file's audit table has the column (an older schema may lack it)."""
+    return name in db.table("audit").columns_dict
 
 
 def packed_column(db: Database) -> str:
     """`packed`, or NULL for a schema before compact storage."""
-    return "packed" if any(r[1] == "packed" for r in db.execute("PRAGMA table_info(audit)")) \
-        else "NULL"
+    return "packed" if _has_column(db, "packed") else "NULL"
 
 
 def chain_rows(db: Database, batch: int = 2000) -> Iterator[tuple[dict[str, Any], str]]:
@@ -324,8 +328,7 @@ def verify_chain(rows: Iterable[tuple[dict[str, Any], str]], stored_head: str | 
 
 def history(db: Database, case_uuid: str) -> list[AuditEntry]:
     """Every recorded change of one case, oldest first."""
-    clinician = "clinician" if any(r[1] == "clinician"
-                                   for r in db.execute("PRAGMA table_info(audit)")) else "NULL"
+    clinician = "clinician" if _has_column(db, "clinician") else "NULL"
     rows = db.execute("SELECT id, at, os_user, case_uuid, action, revision, changes, "
                       f"{clinician}, {packed_column(db)} FROM audit WHERE case_uuid = ? "
                       "ORDER BY id", (case_uuid,)).fetchall()

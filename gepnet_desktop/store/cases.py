@@ -52,7 +52,16 @@ from .rows import (
     load_cases,
     row_to_case,
 )
-from .search import ROW_SELECT, CaseQuery, CaseRow, RowKey, count_rows, iter_pages, search_page
+from .search import (
+    ROW_SELECT,
+    CaseQuery,
+    CaseRow,
+    RowKey,
+    count_rows,
+    iter_pages,
+    list_row,
+    search_page,
+)
 
 log = logging.getLogger(__name__)
 
@@ -338,8 +347,7 @@ class Store:
         found = self.db.execute(f"SELECT {ROW_SELECT}, recommend_label FROM cases "
                                 "WHERE uuid = ?", (uuid,)).fetchone()
         label = self.current_label()
-        return CaseRow(*found[:-1], stale=label is not None and found[-1] != label) \
-            if found else None
+        return list_row(found, label) if found else None
 
     def is_deleted(self, uuid: str) -> bool:
         """Whether the case exists and is soft-deleted."""

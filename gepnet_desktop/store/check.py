@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -283,7 +284,7 @@ def _record_problems(db: Database, label: str, shape: SchemaShape,
     """Stored cases that no longer pass validation, or whose stored grade is wrong. Columns
     that the file's schema does not have yet read as unknown, as they will after migrating."""
     problems: list[str] = []
-    lines: dict[str, list[tuple]] = {}
+    lines: dict[str, list[tuple[Any, ...]]] = {}
     for line in db.execute(f"SELECT {line_select(shape.columns['lines'])} FROM lines "
                            "ORDER BY case_uuid, position"):
         lines.setdefault(line[0], []).append(line)

@@ -16,13 +16,12 @@ unchanged (the date is simply not recorded).
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..case import CASE_FIELDS, Case
 from ..case.fields import DECISIONS_KEY, META_KEYS
@@ -67,7 +66,7 @@ def record_dict(case: Case, deleted_at: str | None, with_deleted: bool,
     return data
 
 
-def write_json(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False,
+def write_json(fh: IO[str], cases: Iterable[StoredCase], with_deleted: bool = False,
                decisions: DecisionsOf | None = None) -> int:
     """Write the cases as a JSON list, one object per line; returns how many."""
     n = 0
@@ -94,7 +93,7 @@ def _cell(key: str, value: Any) -> str:
     return str(value)
 
 
-def write_csv(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool = False,
+def write_csv(fh: IO[str], cases: Iterable[StoredCase], with_deleted: bool = False,
               decisions: DecisionsOf | None = None) -> int:
     """Write the header row and one row per case; returns how many cases. With `decisions`,
     a board_decisions column follows lines (an empty cell: none)."""

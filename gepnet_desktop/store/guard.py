@@ -130,7 +130,7 @@ def has_no_schema(path: Path, user_version: int) -> bool:
     try:
         conn = sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True)
         try:
-            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+            return bool(conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0)
         finally:
             conn.close()
     except sqlite3.DatabaseError:

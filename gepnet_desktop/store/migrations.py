@@ -362,18 +362,13 @@ def schema_shape(version: int) -> SchemaShape:
 
 
 def read_shape(db: Database, version: int) -> SchemaShape:
-    """The shape of an open database (see SchemaShape); `version` is the one it claims."""
-    objects = db.execute("SELECT type, name FROM sqlite_master "
-                         "WHERE name NOT LIKE 'sqlite_%'").fetchall()
-    columns = {name: _columns(db, name) for kind, name in objects if kind == "table"}
-    return SchemaShape(version, columns,
-                       frozenset(name for kind, name in objects if kind == "index"),
-                       frozenset(name for kind, name in objects if kind == "trigger"))
-
-
-def _columns(db: Database, table: str) -> tuple[str, ...]:
-    quoted = '"' + table.replace('"', '""') + '"'
-    return tuple(r[1] for r in db.execute(f"PRAGMA table_info({quoted})"))
+    """The shape of an open database (see SchemaShape); `version` is the one it claims. Read
+    through sqlite-utils' table API (SQLite's own `sqlite_*` objects left out)."""
+    tables = [t for t in db.table_names() if not t.startswith("sqlite_")]
+    return SchemaShape(version, {t: tuple(c.name for c in db.table(t).columns) for t in tables},
+                       frozenset(i.name for t in tables for i in db.table(t).indexes
+                                 if not i.name.startswith("sqlite_")),
+                       frozenset(t.name for t in db.triggers))
 
 
 def newer_schema_message(path: Path, version: int) -> str:

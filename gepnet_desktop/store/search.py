@@ -7,6 +7,7 @@ trigram index over the search text (3 characters or more) or a scan of it (short
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from typing import Any
@@ -102,7 +103,7 @@ def search_page(db: Database, query: CaseQuery, after: RowKey | None = None,
         found = db.execute(f"SELECT {ROW_SELECT}, recommend_label FROM cases {sql_where} "
                            f"{order} LIMIT ? OFFSET ?",
                            (*params, *key_params, limit - len(rows), skip)).fetchall()
-        rows += [_row(r, label) for r in found]
+        rows += [list_row(r, label) for r in found]
         if len(rows) >= limit:
             break
         if skip and not found:  # the part held fewer rows than skipped: pass over them all
@@ -125,9 +126,11 @@ def iter_pages(db: Database, query: CaseQuery, batch: int = 1000, *,
         after = row_key(page[-1], query)
 
 
-def _row(found: tuple[Any, ...], label: int | None) -> CaseRow:
-    *stored, row_label = found
-    return CaseRow(*stored, stale=label is not None and row_label != label)
+def list_row(found: tuple[Any, ...], label: int | None) -> CaseRow:
+    """A CaseRow from the columns of ROW_SELECT and the row's label id (`label`: the current
+    pathway's)."""
+    # the stored columns (ROW_SELECT, CaseRow's order), then `stale` from the label id
+    return CaseRow(*found[:-1], stale=label is not None and found[-1] != label)  # type: ignore[misc]
 
 
 def _walk(db: Database, query: CaseQuery, wanted: int) -> bool:
@@ -137,9 +140,13 @@ def _walk(db: Database, query: CaseQuery, wanted: int) -> bool:
     if not text:
         return False
     sub, sub_params = _text_matches(text)
-    matches = db.execute(f"SELECT count(*) FROM ({sub})", sub_params).fetchone()[0]
     cases = db.execute("SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0]
-    return bool(matches * matches > WALK_FACTOR * wanted * cases)
+    # Walk when matches * matches > WALK_FACTOR * wanted * cases: the matches are counted only
+    # up to that bound (a common word at 1,000,000 cases is not counted to the end).
+    enough = math.isqrt(int(WALK_FACTOR * wanted * cases)) + 1
+    matches = db.execute(f"SELECT count(*) FROM ({sub} LIMIT ?)",
+                         [*sub_params, enough]).fetchone()[0]
+    return bool(matches >= enough)
 
 
 def _sort_column(query: CaseQuery) -> str:

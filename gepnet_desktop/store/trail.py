@@ -43,7 +43,7 @@ class Mismatch:
 
 def columns(db: Database, table: str) -> set[str]:
     """The columns a table has in this file (an older schema may lack newer ones)."""
-    return {r[1] for r in db.execute(f"PRAGMA table_info({table})")}
+    return set(db.table(table).columns_dict)
 
 
 def select_list(db: Database, table: str, wanted: tuple[str, ...]) -> str:
@@ -123,7 +123,7 @@ def normal(value: Any) -> Any:
 
 def same(stored: Any, audited: Any) -> bool:
     """Whether a stored value and an audited one say the same (see `normal`)."""
-    return stored == audited or normal(stored) == normal(audited)
+    return bool(stored == audited or normal(stored) == normal(audited))
 
 
 def mismatches(db: Database) -> Iterator[Mismatch]:
