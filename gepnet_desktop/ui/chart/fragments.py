@@ -10,7 +10,6 @@ import re
 from html import escape
 from typing import Any
 
-from ...case.fields import label as field_label_text
 from ...case.fields import value_label
 from ...i18n import tr
 from ...pathway import AccessEntry, Evaluation, Pathway, text
@@ -226,9 +225,3 @@ def explanations_html(ev: Evaluation, lang: str, node_id: str | None = None,
     return f"<h3>{esc(tr('chart.why', lang))}</h3><ul>{''.join(items)}</ul>"
 
 
-def case_field_label(key: str, lang: str) -> str:
-    """A case field's label."""
-    from ...case.fields import FIELDS_BY_KEY
-
-    spec = FIELDS_BY_KEY.get(key)
-    return field_label_text(spec.label, lang) if spec else key

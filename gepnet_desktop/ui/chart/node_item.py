@@ -48,10 +48,6 @@ class NodeItem(QGraphicsItem):
         """The box's rectangle in the scene."""
         return self._rect.translated(self.pos())
 
-    def top_anchor(self, x: float | None = None) -> QPointF:
-        box = self.scene_box()
-        return QPointF(box.center().x() if x is None else x, box.top())
-
     def bottom_anchor(self) -> QPointF:
         box = self.scene_box()
         return QPointF(box.center().x(), box.bottom())

@@ -266,12 +266,6 @@ class LinesEditor(QWidget):
         if new != row:
             self.table.setCurrentIndex(self.model.index(new, column))
 
-    def move_up(self) -> None:
-        self._move(-1)
-
-    def move_down(self) -> None:
-        self._move(1)
-
 
 def _lines_problems(problems: list[Problem]) -> list[Problem]:
     """The problems that belong to the lines (`lines`, `lines[2].end_date`, ...)."""
