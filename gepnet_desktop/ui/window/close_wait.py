@@ -4,12 +4,10 @@ far it is; the window keeps repainting instead of freezing."""
 
 from __future__ import annotations
 
-from typing import Any
+from PySide6.QtCore import QEventLoop
+from PySide6.QtWidgets import QWidget
 
-from PySide6.QtCore import QEventLoop, Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
-
-from .tasks import Job, Task
+from .tasks import Job, Task, progress_dialog
 
 
 def wait_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
@@ -18,22 +16,8 @@ def wait_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
     shows when it takes longer than `min_duration_ms`. Returns the ended task (its outcome,
     result or error)."""
     task = Task(name, job, parent)
-    dialog = QProgressDialog(label, "", 0, 0, parent)  # busy until a total is known
-    dialog.setCancelButton(None)  # the backup always completes
-    dialog.setWindowTitle(name)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(min_duration_ms)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setValue(0)
-
-    def show_progress(done: Any, total: Any) -> None:
-        if total > 0:  # in thousandths: any total fits the dialog's int range
-            dialog.setMaximum(1000)
-            dialog.setValue(min(1000, done * 1000 // total))
-
+    dialog = progress_dialog(parent, task, label, None, min_duration_ms)
     loop = QEventLoop()
-    task.progressed.connect(show_progress)
     task.finished.connect(loop.quit)
     task.start()
     loop.exec()

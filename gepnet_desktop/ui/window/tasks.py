@@ -126,17 +126,15 @@ def failure_sentence(exc: BaseException | None) -> str:
     return f"{type(exc).__name__}; see {paths.log_file()}"
 
 
-def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
-                      cancel_text: str = "Cancel", min_duration_ms: int = 400) -> Task:
-    """Start `job` on a worker thread with a window-modal progress dialog that can cancel it.
-
-    The dialog appears only when the job runs longer than `min_duration_ms`; it closes itself
-    when the job ends. Returns the started task (connect to its signals before the event loop
-    runs again; they are queued).
-    """
-    task = Task(name, job, parent)
-    dialog = QProgressDialog(label, cancel_text, 0, 0, parent)  # busy until a total is known
-    dialog.setWindowTitle(name)
+def progress_dialog(parent: QWidget, task: Task, label: str, cancel_text: str | None,
+                    min_duration_ms: int) -> QProgressDialog:
+    """A window-modal dialog following `task`'s progress (busy until a total is known),
+    shown when the task runs longer than `min_duration_ms`; without a Cancel button when
+    `cancel_text` is None."""
+    dialog = QProgressDialog(label, cancel_text or "", 0, 0, parent)
+    if cancel_text is None:
+        dialog.setCancelButton(None)
+    dialog.setWindowTitle(task.name)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(min_duration_ms)
     dialog.setAutoClose(False)
@@ -149,6 +147,19 @@ def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
             dialog.setValue(min(1000, done * 1000 // total))
 
     task.progressed.connect(show_progress)
+    return dialog
+
+
+def run_with_progress(parent: QWidget, name: str, label: str, job: Job, *,
+                      cancel_text: str = "Cancel", min_duration_ms: int = 400) -> Task:
+    """Start `job` on a worker thread with a window-modal progress dialog that can cancel it.
+
+    The dialog appears only when the job runs longer than `min_duration_ms`; it closes itself
+    when the job ends. Returns the started task (connect to its signals before the event loop
+    runs again; they are queued).
+    """
+    task = Task(name, job, parent)
+    dialog = progress_dialog(parent, task, label, cancel_text, min_duration_ms)
     dialog.canceled.connect(task.cancel)
     task.finished.connect(dialog.reset)
     task.finished.connect(dialog.deleteLater)
