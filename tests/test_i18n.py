@@ -31,6 +31,8 @@ I18N = ROOT / "resources" / "i18n"
 # Folders whose words are not in the catalogue yet: the window's tables move in a second step
 # (README, Words and translations). Empty this when they have moved.
 NOT_YET = ("ui",)
+# ui folders (and the window's part) that use the catalogue already (issue 12's screens).
+IN_CATALOGUE = ("ui/timeline", "ui/cohort", "ui/board", "ui/window/case_screens.py")
 # The field table declares the labels of fields and values beside the fields themselves.
 OWN_LABELS = {"case/fields.py"}
 # New modules of the tumour-board work that still carry a table of their own: to be moved.
@@ -49,7 +51,8 @@ def placeholders(text: str) -> set[str]:
 def modules() -> list[Path]:
     """The package's modules whose words are in the catalogue."""
     return sorted(p for p in PACKAGE.rglob("*.py")
-                  if p.relative_to(PACKAGE).parts[0] not in NOT_YET)
+                  if p.relative_to(PACKAGE).parts[0] not in NOT_YET
+                  or str(p.relative_to(PACKAGE).as_posix()).startswith(IN_CATALOGUE))
 
 
 def test_every_message_has_english_and_korean() -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...i18n import tr as catalogue
 from ...pathway import Evaluation, Pathway, text
 from ...pathway.explain import field_label
 from . import ExportError, PathwayScene, PathwayView, export_chart
@@ -92,6 +93,7 @@ class PathwayPage(QWidget):
 
     nodeSelected = Signal(str)
     missingFieldActivated = Signal(str)  # a case field key, e.g. "sstr_status"
+    boardDecisionRequested = Signal()  # "Record board decision" (ui/window/case_screens.py)
 
     def __init__(self, pathway: Pathway, lang: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,9 +127,12 @@ class PathwayPage(QWidget):
         self.zoom_label.setMinimumWidth(44)
         self.newer_box = QCheckBox(self)
         self.export_button = QPushButton(self)
+        self.board_button = QPushButton(self)
+        self.board_button.setObjectName("recordBoardDecision")
         self.tools = ToolRows((self.zoom_out_button, self.zoom_in_button, self.zoom_label,
                                self.fit_button, self.path_button, self.actual_button, None),
-                              (self.newer_box, None, self.export_button), self)
+                              (self.newer_box, None, self.board_button, self.export_button),
+                              self)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("pathwayStatus")
@@ -195,6 +200,7 @@ class PathwayPage(QWidget):
         self.panel.missingFieldActivated.connect(self.missingFieldActivated)
         self.newer_box.toggled.connect(self.set_newer_evidence_visible)
         self.export_button.clicked.connect(self._export_dialog)
+        self.board_button.clicked.connect(self.boardDecisionRequested)
 
     def _retranslate(self) -> None:
         lang = self.lang
@@ -212,6 +218,7 @@ class PathwayPage(QWidget):
         self.newer_box.setText(tr("newer", lang))
         self.newer_box.setToolTip(tr("newer_note", lang))
         self.export_button.setText(tr("export", lang))
+        self.board_button.setText(catalogue("board.record", lang))
         self._show_zoom(self.view.zoom())
         self.tools.arrange()
 

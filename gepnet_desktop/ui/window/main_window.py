@@ -195,6 +195,9 @@ class MainWindow(CaseEditing, ListNavigation, LivePathway, FileOperations, Datab
         self.list_model.start()
         self.refresh_recommendations()
         QWidget.setTabOrder(self.list_view, self.tabs)
+        from .case_screens import CaseScreens  # issue 12: Timeline tab, Cohort, board decision
+
+        self.screens = CaseScreens(self)
         self.started.emit()
 
     # -- construction --------------------------------------------------------------------------
