@@ -49,7 +49,7 @@ class Quarter:
         return self.concordant / self.decisions if self.decisions else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueCase:
     """A case due for a board decision, and why."""
 

@@ -93,10 +93,13 @@ class DecisionsPanel(QWidget):
     # the case
     def set_case(self, store: Store | None, case: Case | None) -> None:
         """Show the decisions of a stored case (None: none)."""
-        if case is None or self.case is None or case.uuid != self.case.uuid:
+        same = case is not None and self.case is not None and case.uuid == self.case.uuid \
+            and store is self.store
+        if not same:
             self._deleted = None
         self.store, self.case = store, case if case is not None and case.uuid else None
-        self.reload()
+        if not same:  # the same case again (the form changed): its decisions did not
+            self.reload()
 
     def reload(self) -> None:
         from ...store.decisions import list_decisions

@@ -166,6 +166,11 @@ class BarChart(QWidget):
         super().mouseMoveEvent(event)
 
 
+def with_unit(x: float | None, lang: str) -> str:
+    """"28.7 months", or "not reached"."""
+    return months(x, lang) if x is None else tr("cohort.months_value", lang, m=f"{x:.1f}")
+
+
 class KmPlot(QWidget):
     """Kaplan-Meier step curves of a few PFS groups, a legend with each median and 95% CI,
     and the number at risk under the axis."""
@@ -252,7 +257,7 @@ class KmPlot(QWidget):
             painter.drawText(QRectF(left + 34, ly, right - left - 34, line),
                              Qt.AlignmentFlag.AlignVCenter,
                              tr("cohort.curve_legend", self.lang, group=group_label(g, self.lang),
-                                n=c.n, events=c.events, median=months(c.median, self.lang),
+                                n=c.n, events=c.events, median=with_unit(c.median, self.lang),
                                 low=months(c.ci95[0], self.lang),
                                 high=months(c.ci95[1], self.lang)))
         ry = bottom + line * 2.4

@@ -21,10 +21,20 @@ class DueModel(QAbstractTableModel):
         self.lang = lang
         self.cases: list[DueCase] = []
         self._header = due_header(lang)
+        self._cache: dict[str, tuple[str, str, str, str]] = {}
+
+    def _words(self, case: DueCase) -> tuple[str, str, str, str]:
+        found = self._cache.get(case.uuid)
+        if found is None:
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            found = self._cache[case.uuid] = due_words(case, self.lang)
+        return found
 
     def set_cases(self, cases: list[DueCase]) -> None:
         self.beginResetModel()
         self.cases = cases
+        self._cache.clear()
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -38,7 +48,7 @@ class DueModel(QAbstractTableModel):
             return None
         case = self.cases[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return due_words(case, self.lang)[index.column()]
+            return self._words(case)[index.column()]
         if role == UUID_ROLE:
             return case.uuid
         return None

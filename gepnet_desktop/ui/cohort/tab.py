@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 BAR_FIGURES = ("by_recommendation", "needs_data", "by_quarter", "reasons")
 FIGURES = (*BAR_FIGURES, "due", "pfs_table", "pfs")
 SHOWN_CURVES = 3
+SIZING_ROWS = 50
 
 
 def compute(store: Store, today: dt.date | None, progress: Any
@@ -111,6 +112,10 @@ class CohortTab(QWidget):
         self.due_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.due_view.verticalHeader().hide()
         self.due_view.horizontalHeader().setStretchLastSection(True)
+        # column widths from the first rows only: the list may hold tens of thousands
+        self.due_view.horizontalHeader().setResizeContentsPrecision(SIZING_ROWS)
+        self.due_view.verticalHeader().setSectionResizeMode(
+            self.due_view.verticalHeader().ResizeMode.Fixed)
         self.due_view.setMinimumHeight(180)
         self.due_view.activated.connect(self._open_due)  # a double-click, or Enter
         column.addWidget(self._section("due", body, self.due_view,
@@ -120,6 +125,7 @@ class CohortTab(QWidget):
         self.pfs_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.pfs_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.pfs_table.verticalHeader().hide()
+        self.pfs_table.horizontalHeader().setResizeContentsPrecision(SIZING_ROWS)
         self.pfs_table.setMinimumHeight(160)
         self.pfs_table.itemSelectionChanged.connect(self._plot_selected)
         column.addWidget(self._section("pfs_table", body, self.pfs_table,

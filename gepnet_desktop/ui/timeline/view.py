@@ -4,7 +4,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QHelpEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent
+from PySide6.QtGui import (
+    QFocusEvent,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ...i18n import tr
@@ -77,9 +85,15 @@ class TimelineView(QWidget):
 
     # painting and size
     def sizeHint(self) -> QSize:
-        width = max(self.width(), 640)
+        width = self.width() if self.width() > 100 else 640
         height = timeline_height(self._data, width) if self._data else 120
         return QSize(width, int(height))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        height = self.sizeHint().height()  # the legend wraps on a narrow width
+        if height != self.height():
+            self.setFixedHeight(height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         if self._data is None:
