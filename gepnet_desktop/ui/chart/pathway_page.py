@@ -131,8 +131,10 @@ class PathwayPage(QWidget):
         self.board_button.setObjectName("recordBoardDecision")
         self.tools = ToolRows((self.zoom_out_button, self.zoom_in_button, self.zoom_label,
                                self.fit_button, self.path_button, self.actual_button, None),
-                              (self.newer_box, None, self.board_button, self.export_button),
-                              self)
+                              (self.newer_box, None, self.export_button), self)
+        panel_layout = self.panel.layout()  # under the options of the recommendation
+        assert panel_layout is not None
+        panel_layout.addWidget(self.board_button)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("pathwayStatus")
