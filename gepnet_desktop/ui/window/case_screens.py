@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget
 
@@ -48,7 +48,17 @@ class CaseScreens(QObject):
         self._timer.timeout.connect(self.update_timeline)
         self._add_actions()
         self._connect()
+        window.installEventFilter(self)
         self.update_timeline()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """At close, stop a cohort refresh after its current step (the window waits for its
+        tasks); a close the user then cancels shows the figures stopped, Refresh computes
+        them again."""
+        if watched is self.window and event.type() == QEvent.Type.Close and \
+                self.cohort.task is not None:
+            self.cohort.task.cancel()
+        return False
 
     def _add_actions(self) -> None:
         w, lang = self.window, self.window.lang
