@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.fields import CONTINUING_OUTCOMES, PROGRESSING_PACES, SYMPTOM_AGENTS
+from ..case.timeline import DAYS_PER_MONTH
 from .cases import Store
 from .db import read_transaction
 from .errors import Cancelled
 from .progress import Progress, keep_going
 from .survival import KaplanMeier, kaplan_meier_counts
 
-DAYS_PER_MONTH = 30.4375
 AT_RISK_MONTHS = (0, 6, 12, 24, 36, 60)  # the times of the number-at-risk table
 NOT_RECORDED = "(not recorded)"  # a needs-data row whose missing field is not stored yet
 
@@ -49,7 +49,7 @@ class Quarter:
         return self.concordant / self.decisions if self.decisions else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueCase:
     """A case due for a board decision, and why."""
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """The curve at one distinct observed time."""
 
