@@ -1,10 +1,12 @@
-"""Drawing a timeline with a QPainter (the tab's widget, an image, the report later).
+"""Drawing a timeline with a QPainter (the tab's widget, an image, the report's page).
 
 Outcomes are told apart by colour, by fill pattern and by the words under each bar; the
 legend shows all three. Markers differ by shape and letter as well as colour.
 """
 
 from __future__ import annotations
+
+import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
@@ -37,6 +39,17 @@ BAR = 16.0
 MARKER_BAND = 30.0
 AXIS = 22.0
 LEGEND_ROW = 22.0
+
+
+def smaller(font: QFont, factor: float, least_pt: float) -> QFont:
+    """`font` at `factor` of its size, `least_pt` points at least. A font sized in pixels
+    (a printed page's, drawn in layout pixels of 96 per inch) stays sized in pixels."""
+    small = QFont(font)
+    if font.pixelSize() > 0:
+        small.setPixelSize(max(round(font.pixelSize() * factor), math.ceil(least_pt * 96 / 72)))
+    else:
+        small.setPointSizeF(max(font.pointSizeF() * factor, least_pt))
+    return small
 
 
 def outcome_label(outcome: str, lang: str) -> str:
@@ -106,8 +119,7 @@ def paint_timeline(painter: QPainter, rect: QRectF, data: TimelineData, pathway:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.fillRect(rect, QColor("#ffffff"))
     font = QFont(painter.font())
-    small = QFont(font)
-    small.setPointSizeF(max(font.pointSizeF() * 0.85, 7))
+    small = smaller(font, 0.85, 7)
     bold = QFont(font)
     bold.setBold(True)
     _axis(painter, lay, small)
@@ -210,8 +222,7 @@ def _badge(painter: QPainter, centre: QPointF, colour: str, letter: str, kind: s
     else:
         painter.drawEllipse(centre, r * 0.85, r * 0.85)
     painter.setPen(QColor("#ffffff"))
-    small = QFont(painter.font())
-    small.setPointSizeF(max(small.pointSizeF() * 0.8, 6))
+    small = smaller(painter.font(), 0.8, 6)
     small.setBold(True)
     painter.setFont(small)
     painter.drawText(QRectF(centre.x() - r, centre.y() - r + 1, 2 * r, 2 * r),
