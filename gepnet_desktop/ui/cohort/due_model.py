@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -19,7 +20,7 @@ class DueModel(QAbstractTableModel):
     def __init__(self, lang: str = "en", parent: Any = None) -> None:
         super().__init__(parent)
         self.lang = lang
-        self.cases: list[DueCase] = []
+        self.cases: Sequence[DueCase] = ()
         self._header = due_header(lang)
         self._cache: dict[str, tuple[str, str, str, str]] = {}
 
@@ -31,7 +32,7 @@ class DueModel(QAbstractTableModel):
             found = self._cache[case.uuid] = due_words(case, self.lang)
         return found
 
-    def set_cases(self, cases: list[DueCase]) -> None:
+    def set_cases(self, cases: Sequence[DueCase]) -> None:
         self.beginResetModel()
         self.cases = cases
         self._cache.clear()

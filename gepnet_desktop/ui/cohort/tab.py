@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,11 +51,12 @@ SIZING_ROWS = 50
 
 
 def compute(store: Store, today: dt.date | None, progress: Any
-            ) -> tuple[Cohort, list[DueCase]]:
+            ) -> tuple[Cohort, Sequence[DueCase]]:
     """The cohort and the cases due for review (run on the worker)."""
-    from ...store.cohort import compute_cohort, due_for_review
+    from ...store.cohort import compute_cohort
 
-    return compute_cohort(store, today=today, progress=progress), list(due_for_review(store))
+    cohort = compute_cohort(store, today=today, progress=progress)
+    return cohort, cohort.due
 
 
 class CohortTab(QWidget):
@@ -76,7 +77,7 @@ class CohortTab(QWidget):
         self.task: Task | None = None
         self._again = False
         self._cohort: Cohort | None = None
-        self._due: list[DueCase] = []
+        self._due: Sequence[DueCase] = ()
         self._figures: dict[str, BarFigure] = {}
         self.setObjectName("cohortTab")
         self._build()
@@ -181,7 +182,7 @@ class CohortTab(QWidget):
             return None
         opener, today = self.open_store, self.today
 
-        def job(progress: Any) -> tuple[Cohort, list[DueCase]]:
+        def job(progress: Any) -> tuple[Cohort, Sequence[DueCase]]:
             store = opener()
             try:
                 return compute(store, today, progress)
@@ -219,7 +220,7 @@ class CohortTab(QWidget):
             self.refresh()
 
     # showing
-    def show_cohort(self, cohort: Cohort, due: list[DueCase]) -> None:
+    def show_cohort(self, cohort: Cohort, due: Sequence[DueCase]) -> None:
         """Lay out computed figures (the only work on the GUI thread)."""
         self._cohort, self._due = cohort, due
         lang = self.lang
