@@ -27,7 +27,7 @@ HEADING_PX = 16   # 12 pt
 def report_timeline(case: Case, pathway: Pathway, today: dt.date | None = None
                     ) -> TimelineData:
     """What the report's timeline shows: the lines, the dated events, the walk before each
-    line (board decisions are listed on the report's first page, not marked here)."""
+    line (no board-decision markers: the case table gives the latest decision's date)."""
     today = today or dt.date.today()
     before = {s.index: s.recommendation_node for s in nodes_before_lines(case, pathway)}
     return TimelineData(line_spans(case, today), case_events(case, []), today, before)
