@@ -236,3 +236,24 @@ def test_the_window_filters_the_list_by_the_clicked_node(qtbot) -> None:
     window.close()
     window.shutdown()
     store.close()
+
+
+def test_closing_the_window_stops_a_cohort_refresh_and_waits_for_it(qtbot) -> None:
+    """The window's close cancels the Cohort's running refresh and waits for its thread."""
+    from gepnet_desktop.ui.window.main_window import MainWindow
+
+    store = open_clinic(paths.database_path())
+    for case in random_cases(40, seed=5, prefix="C"):
+        store.create(validate_case(case.to_dict(), require_code=True).case)
+    window = MainWindow(store, lang="en")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    screens = window.need().screens
+    screens.show_cohort.trigger()  # the dock shows: a refresh starts on a worker
+    task = screens.cohort.task
+    assert task is not None and task in screens.tasks
+    window.close()
+    assert task.is_cancelled() and not task.is_running()
+    window.shutdown()
+    store.close()
