@@ -50,7 +50,7 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
     pathway = pathway or default_pathway()
 
     def recommend(case: Case) -> tuple[str | None, str | None]:
-        ev = evaluate(case, pathway, explain_steps=False)
+        ev = evaluate(case, pathway, explain_steps=False, with_access=False)
         return ev.recommendation_node, (ev.missing[0] if ev.missing else None)
 
     store = Store.open(path or paths.database_path(), recommend=recommend, user=user,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,11 +127,11 @@ def _describe(value: Any) -> str:
 def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
                  nullable: bool = True) -> Problem | None:
     """A problem with one present, non-null value, or None when it is fine."""
-
+    kind = spec.kind
     def bad(code: str, **values: Any) -> Problem:
         return _problem(path, part(code, **values), _allowed(spec, today, nullable=nullable))
 
-    if spec.kind in ("int", "number"):
+    if kind in ("int", "number"):
         is_num = isinstance(value, (int, float)) and not isinstance(value, bool)
         if not is_num or (isinstance(value, float) and not math.isfinite(value)):
             return bad("not_a_number", v=_describe(value))
@@ -172,6 +173,32 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
         if SURROGATE.search(value):  # from a JSON "\ud800" escape: not text, cannot be stored
             return bad("not_unicode")
     return None
+
+
+def _plainly_fine(spec: FieldSpec) -> Callable[[Any], bool]:
+    """A quick test that a value is fine, built once per field: True means no problem;
+    False means `_check_value` looks (and says what is wrong, or finds it fine after all)."""
+    kind = spec.kind
+    if kind == "enum":
+        members = frozenset(spec.values)
+        return lambda v: v.__class__ is str and v in members
+    if kind == "bool":
+        return lambda v: v.__class__ is bool
+    if kind in ("int", "number") and spec.key != "birth_year" and \
+            spec.minimum is not None and spec.maximum is not None:
+        lo, hi = spec.minimum, spec.maximum
+        if kind == "int":
+            return lambda v: v.__class__ is int and lo <= v <= hi
+        return lambda v: (v.__class__ is float or v.__class__ is int) and lo <= v <= hi
+    return lambda v: False
+
+
+_FINE = {id(f): _plainly_fine(f) for f in (*CASE_FIELDS, *LINE_FIELDS)}
+_CASE_CHECKS = tuple((f, f.key, _FINE[id(f)]) for f in CASE_FIELDS)
+_ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
+_FIELD_NAMES = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
+_LINE_SPECS = {f.key: f for f in LINE_FIELDS}
+_LINE_NAMES = choices(None, list(_LINE_SPECS))
 
 
 def _normalise(spec: FieldSpec, value: Any) -> Any:
@@ -276,17 +303,19 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
     ongoing = [v for v in views if v.outcome == "ongoing" and v.regimen is not None]
     groups = (
         ([v for v in ongoing if v.regimen not in SSA_REGIMENS + SYMPTOM_AGENTS],
-         "second_ongoing", part("allow_one_ongoing")),
+         "second_ongoing", "allow_one_ongoing"),
         ([v for v in ongoing if v.regimen in SSA_REGIMENS],
-         "second_ongoing_ssa", part("allow_one_ongoing_ssa")),
+         "second_ongoing_ssa", "allow_one_ongoing_ssa"),
     )
     for group, code, allowed in groups:
         errors.extend(_problem(f"lines[{v.number}].outcome", part(
             code, first=group[0].number, regimen=coded("regimen", group[0].regimen or "")),
-            allowed) for v in group[1:])
+            part(allowed)) for v in group[1:])
     # A symptom agent or PRRT continued after progression is already an error of its own.
     continued = [v for v in views if v.outcome == "continued_after_progression"
                  and v.regimen is not None and v.regimen not in (*SYMPTOM_AGENTS, *NOT_CONTINUABLE)]
+    if len(continued) < 2:
+        return  # the messages below are built only when they are needed
     outcome = coded("outcome", "continued_after_progression")
     errors.extend(_problem(f"lines[{v.number}].outcome", part(
         "second_continued", outcome=outcome, first=continued[0].number,
@@ -294,7 +323,8 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
         part("allow_one_continued", outcome=outcome)) for v in continued[1:])
 
 
-def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Line]:
+def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
+                    line_views: list[_LineView]) -> list[Line]:
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -302,9 +332,8 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                                part("allow_lines")))
         return []
     lines: list[Line] = []
-    known = {f.key: f for f in LINE_FIELDS}
-    names = choices(None, list(known))
-    views = {v.number: v for v in _line_views(raw)}
+    known, names = _LINE_SPECS, _LINE_NAMES
+    views = {v.number: v for v in line_views}
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
@@ -322,7 +351,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]) -> list[Lin
                                        _allowed(known[key], today, nullable=False)))
         for key, spec in known.items():
             value = item.get(key)
-            if value is not None:
+            if value is not None and not _FINE[id(spec)](value):
                 problem = _check_value(spec, value, f"{base}.{key}", today,
                                        nullable=key not in REQUIRED_LINE_KEYS)
                 if problem:
@@ -369,20 +398,18 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
                                                part("allow_case_object"))])
         return CaseCheck(bad, bad, None, True)
     errors: list[Problem] = []
-    allowed_keys = set(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
-    field_names = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
     errors.extend(_problem(str(key), part("unknown_field"),
-                           part("allow_fields", values=field_names))
-                  for key in obj if key not in allowed_keys)
+                           part("allow_fields", values=_FIELD_NAMES))
+                  for key in obj if key not in _ALLOWED_KEYS)
     values: dict[str, Any] = {}
-    for spec in CASE_FIELDS:
-        value = obj.get(spec.key)
-        if value is not None:
-            problem = _check_value(spec, value, spec.key, today)
+    for spec, key, fine in _CASE_CHECKS:
+        value = obj.get(key)
+        if value is not None and not fine(value):
+            problem = _check_value(spec, value, key, today)
             if problem:
                 errors.append(problem)
                 continue
-        values[spec.key] = _normalise(spec, value)
+        values[key] = _normalise(spec, value)
     grade_blocked = any(p.field in GRADE_INPUTS for p in errors)
     grade = None if grade_blocked else who_grade(*(values.get(k) for k in GRADE_INPUTS))
     code = obj.get("case_code")
@@ -392,8 +419,8 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
     elif code is None:
         required_at = len(errors)
     _check_meta(obj, errors)
-    lines = _validate_lines(obj.get("lines"), today, errors)
     views = _line_views(obj.get("lines"))
+    lines = _validate_lines(obj.get("lines"), today, errors, views)
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import sys
+import tempfile
 
 from ..case import Case, ValidationResult, validate_case
 from ..case.observations import observation_lines
@@ -11,10 +14,11 @@ from ..case.validation import SURROGATE
 from ..i18n import tr
 from ..pathway import PathwayError, default_pathway, evaluate, load_pathway
 from ..pathway.explain import field_label
+from ..pathway.model import Pathway
 from ..pathway.summary import summary_lines
 from ..pathway.what_if import what_if
 from .errors import CliError
-from .io import print_json, read_json
+from .io import json_items, json_piece
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,54 +34,62 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run)
 
 
-def validate_all(data: object) -> list[ValidationResult]:
-    """Validate every case of a file's content; a CliError lists every problem of every case.
-
-    The results keep each valid case's soft warnings (shown, never blocking)."""
-    items = data if isinstance(data, list) else [data]
-    results: list[ValidationResult] = []
-    problems: list[str] = []
-    for i, item in enumerate(items, start=1):
-        result = validate_case(item)
-        if result.ok and result.case is not None:
-            results.append(result)
-            continue
-        code = item.get("case_code") if isinstance(item, dict) else None
-        shown = isinstance(code, str) and not SURROGATE.search(code)
-        who = f"case {i}" + (f" ({code})" if shown else "")
-        problems.extend(f"{who}: {p}" for p in result.errors)
-    if problems:
-        raise CliError("\n".join(problems))
-    return results
+def _problems(i: int, item: object, result: ValidationResult) -> list[str]:
+    """The lines naming an invalid case's problems: `case N (CODE): field: ...`."""
+    code = item.get("case_code") if isinstance(item, dict) else None
+    shown = isinstance(code, str) and not SURROGATE.search(code)
+    who = f"case {i}" + (f" ({code})" if shown else "")
+    return [f"{who}: {p}" for p in result.errors]
 
 
 def run(args: argparse.Namespace) -> int:
+    """Validate and walk the cases one at a time, each result written as it comes to a
+    temporary file that reaches standard output only when every case was valid (memory stays
+    flat whatever the number of cases)."""
     try:
         pathway = load_pathway(args.pathway) if args.pathway else default_pathway()
     except PathwayError as exc:
         raise CliError("\n".join(exc.problems)) from None
-    data = read_json(args.file)
-    checked = validate_all(data)
-    cases: list[Case] = [r.case for r in checked if r.case is not None]
-    try:
-        results = [evaluate(c, pathway, lang=args.lang) for c in cases]
-    except PathwayError as exc:  # a data file that does not cover a case: its fault, not the case's
-        raise CliError("\n".join(exc.problems)) from None
-    if args.json:
-        out = [r.to_json(explain=args.explain) for r in results]
-        if args.explain:  # the record's soft warnings, beside the contract's keys
-            for item, check in zip(out, checked, strict=True):
-                item["record_warnings"] = [{"field": w.field, "text": w.text(args.lang)}
-                                           for w in check.warnings]
-            for item, case, ev in zip(out, cases, results, strict=True):
-                item["what_if"] = [w.to_json() for w in what_if(case, pathway, ev)]
-        print_json(out if isinstance(data, list) else out[0])
-        return 0
-    check_word = tr("cli.check_record", args.lang)
-    for i, (case, ev, check) in enumerate(zip(cases, results, checked, strict=True), start=1):
-        title = f"Case {i}" + (f" ({case.case_code})" if case.case_code else "")
-        lines = [f"{check_word}: {field_label(w.field, args.lang)}: {w.text(args.lang)}"
-                 for w in check.warnings] + observation_lines(case, args.lang) + \
-            summary_lines(ev, pathway, args.lang)
-        sys.stdout.write(title + "\n" + "\n".join(f"  {line}" for line in lines) + "\n\n")
+    wordy = args.explain or not args.json  # the sentences and access texts, only when shown
+    problems: list[str] = []
+    is_list, n = True, 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+        for items, item in json_items(args.file):
+            n += 1
+            check = validate_case(item)
+            if not check.ok or check.case is None:
+                problems += _problems(n, item, check)
+            elif not problems:  # once a case is refused, nothing more is walked
+                is_list = bool(items.is_list)
+                try:
+                    out.write(_result(args, pathway, check, n, is_list, wordy))
+                except PathwayError as exc:  # a data file that does not cover a case
+                    raise CliError("\n".join(exc.problems)) from None
+        if problems:
+            raise CliError("\n".join(problems))
+        if args.json and is_list:
+            out.write("\n]\n" if n else "[]\n")
+        out.seek(0)
+        shutil.copyfileobj(out, sys.stdout)
     return 0
+
+
+def _result(args: argparse.Namespace, pathway: Pathway, check: ValidationResult, i: int,
+            is_list: bool, wordy: bool) -> str:
+    """The text of one valid case's result: a JSON piece, or the readable summary."""
+    case: Case = check.case  # type: ignore[assignment]  # checked by the caller
+    ev = evaluate(case, pathway, lang=args.lang, explain_steps=wordy, with_access=wordy)
+    if args.json:
+        item = ev.to_json(explain=args.explain)
+        if args.explain:  # the record's soft warnings and what would change, beside the keys
+            item["record_warnings"] = [{"field": w.field, "text": w.text(args.lang)}
+                                       for w in check.warnings]
+            item["what_if"] = [w.to_json() for w in what_if(case, pathway, ev)]
+        if not is_list:
+            return json.dumps(item, ensure_ascii=False, indent=2) + "\n"
+        return json_piece(item, first=i == 1)
+    title = f"Case {i}" + (f" ({case.case_code})" if case.case_code else "")
+    lines = [f"{tr('cli.check_record', args.lang)}: {field_label(w.field, args.lang)}: "
+             f"{w.text(args.lang)}" for w in check.warnings] + \
+        observation_lines(case, args.lang) + summary_lines(ev, pathway, args.lang)
+    return title + "\n" + "\n".join(f"  {line}" for line in lines) + "\n\n"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import textwrap
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from ..json_stream import JsonItems
 from .errors import CliError
 
 
@@ -33,6 +36,54 @@ def read_json(source: str) -> Any:
     except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
         raise CliError(f"{name}: holds a number too long or nesting too deep to read; a case "
                        "file has plain numbers and at most a few levels") from None
+
+
+@contextmanager
+def open_source(source: str) -> Iterator[IO[bytes]]:
+    """The bytes of a file, or of standard input for '-'; a CliError names the problem."""
+    name = "standard input" if source == "-" else source
+    if source == "-":  # a replaced stdin (tests, embedding) may have no byte buffer
+        buffer = getattr(sys.stdin, "buffer", None)
+        yield buffer if buffer is not None else io.BytesIO(sys.stdin.read().encode("utf-8"))
+        return
+    try:
+        fh = open(source, "rb")  # noqa: SIM115 - closed below, after the caller is done
+    except FileNotFoundError:
+        raise CliError(f"{name}: no such file; give the path of a JSON file, or - for standard "
+                       "input") from None
+    except IsADirectoryError:
+        raise CliError(f"{name}: is a folder; give the path of a JSON file") from None
+    except OSError as exc:
+        raise CliError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    with fh:
+        yield fh
+
+
+def json_items(source: str) -> Iterator[tuple[JsonItems, Any]]:
+    """The cases of a JSON file one at a time (the items of a list, or its one object), each
+    with the reader (whose `is_list` says which); a CliError names a problem of the file."""
+    name = "standard input" if source == "-" else source
+    with open_source(source) as fh:
+        items = JsonItems(fh)
+        try:
+            for item in items:
+                yield items, item
+        except json.JSONDecodeError as exc:
+            raise CliError(f"{name}: is not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                           f"{exc.msg})") from None
+        except UnicodeDecodeError:
+            raise CliError(f"{name}: cannot be read (it is not UTF-8 text)") from None
+        except (ValueError, RecursionError):
+            raise CliError(f"{name}: holds a number too long or nesting too deep to read; a "
+                           "case file has plain numbers and at most a few levels") from None
+        except OSError as exc:
+            raise CliError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+
+
+def json_piece(item: Any, first: bool) -> str:
+    """One item of a JSON list as `print_json` writes the list (after "[" or a comma)."""
+    text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return ("[\n  " if first else ",\n  ") + text
 
 
 def print_json(data: Any) -> None:

@@ -17,6 +17,7 @@ A comparison with an unknown (null) value is false; `is_null` asks for it.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +36,9 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "contains": lambda a, b: b in a,
     "contains_any": lambda a, b: any(x in a for x in b),
 }
+_ORDERED: dict[str, Callable[[Any, Any], bool]] = {
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "ne": operator.ne}
 NULL_OPS = ("is_null", "not_null")
 EMPTY_OPS = ("is_empty", "not_empty")
 
@@ -185,7 +189,13 @@ def compile_condition(cond: Condition | None, named: Mapping[str, Predicate]) ->
         return lambda f: named[name](f)
     if "any_line" in cond:
         line = compile_condition(cond["any_line"], named)
-        return lambda f: any(line(ln) for ln in f["_lines"])
+
+        def any_line(f: Facts) -> bool:
+            for ln in f["_lines"]:  # noqa: SIM110 - a loop, no generator per call
+                if line(ln):
+                    return True
+            return False
+        return any_line
     if "last_line" in cond:
         where = compile_condition(cond["last_line"]["where"], named)
         then = compile_condition(cond["last_line"]["then"], named)
@@ -200,18 +210,20 @@ def compile_condition(cond: Condition | None, named: Mapping[str, Predicate]) ->
 
 
 def _compile_group(cond: Condition, named: Mapping[str, Predicate]) -> Predicate:
-    parts = tuple(compile_condition(c, named) for c in cond.get("all") or cond["any"])
-    if len(parts) == 1:
-        return parts[0]
-    if "all" in cond:
-        if len(parts) == 2:
-            first, second = parts
-            return lambda f: first(f) and second(f)
-        return lambda f: all(p(f) for p in parts)
-    if len(parts) == 2:
-        first, second = parts
-        return lambda f: first(f) or second(f)
-    return lambda f: any(p(f) for p in parts)
+    parts = [compile_condition(c, named) for c in cond.get("all") or cond["any"]]
+    join = _both if "all" in cond else _either
+    pred = parts.pop()
+    while parts:  # nested pairs: no generator per call
+        pred = join(parts.pop(), pred)
+    return pred
+
+
+def _both(first: Predicate, second: Predicate) -> Predicate:
+    return lambda f: first(f) and second(f)
+
+
+def _either(first: Predicate, second: Predicate) -> Predicate:
+    return lambda f: first(f) or second(f)
 
 
 def _compile_comparison(cond: Condition) -> Predicate:
@@ -235,6 +247,13 @@ def _compile_comparison(cond: Condition) -> Predicate:
         return lambda f: (a := f.get(key)) is not None and (a in members) == inside
     if op == "contains":
         return lambda f: (a := f.get(key)) is not None and value in a
+    if op == "contains_any":
+        wanted = frozenset(value)
+        return lambda f: (a := f.get(key)) is not None and (
+            not wanted.isdisjoint(a) if isinstance(a, list) else any(x in a for x in value))
+    if op in _ORDERED:
+        order = _ORDERED[op]  # a C function giving a bool for the numbers and dates compared
+        return lambda f: (a := f.get(key)) is not None and order(a, value)
     compare = COMPARISONS[op]
     return lambda f: (a := f.get(key)) is not None and bool(compare(a, value))
 

@@ -2,26 +2,33 @@
 
 Which outcomes count, which regimens imply others, which drugs a regimen holds and which
 regimens are judged by a rule of their own all come from the pathway file (`lines` section);
-this module only applies them.
+this module only applies them, in one pass over the lines.
 """
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
-from ..case.fields import SSA_REGIMENS, SYMPTOM_AGENTS
-from ..case.model import Case
+from ..case.fields import CASE_FIELDS, LINE_FIELDS, SSA_REGIMENS, SYMPTOM_AGENTS
+from ..case.grading import who_grade
+from ..case.model import LIST_KEYS, Case
 from .model import Pathway
 
-
-def _ordered(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+_CASE_KEYS = tuple(f.key for f in CASE_FIELDS)
+_LINE_KEYS = tuple(f.key for f in LINE_FIELDS)
+_case_values = attrgetter(*_CASE_KEYS)
+_line_values = attrgetter(*_LINE_KEYS)
 
 
 def line_facts(case: Case) -> list[dict[str, Any]]:
     """One dict per line of therapy: its fields plus `anti_tumour`."""
-    return [{**line.to_dict(), "anti_tumour": line.regimen not in SYMPTOM_AGENTS}
-            for line in case.lines]
+    out = []
+    for line in case.lines:
+        facts = dict(zip(_LINE_KEYS, _line_values(line), strict=True))
+        facts["anti_tumour"] = line.regimen not in SYMPTOM_AGENTS
+        out.append(facts)
+    return out
 
 
 def prior_lines(case: Case) -> int:
@@ -34,26 +41,41 @@ def case_facts(case: Case, pathway: Pathway) -> dict[str, Any]:
     """Everything a condition may name, for one case."""
     rules = pathway.line_rules
     lines = line_facts(case)
-    facts: dict[str, Any] = case.to_dict()
-    facts.update(_lines=lines, _named=pathway.conditions, who_grade=case.who_grade)
-    anti = [ln for ln in lines if ln["anti_tumour"]]
-    progressed = _ordered([r for ln in anti if ln["outcome"] in rules.progression_outcomes
-                           for r in (ln["regimen"], *rules.progression_implies.get(
-                               ln["regimen"], ()))])
-    toxic = _ordered([ln["regimen"] for ln in anti if ln["outcome"] in rules.toxicity_outcomes])
+    facts: dict[str, Any] = dict(zip(_CASE_KEYS, _case_values(case), strict=True))
+    for key in LIST_KEYS:
+        facts[key] = list(facts[key])
+    facts.update(lines=lines, _lines=lines, _named=pathway.conditions, who_grade=who_grade(
+        case.differentiation, case.ki67_percent, case.mitoses_per_2mm2))
+    progressed: list[str] = []
+    toxic: list[str] = []
+    receiving: list[str] = []
+    distinct: set[str] = set()
+    for ln in lines:
+        regimen, outcome = ln["regimen"], ln["outcome"]
+        if outcome == "ongoing":
+            receiving.append(regimen)
+        if not ln["anti_tumour"]:
+            continue
+        distinct.add("ssa" if regimen in SSA_REGIMENS else regimen)
+        if outcome in rules.progression_outcomes:
+            progressed.append(regimen)
+            progressed.extend(rules.progression_implies.get(regimen, ()))
+        if outcome in rules.toxicity_outcomes:
+            toxic.append(regimen)
+    progressed = list(dict.fromkeys(progressed))
+    toxic = list(dict.fromkeys(toxic))
     intolerant = [r for r in toxic if r not in rules.kept_after_toxicity]
-    kept = [r for r in toxic if r in rules.kept_after_toxicity]
     judged = {r: pathway.named_tests[name](facts)
               for r, name in rules.judged_by_condition.items()}
-    excluded = _ordered([r for r in (*progressed, *intolerant) if r not in judged]
-                        + [r for r, out in judged.items() if out])
+    excluded = list(dict.fromkeys([r for r in (*progressed, *intolerant) if r not in judged]
+                                  + [r for r, out in judged.items() if out]))
     facts.update(
-        progressed=progressed, intolerant=intolerant, toxicity_kept=kept, excluded=excluded,
+        progressed=progressed, intolerant=intolerant,
+        toxicity_kept=[r for r in toxic if r in rules.kept_after_toxicity], excluded=excluded,
         shared_drug_toxicity=_sharing(pathway, intolerant, toxic),
-        receiving=_ordered([ln["regimen"] for ln in lines if ln["outcome"] == "ongoing"]),
+        receiving=list(dict.fromkeys(receiving)),
         progression_documented=(case.pace in rules.progressing_paces) or bool(progressed),
-        prior_lines=prior_lines(case),
-        current_regimen=current_regimen(pathway, lines),
+        prior_lines=len(distinct), current_regimen=current_regimen(pathway, lines),
     )
     return facts
 
@@ -61,9 +83,10 @@ def case_facts(case: Case, pathway: Pathway) -> dict[str, Any]:
 def _sharing(pathway: Pathway, intolerant: list[str], toxic: list[str]) -> list[str]:
     """Regimens not themselves intolerant that share a drug with a regimen stopped for
     toxicity (another one: a kept regimen's own toxicity is said by its own caution)."""
-    drugs = pathway.line_rules.drugs
-    return [r for r, held in drugs.items() if r not in intolerant and any(
-        other != r and set(held) & set(drugs.get(other, ())) for other in toxic)]
+    if not toxic:
+        return []
+    return [r for r, others in pathway.line_rules.sharing.items()
+            if r not in intolerant and not others.isdisjoint(toxic)]
 
 
 def current_regimen(pathway: Pathway, lines: list[dict[str, Any]]) -> str | None:

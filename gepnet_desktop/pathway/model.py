@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,14 @@ class LineRules:
     judged_by_condition: dict[str, str]
     current: tuple[Predicate, ...]  # line predicates, in order
     progressing_paces: tuple[str, ...]
+    # regimen -> the other regimens sharing a drug with it (from `drugs`, built once)
+    sharing: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        held = {r: frozenset(d) for r, d in self.drugs.items()}
+        self.sharing.update({r: frozenset(o for o, other in held.items()
+                                          if o != r and mine & other)
+                             for r, mine in held.items()})
 
 
 @dataclass(frozen=True)
@@ -181,7 +190,18 @@ class Pathway:
         for edge in self.edges:
             self.out_edges[edge.source].append(edge)
 
-    @property
+    @cached_property
+    def caution_tests(self) -> dict[str, tuple[tuple[str, Predicate], ...]]:
+        """Per option, its cautions as (code, compiled test), built once for the walk."""
+        return {o.id: tuple((r.code, r.test) for r in o.cautions)
+                for o in self.options.values()}
+
+    @cached_property
+    def newer_pairs(self) -> tuple[tuple[str, Predicate], ...]:
+        """The newer-evidence ids with their compiled tests, in file order."""
+        return tuple((e["id"], self.newer_tests[e["id"]]) for e in self.newer_evidence)
+
+    @cached_property
     def start(self) -> Node:
         return next(n for n in self.nodes.values() if n.kind == "start")
 

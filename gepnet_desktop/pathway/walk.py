@@ -82,14 +82,15 @@ class Evaluation:
 
 
 def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(r.code for r in pathway.options[option_id].cautions if r.test(facts))
+    return tuple([code for code, test in pathway.caution_tests[option_id] if test(facts)])
 
 
 def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
-             explain_steps: bool = True) -> Evaluation:
+             explain_steps: bool = True, with_access: bool = True) -> Evaluation:
     """Walk one validated case; explanations and access texts are written in `lang`.
 
-    Without `explain_steps` no explanation is written (the store's refresh, bulk work)."""
+    Without `explain_steps` no explanation is written, without `with_access` no Korean access
+    entry (the store's refresh, bulk work: `evaluate --json` without `--explain`)."""
     pathway = pathway or default_pathway()
     lang = language(lang)
     facts = case_facts(case, pathway)
@@ -102,21 +103,22 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
         pathway_id=pathway.id, pathway_version=pathway.version,
     )
     node: Node | None = pathway.start
+    path, most = result.path, len(pathway.nodes)
+    step_lang = lang if explain_steps else ""
     while node is not None:
-        if len(result.path) > len(pathway.nodes):  # a loop the schema check did not catch
+        if len(path) > most:  # a loop the schema check did not catch
             raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
                                 "the file has; check its edges for a loop"])
-        result.path.append(node.id)
-        node = _visit(node, pathway, facts, result, lang if explain_steps else "")
+        path.append(node.id)
+        node = _visit(node, pathway, facts, result, step_lang)
     if result.status == "recommendation":
-        _finish(pathway, facts, result, lang, explain_steps)
-    result.newer_evidence = [e["id"] for e in pathway.newer_evidence
-                             if pathway.newer_tests[e["id"]](facts)]
+        _finish(pathway, facts, result, lang, explain_steps, with_access)
+    result.newer_evidence = [name for name, test in pathway.newer_pairs if test(facts)]
     return result
 
 
 def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: str,
-            explain_steps: bool) -> None:
+            explain_steps: bool, with_access: bool) -> None:
     """The final rules (frailty), then Korean access per option."""
     for rule in pathway.final_rules:
         if rule.test(facts):
@@ -129,7 +131,9 @@ def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: s
                 result.explanations.append(Explanation(
                     result.recommendation_node or "", explain.put_first_sentence(
                         rule.put_first, facts, lang)))
-    result.access = [access_for(pathway.options[o.id], facts, lang) for o in result.options]
+    if with_access:
+        result.access = [access_for(pathway.options[o.id], facts, lang)
+                         for o in result.options]
 
 
 def _base_options(node: Node, facts: dict[str, Any]) -> list[str]:

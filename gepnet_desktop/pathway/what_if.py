@@ -77,7 +77,7 @@ def _try(case: Case, pathway: Pathway, key: str, value: Any, kind: str = "unknow
          threshold: str | None = None) -> WhatIf:
     trial = case.copy()
     trial.set(key, value)
-    ev = evaluate(trial, pathway, explain_steps=False)
+    ev = evaluate(trial, pathway, explain_steps=False, with_access=False)
     return WhatIf(key, value, ev.recommendation_node, kind, threshold,
                   ev.missing[0] if ev.missing else None)
 

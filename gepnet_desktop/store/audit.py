@@ -8,6 +8,12 @@ hash is also kept in `store_state.audit_head`, so rows cut off the end are found
 deleting or inserting a row with any SQLite tool breaks the chain at that row (`verify_chain`).
 
 Database-level events (a restore, an export) are rows without a case (`case_uuid` NULL).
+
+Compact storage (schema 9): a long `changes` text (an import's or a new case's whole record, a
+restore's details) is kept deflated in `packed` (a format byte, then raw deflate with a frozen
+preset dictionary) and `changes` is left empty. The hash covers the text itself, whichever form
+stores it, so an edited `packed` breaks the chain like an edited `changes`. A line edit records
+only the lines that differ (`line_changes`).
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import hashlib
 import json
 import os
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +36,28 @@ GENESIS = "0" * 64
 ROW_COLUMNS = ("id", "at", "os_user", "clinician", "case_uuid", "action", "revision", "changes")
 MAX_CLINICIAN = 80
 _session_clinician: str | None = None
+PACK_FROM = 160  # characters: shorter texts are stored as they are
+_PACKED_V1 = b"\x01"
+# Frozen with format 1: rows written with it are read with it forever (a new dictionary is a
+# new format byte, never an edit of this one).
+_PACK_DICT_1 = (
+    '{"old":null,"new":[{"regimen":"","start_date":"20","end_date":"20","outcome":"progression"'
+    ',"progression_date":"20","best_response":"SD","notes":null},{"regimen":"","start_date":"20'
+    '","end_date":"20","outcome":"progression","progression_date":"20","best_response":"SD","no'
+    'tes":null}]},"case_code":{"old":null,"new":null},"sex":{"old":null,"new":"F""M""other"},"b'
+    'irth_year":{"old":null,"new":null},"diagnosis_date":{"old":null,"new":null},"notes":{"old"'
+    ':null,"new":null},"primary_site":{"old":null,"new":"pancreas""stomach""duodenum""jejunum_i'
+    'leum""appendix""colon""rectum""unknown_primary"},"differentiation":{"old":null,"new":"well'
+    '""poor""minen"},"nec_subtype":{"old":null,"new":"small_cell""large_cell"},"ki67_percent":{'
+    '"old":null,"new":null},"ki67_date":{"old":null,"new":null},"mitoses_per_2mm2":{"old":null,'
+    '"new":null},"functional_syndrome":{"old":null,"new":"none""carcinoid""insulinoma""gastrino'
+    'ma""glucagonoma""vipoma""other"},"sstr_status":{"old":null,"new":"positive""negative"},"ss'
+    'tr_imaging_date":{"old":null,"new":null},"sstr_heterogeneous":{"old":null,"new":null},"hep'
+    'atic_burden":{"old":null,"new":"none""le25""26to50""gt50"},"bulk_symptoms":{"old":null,"ne'
+    'w":null},"pace":{"old":null,"new":"stable""slow_progression""rapid_progression"},"ecog":{"'
+    'old":null,"new":null},"egfr_ml_min":{"old":null,"new":null},"comorbidities":{"old":null,"n'
+    'ew":"uncontrolled_diabetes""uncontrolled_hypertension""heart_failure""dpd_deficiency"}'
+).encode("ascii")
 
 
 @dataclass(frozen=True)
@@ -106,8 +135,36 @@ def diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, di
         if before in ([], None) and after in ([], None):
             continue
         if before != after:
-            out[key] = {"old": before, "new": after}
+            if key == "lines" and isinstance(before, list) and isinstance(after, list) \
+                    and before:
+                out[key] = line_changes(before, after)
+            else:
+                out[key] = {"old": before, "new": after}
     return out
+
+
+def line_changes(old: list[Any], new: list[Any]) -> dict[str, Any]:
+    """The lines that differ between two line lists, by position from 1, and the counts:
+    {"count": {"old": 3, "new": 2}, "at": {"2": {"old": {...}, "new": {...} or null}}}."""
+    at = {str(i): {"old": old[i - 1] if i <= len(old) else None,
+                   "new": new[i - 1] if i <= len(new) else None}
+          for i in range(1, max(len(old), len(new)) + 1)
+          if (old[i - 1] if i <= len(old) else None) != (new[i - 1] if i <= len(new) else None)}
+    return {"count": {"old": len(old), "new": len(new)}, "at": at}
+
+
+def apply_change(value: Any, change: Any) -> Any:
+    """A field's value after one recorded change (a whole new value, or per-line changes
+    applied to the line list before). KeyError/TypeError/ValueError for a malformed change."""
+    if "new" in change:
+        return change["new"]
+    lines = list(value) if isinstance(value, list) else []
+    count = int(change["count"]["new"])
+    lines += [None] * (count - len(lines))
+    for pos, one in change["at"].items():
+        if 1 <= int(pos) <= count:
+            lines[int(pos) - 1] = one["new"]
+    return lines[:count]
 
 
 def canonical(row: dict[str, Any]) -> str:
@@ -125,24 +182,85 @@ def _encode(changes: Any) -> str:
     return json.dumps(changes, ensure_ascii=False, separators=(",", ":"))
 
 
+def pack(text: str) -> tuple[str, bytes | None]:
+    """(changes, packed) as stored: a long text deflated into `packed`, `changes` left empty."""
+    if len(text) < PACK_FROM:
+        return text, None
+    squeeze = _SQUEEZE.copy()  # primed with the dictionary once, copied per row
+    return "", _PACKED_V1 + squeeze.compress(text.encode("utf-8")) + squeeze.flush()
+
+
+def unpack(changes: str, packed: bytes | None) -> str:
+    """The `changes` text of a stored row, whichever form stores it (a `packed` that cannot
+    be read gives a text no hash matches)."""
+    if packed is None:
+        return changes
+    try:
+        if packed[:1] != _PACKED_V1:
+            raise ValueError("unknown format")
+        inflate = zlib.decompressobj(-15, _PACK_DICT_1)
+        return (inflate.decompress(packed[1:]) + inflate.flush()).decode("utf-8")
+    except (zlib.error, ValueError):
+        return "\x00 unreadable packed changes"
+
+
+_SQUEEZE = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zlib.Z_DEFAULT_STRATEGY, _PACK_DICT_1)
+
+
+class AuditBatch:
+    """Audit rows added at the end of the chain in one go: hashed in memory, written with one
+    executemany, the head moved once (inside the caller's transaction)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.rows: list[tuple[Any, ...]] = []
+        self._packs = "packed" in {r[1] for r in db.execute("PRAGMA table_info(audit)")}
+        last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        self.next_id: int = int(last[0]) + 1 if last else 1
+        self.head: str = str(last[1]) if last else GENESIS
+
+    def add(self, row: dict[str, Any]) -> None:
+        """One row (ROW_COLUMNS but id, `changes` as text); its id and hash are given here."""
+        row["id"] = self.next_id
+        self.head = row_hash(self.head, row)
+        self.next_id += 1
+        changes, packed = pack(row["changes"]) if self._packs else (row["changes"], None)
+        values = [row[c] for c in ROW_COLUMNS[:-1]] + [changes, self.head]
+        self.rows.append((*values, packed) if self._packs else tuple(values))
+
+    def flush(self) -> None:
+        """Write the rows added since the last flush."""
+        if not self.rows:
+            return
+        cols = (*ROW_COLUMNS, "hash", *(("packed",) if self._packs else ()))
+        self.db.conn.executemany(f"INSERT INTO audit ({', '.join(cols)}) "
+                                 f"VALUES ({', '.join('?' * len(cols))})", self.rows)
+        self.db.execute("UPDATE store_state SET audit_head = ? WHERE id = 1", (self.head,))
+        self.rows = []
+
+
 def _append(db: Database, row: dict[str, Any]) -> None:
     """Insert one row at the end of the chain and move the head (inside the caller's
     transaction)."""
-    last = db.execute("SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
-    row["id"] = (last[0] + 1) if last else 1
-    row["hash"] = row_hash(last[1] if last else GENESIS, row)
-    cols = (*ROW_COLUMNS, "hash")
-    db.execute(f"INSERT INTO audit ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-               [row[c] for c in cols])
-    db.execute("UPDATE store_state SET audit_head = ? WHERE id = 1", (row["hash"],))
+    batch = AuditBatch(db)
+    batch.add(row)
+    batch.flush()
+
+
+def case_row(*, at: str, user: str, case_uuid: str, action: str, revision: int | None,
+             changes: dict[str, dict[str, Any]], clinician: str | None = None
+             ) -> dict[str, Any]:
+    """The fields of one case's audit row, for `record` or an AuditBatch."""
+    return {"at": at, "os_user": user, "clinician": clinician, "case_uuid": case_uuid,
+            "action": action, "revision": revision, "changes": _encode(changes)}
 
 
 def record(db: Database, *, at: str, user: str, case_uuid: str, action: str,
            revision: int | None, changes: dict[str, dict[str, Any]],
            clinician: str | None = None) -> None:
     """Write one audit row for a case, extending the chain (inside the caller's transaction)."""
-    _append(db, {"at": at, "os_user": user, "clinician": clinician, "case_uuid": case_uuid,
-                 "action": action, "revision": revision, "changes": _encode(changes)})
+    _append(db, case_row(at=at, user=user, case_uuid=case_uuid, action=action,
+                         revision=revision, changes=changes, clinician=clinician))
 
 
 def record_event(db: Database, *, at: str, user: str, action: str, details: dict[str, Any],
@@ -167,12 +285,22 @@ def has_chain(db: Database) -> bool:
     return any(r[1] == "hash" for r in db.execute("PRAGMA table_info(audit)"))
 
 
+def packed_column(db: Database) -> str:
+    """`packed`, or NULL for a schema before compact storage."""
+    return "packed" if any(r[1] == "packed" for r in db.execute("PRAGMA table_info(audit)")) \
+        else "NULL"
+
+
 def chain_rows(db: Database, batch: int = 2000) -> Iterator[tuple[dict[str, Any], str]]:
-    """Every audit row with its stored hash, oldest first, read in batches."""
-    cursor = db.execute(f"SELECT {', '.join(ROW_COLUMNS)}, hash FROM audit ORDER BY id")
+    """Every audit row with its stored hash, oldest first, read in batches (`changes` as
+    text, unpacked)."""
+    cursor = db.execute(f"SELECT {', '.join(ROW_COLUMNS)}, {packed_column(db)}, hash "
+                        "FROM audit ORDER BY id")
     while rows := cursor.fetchmany(batch):
         for r in rows:
-            yield dict(zip(ROW_COLUMNS, r[:-1], strict=True)), r[-1]
+            row = dict(zip(ROW_COLUMNS, r[:-2], strict=True))
+            row["changes"] = unpack(row["changes"], r[-2])
+            yield row, r[-1]
 
 
 def verify_chain(rows: Iterable[tuple[dict[str, Any], str]], stored_head: str | None
@@ -199,7 +327,15 @@ def history(db: Database, case_uuid: str) -> list[AuditEntry]:
     clinician = "clinician" if any(r[1] == "clinician"
                                    for r in db.execute("PRAGMA table_info(audit)")) else "NULL"
     rows = db.execute("SELECT id, at, os_user, case_uuid, action, revision, changes, "
-                      f"{clinician} FROM audit WHERE case_uuid = ? ORDER BY id",
-                      (case_uuid,)).fetchall()
-    return [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), r[7])
+                      f"{clinician}, {packed_column(db)} FROM audit WHERE case_uuid = ? "
+                      "ORDER BY id", (case_uuid,)).fetchall()
+    return [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], _parsed(unpack(r[6], r[8])), r[7])
             for r in rows]
+
+
+def _parsed(text: str) -> dict[str, dict[str, Any]]:
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}

@@ -465,16 +465,23 @@ class Store:
 
     def _insert(self, case: Case, *, uuid: str, revision: int, created_at: str,
                 updated_at: str, deleted_at: str | None = None) -> None:
-        values = case_values(case)
-        node, missing, version = self._derive(case)
         seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases").fetchone()[0]
-        cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
-                "recommendation_node", "recommendation_missing", "recommend_label"]
-        vals = [uuid, seq, revision, created_at, updated_at, deleted_at, *values.values(),
-                node, missing, version]
+        cols, vals = self._case_row(case, uuid=uuid, seq=seq, revision=revision,
+                                    created_at=created_at, updated_at=updated_at,
+                                    deleted_at=deleted_at)
         self.db.execute(f"INSERT INTO cases ({', '.join(cols)}) "
                         f"VALUES ({', '.join('?' * len(cols))})", vals)
         self._write_lines(uuid, case, replace=False)
+
+    def _case_row(self, case: Case, *, uuid: str, seq: int, revision: int, created_at: str,
+                  updated_at: str, deleted_at: str | None) -> tuple[list[str], list[object]]:
+        """The columns and values of a new case's row (its recommendation derived here)."""
+        values = case_values(case)
+        node, missing, version = self._derive(case)
+        cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
+                "recommendation_node", "recommendation_missing", "recommend_label"]
+        return cols, [uuid, seq, revision, created_at, updated_at, deleted_at,
+                      *values.values(), node, missing, version]
 
     def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
                  lines_changed: bool = True, created_at: str | None = None) -> None:

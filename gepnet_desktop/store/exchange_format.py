@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import Any
 
 from ..case import CASE_FIELDS, Case
 from ..case.fields import DECISIONS_KEY, META_KEYS
+from ..json_stream import JsonItems
 from .errors import ImportFailed, RecordProblem, StoreError
 
 FORMATS = ("json", "csv")
@@ -112,39 +114,79 @@ def write_csv(fh: io.TextIOBase, cases: Iterable[StoredCase], with_deleted: bool
 Record = tuple[str, Any, list[RecordProblem]]  # position, object, problems found while parsing
 
 
-def read_records(path: Path, fmt: str) -> list[Record]:
-    """The records of an exchange file, each with its position ("record 3", "row 4")."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StoreError(f"{path}: no such file; give the path of a JSON or CSV export.") \
-            from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise StoreError(f"{path}: is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in a "
-                         "spreadsheet program) and import again.") from None
-    return _json_records(path, text) if fmt == "json" else _csv_records(path, text)
+class Records:
+    """The records of an exchange file, read one at a time (memory stays flat whatever the
+    file's size), each with its position ("record 3", "row 4"); `done` counts the bytes read
+    of `size`. Close it (or use it in a `with`) when done."""
+
+    def __init__(self, path: Path, fmt: str) -> None:
+        self.path, self.fmt = path, fmt
+        try:
+            self._fh = path.open("rb")
+            self.size = os.fstat(self._fh.fileno()).st_size
+        except FileNotFoundError:
+            raise StoreError(f"{path}: no such file; give the path of a JSON or CSV export.") \
+                from None
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+        self._json: JsonItems | None = None
+        self._csv_read = 0
+
+    @property
+    def done(self) -> int:
+        return min(self._json.read if self._json else self._csv_read, self.size)
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+    def __iter__(self) -> Iterator[Record]:
+        try:
+            if self.fmt == "json":
+                yield from self._json_records()
+            else:
+                yield from _csv_records(self.path, self._lines())
+        except UnicodeDecodeError:
+            raise StoreError(f"{self.path}: is not UTF-8 text; save it as UTF-8 (CSV UTF-8 in "
+                             "a spreadsheet program) and import again.") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot be read ({exc.strerror or exc}).") from None
+
+    def _json_records(self) -> Iterator[Record]:
+        self._json = JsonItems(self._fh)
+        try:
+            for i, item in enumerate(self._json, start=1):
+                yield (f"record {i}", item, [])
+        except json.JSONDecodeError as exc:
+            raise StoreError(f"{self.path}: is not valid JSON (line {exc.lineno}, column "
+                             f"{exc.colno}: {exc.msg}).") from None
+        except UnicodeDecodeError:
+            raise
+        except (ValueError, RecursionError):  # a number of thousands of digits, deep nesting
+            raise StoreError(f"{self.path}: holds a number too long or nesting too deep to "
+                             "read; an export has numbers of a few digits and at most four "
+                             "levels (a list of cases, their lines).") from None
+
+    def _lines(self) -> Iterator[str]:
+        """The file's lines as text (line ends kept, for the CSV reader), counted in bytes."""
+        first = True
+        for raw in self._fh:
+            self._csv_read += len(raw)
+            text = raw.decode("utf-8")
+            if first:
+                text, first = text.removeprefix("\ufeff"), False
+            yield text
 
 
-def _json_records(path: Path, text: str) -> list[Record]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise StoreError(f"{path}: is not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                         f"{exc.msg}).") from None
-    except (ValueError, RecursionError):  # a number of thousands of digits, nesting too deep
-        raise StoreError(f"{path}: holds a number too long or nesting too deep to read; an "
-                         "export has numbers of a few digits and at most four levels (a list "
-                         "of cases, their lines).") from None
-    items = data if isinstance(data, list) else [data]
-    return [(f"record {i}", item, []) for i, item in enumerate(items, start=1)]
+def read_records(path: Path, fmt: str) -> Records:
+    """The records of an exchange file, streamed (see Records)."""
+    return Records(path, fmt)
 
 
-def _csv_records(path: Path, text: str) -> list[Record]:
-    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+def _csv_records(path: Path, lines: Iterator[str]) -> Iterator[Record]:
+    rows = csv.reader(lines, strict=True)
     numbered = _numbered_rows(rows)
     try:
         _, header = next(numbered)
@@ -162,16 +204,12 @@ def _csv_records(path: Path, text: str) -> list[Record]:
                                  "required"))
     if bad:
         raise ImportFailed(str(path), bad)
-    records: list[Record] = []
     try:
         for number, row in numbered:
-            if not any(cell.strip() for cell in row):
-                continue
-            records.append(_csv_record(f"row {number}", header, row))
+            if any(cell.strip() for cell in row):
+                yield _csv_record(f"row {number}", header, row)
     except _MalformedRow as exc:  # the rest of the file cannot be read
-        raise ImportFailed(str(path), [p for r in records for p in r[2]] + [exc.problem]) \
-            from None
-    return records
+        raise ImportFailed(str(path), [exc.problem]) from None
 
 
 class _MalformedRow(Exception):
@@ -276,5 +314,6 @@ def _parse_cell(key: str, cell: str, position: str, problems: list[RecordProblem
     return cell
 
 
-__all__ = ["CSV_COLUMNS", "CSV_ENCODING", "DELETED_KEY", "FORMATS", "Record", "StoredCase",
+__all__ = ["CSV_COLUMNS", "CSV_ENCODING", "DELETED_KEY", "FORMATS", "Record", "Records",
+           "StoredCase",
            "format_for", "read_records", "record_dict", "write_csv", "write_json"]

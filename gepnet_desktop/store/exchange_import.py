@@ -17,6 +17,7 @@ from ..case.decision import BoardDecision, validate_decision
 from ..case.fields import DECISIONS_KEY
 from ..case.validation import SURROGATE, validate_case
 from . import audit
+from .bulk import BulkInserts
 from .cases import Store, now
 from .db import write_transaction
 from .decisions import get_decision
@@ -106,46 +107,72 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     database; a known case keeps the database's deleted state (an import never deletes or
     restores one): a newer revision of a case deleted here replaces its content and is
     reported as replaced but still deleted, and a record deleted in the file but not here is
-    reported as deleted elsewhere. `progress(done, total)` counts validation then writing
-    (total = 2 x records); returning False cancels, and nothing is written.
+    reported as deleted elsewhere. The file is read one record at a time, each checked and
+    written as it comes inside the one transaction (new cases in batches), so memory stays flat;
+    the WAL is truncated after the commit. `progress(done, total)` counts the bytes of the file
+    read (total: its size, reached when the work is done); returning False cancels, and
+    nothing is written.
     """
     path = Path(path).expanduser().resolve()
-    records = read_records(path, format_for(path, fmt))
-    report = ImportReport(source=str(path), total=len(records))
-    total = 2 * len(records)
+    report = ImportReport(source=str(path))
     problems: list[RecordProblem] = []
-    valid: list[tuple[str, Case, str | None, list[BoardDecision]]] = []
-    seen_uuid: dict[str, str] = {}
-    seen_code: dict[str, str] = {}
-    seen_decisions: dict[str, str] = {}
-    for i, (position, obj, parse_problems) in enumerate(records, start=1):
-        problems += parse_problems
-        if not parse_problems:
-            obj, deleted_at = _take_deleted_at(position, obj, problems)
-            obj, decisions = _take_decisions(position, obj, problems, seen_decisions)
-            case = _validate_record(position, obj, problems)
-            if case is not None and _fits_store(position, case, problems) and \
-                    _unique_in_file(position, case, seen_uuid, seen_code, problems):
-                valid.append((position, case, deleted_at, decisions))
-        _tick(progress, i, total, "import")
-    with write_transaction(store.db):
-        for i, (position, case, deleted_at, decisions) in enumerate(valid,
-                                                                   start=len(records) + 1):
-            try:
-                case_uuid = _apply(store, position, case, deleted_at, report)
-                _apply_decisions(store, position, case, case_uuid, decisions, report, problems)
-            except DuplicateCodeError as exc:
-                problems.append(RecordProblem(position, case.case_code, "case_code",
-                                              str(exc).removeprefix("case_code: ")))
-            _tick(progress, i, total, "import")
+    seen = _Seen()
+    with read_records(path, format_for(path, fmt)) as records, write_transaction(store.db):
+        bulk = BulkInserts(store)
+        try:
+            for position, obj, parse_problems in records:
+                report.total += 1
+                _one_record(store, bulk, position, obj, parse_problems, seen, report, problems)
+                _tick(progress, report.total, records.done, records.size)
+        except ImportFailed as exc:  # a CSV row that cannot be read: the rest neither
+            problems += exc.problems
         if problems:
             raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
+        bulk.flush()
+        if not keep_going(progress, records.size, records.size):
+            raise Cancelled("The import was cancelled; nothing was written.")
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL gives its space back
     if progress is not None:
-        progress(total, total)  # after the commit: a late "cancel" changes nothing
+        progress(records.size, records.size)  # after the commit: a late "cancel" changes nothing
     log.info("import: %d added, %d replaced (%d still deleted), %d unchanged, %d skipped, "
              "%d conflicts", report.added, report.replaced, len(report.replaced_still_deleted),
              report.unchanged, len(report.skipped_older), len(report.conflicts))
     return report
+
+
+@dataclass
+class _Seen:
+    """What the records read so far used: uuids and codes (each with the number of the record
+    that used it first) and board decisions' uuids."""
+
+    kind: str = "record"
+    uuids: dict[str, int] = field(default_factory=dict)
+    codes: dict[str, int] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)
+
+
+def _one_record(store: Store, bulk: BulkInserts, position: str, obj: Any,
+                parse_problems: list[RecordProblem], seen: _Seen, report: ImportReport,
+                problems: list[RecordProblem]) -> None:
+    """Check one record and write it (once a problem was found nothing will be committed, but
+    every record is still checked, so that every problem is reported)."""
+    problems += parse_problems
+    if parse_problems:
+        return
+    obj, deleted_at = _take_deleted_at(position, obj, problems)
+    obj, decisions = _take_decisions(position, obj, problems, seen.decisions)
+    case = _validate_record(position, obj, problems)
+    if case is None or not _fits_store(position, case, problems) or \
+            not _unique_in_file(position, case, seen, problems):
+        return
+    try:
+        case_uuid = _apply(store, bulk, position, case, deleted_at, report)
+        if decisions:
+            bulk.flush()
+            _apply_decisions(store, position, case, case_uuid, decisions, report, problems)
+    except DuplicateCodeError as exc:
+        problems.append(RecordProblem(position, case.case_code, "case_code",
+                                      str(exc).removeprefix("case_code: ")))
 
 
 def _problem_sort_key(problem: RecordProblem) -> tuple[int, str]:
@@ -154,9 +181,10 @@ def _problem_sort_key(problem: RecordProblem) -> tuple[int, str]:
     return (int(digits) if digits.isdigit() else 0, problem.field)
 
 
-def _tick(progress: Progress | None, done: int, total: int, what: str) -> None:
-    if (done % 200 == 0 or done == total) and not keep_going(progress, done, total):
-        raise Cancelled(f"The {what} was cancelled; nothing was written.")
+def _tick(progress: Progress | None, count: int, done: int, total: int) -> None:
+    """Every 200 records: the bytes read so far, short of the end until the commit."""
+    if count % 200 == 0 and not keep_going(progress, min(done, max(total - 1, 0)), total):
+        raise Cancelled("The import was cancelled; nothing was written.")
 
 
 def _take_deleted_at(position: str, obj: Any, problems: list[RecordProblem]
@@ -226,21 +254,25 @@ def _fits_store(position: str, case: Case, problems: list[RecordProblem]) -> boo
     return ok
 
 
-def _unique_in_file(position: str, case: Case, seen_uuid: dict[str, str],
-                    seen_code: dict[str, str], problems: list[RecordProblem]) -> bool:
+def _unique_in_file(position: str, case: Case, seen: _Seen,
+                    problems: list[RecordProblem]) -> bool:
+    kind, _, number = position.rpartition(" ")
+    seen.kind = kind
     ok = True
     if case.uuid is not None:
-        if case.uuid in seen_uuid:
+        if case.uuid in seen.uuids:
             problems.append(RecordProblem(position, case.case_code, "uuid", "the same uuid as "
-                                          f"{seen_uuid[case.uuid]}; each case may appear once"))
+                                          f"{kind} {seen.uuids[case.uuid]}; each case may "
+                                          "appear once"))
             ok = False
-        seen_uuid.setdefault(case.uuid, position)
+        seen.uuids.setdefault(case.uuid, int(number))
     code = case.case_code or ""
-    if code in seen_code:
+    if code in seen.codes:
         problems.append(RecordProblem(position, case.case_code, "case_code", "the same case "
-                                      f"code as {seen_code[code]}; case codes are unique"))
+                                      f"code as {kind} {seen.codes[code]}; case codes are "
+                                      "unique"))
         ok = False
-    seen_code.setdefault(code, position)
+    seen.codes.setdefault(code, int(number))
     return ok
 
 
@@ -319,27 +351,29 @@ def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
             report.decisions_replaced += 1
 
 
-def _apply(store: Store, position: str, case: Case, deleted_at: str | None,
-           report: ImportReport) -> str:
+def _apply(store: Store, bulk: BulkInserts, position: str, case: Case,
+           deleted_at: str | None, report: ImportReport) -> str:
     """Write one valid record inside the import's transaction (see import_cases); returns
-    the case's uuid in the database."""
+    the case's uuid in the database. A new case is buffered in `bulk`; anything else flushes
+    it first."""
     stored, stored_deleted_at = None, None
     if case.uuid is not None:
         found = store.db.execute("SELECT 1 FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()
         if found:
+            bulk.flush()
             stored, stored_deleted_at = store._load_for_write(case.uuid, case.case_code)
     revision = case.revision or 1
     if stored is None:
         new_uuid = case.uuid or str(uuidlib.uuid4())
-        created = case.created_at or now()
-        store._check_code_free(case.case_code, None)
-        store._insert(case, uuid=new_uuid, revision=revision, created_at=created,
-                      updated_at=case.updated_at or created, deleted_at=deleted_at)
+        stamp = now()
+        created = case.created_at or stamp
+        store._check_code_free(case.case_code, None)  # in-file repeats: _unique_in_file
         changes = audit.diff(None, content(case))
         if deleted_at is not None:
             changes[DELETED_KEY] = {"old": None, "new": deleted_at}
-        audit.record(store.db, at=now(), user=store.user, case_uuid=new_uuid, action="import",
-                     revision=revision, changes=changes, clinician=store.clinician)
+        bulk.add(case, uuid=new_uuid, revision=revision, created_at=created,
+                 updated_at=case.updated_at or created, deleted_at=deleted_at, at=stamp,
+                 changes=changes)
         report.added += 1
         return new_uuid
     stored_revision = stored.revision or 0

@@ -296,6 +296,13 @@ _M8 = (
 )
 
 
+# --- migration 9 (issue 13): compact audit storage: a long `changes` text deflated into
+# `packed` (see store/audit.py); rows written before stay as they are and read unchanged.
+_M9 = (
+    "ALTER TABLE audit ADD COLUMN packed BLOB",
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered step of the schema: SQL statements, then an optional Python step."""
@@ -323,6 +330,7 @@ MIGRATIONS: tuple[Migration, ...] = (
               _AUDIT_CHAIN, run=_chain_existing_audit),
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
     Migration(8, "pathway labels stored once, an index per list filter and sort", _M8),
+    Migration(9, "compact audit storage (long changes deflated)", _M9),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -3,10 +3,11 @@ audited values, which must equal the stored row (fields, lines, deleted state, r
 
 How the audit records a case: `create` and a new case's `import` list every non-empty field as
 {"old": null, "new": value} (and deleted_at when the file had one); `update` and a newer
-revision's `import` list the changed fields; `delete` and `restore` list deleted_at; `baseline`
-(written once, when the hash chain began) the fields where an older database's trail and its
-rows disagreed. Each row's `revision` is the case's revision after it. Everything is streamed
-in uuid order, so memory stays flat whatever the number of cases.
+revision's `import` list the changed fields (a line edit only the lines that differ); `delete`
+and `restore` list deleted_at; `baseline` (written once, when the hash chain began) the
+fields where an older database's trail and its rows disagreed. Each row's `revision` is the
+case's revision after it. Everything is streamed in uuid order, so memory stays flat whatever
+the number of cases.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from .audit import ACTIONS
+from .audit import ACTIONS, apply_change, packed_column, unpack
 from .rows import FIELD_COLUMNS, LINE_COLUMNS, META_COLUMNS, content, row_to_case
 
 BATCH = 2000
@@ -83,8 +84,8 @@ def audited_states(db: Database) -> Iterator[tuple[str, dict[str, Any], int, int
     current: str | None = None
     state: dict[str, Any] = {}
     last_id, last_rev = 0, None
-    for uuid, row_id, revision, changes in _batched(
-            db, "SELECT case_uuid, id, revision, changes FROM audit "
+    for uuid, row_id, revision, changes, packed in _batched(
+            db, f"SELECT case_uuid, id, revision, changes, {packed_column(db)} FROM audit "
                 f"WHERE case_uuid IS NOT NULL AND action IN ({_CASE_ACTIONS}) "
                 "ORDER BY case_uuid, id"):
         if uuid != current:
@@ -92,13 +93,16 @@ def audited_states(db: Database) -> Iterator[tuple[str, dict[str, Any], int, int
                 yield current, state, last_id, last_rev
             current, state = uuid, {}
         try:
-            parsed = json.loads(changes)
+            parsed = json.loads(unpack(changes, packed))
         except ValueError:
             parsed = None
         if isinstance(parsed, dict):
             for key, change in parsed.items():
-                if isinstance(change, dict) and "new" in change:
-                    state[key] = change["new"]
+                if isinstance(change, dict):
+                    try:
+                        state[key] = apply_change(state.get(key), change)
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        state[key] = change  # malformed: differs from any stored value
         last_id, last_rev = row_id, revision
     if current is not None:
         yield current, state, last_id, last_rev

@@ -17,6 +17,7 @@ import pytest
 from gepnet_desktop.cli import main
 from gepnet_desktop.store import audit
 from gepnet_desktop.store import check as check_module
+from tests.store.helpers import rewrite_changes
 
 CASES = [{"case_code": f"T-{i}", "primary_site": "pancreas", "differentiation": "well",
           "ki67_percent": 2 + i} for i in range(1, 6)]
@@ -47,9 +48,8 @@ def database(tmp_path: Path, data_dir: Path, capsys) -> Path:
 def test_an_audit_row_changed_with_sqlite3_makes_check_exit_1_naming_the_row(
         database: Path, data_dir: Path) -> None:
     assert cli(["check"], data_dir).returncode == 0
-    with sqlite3.connect(database) as conn:
-        conn.execute("UPDATE audit SET changes = replace(changes, 'pancreas', 'rectum') "
-                     "WHERE id = 3")
+    with sqlite3.connect(database) as conn:  # the import's record, kept packed
+        rewrite_changes(conn, 3, lambda text: text.replace("pancreas", "rectum"))
     proc = cli(["check"], data_dir)
     assert proc.returncode == 1, proc.stderr
     assert "the audit trail is broken at row 3 (import at " in proc.stderr

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +54,16 @@ def open_store(path: Path, **kwargs: Any) -> Store:
 
 
 __all__ = ["Line", "first_letter", "make_case", "open_store", "random_cases"]
+
+
+def rewrite_changes(conn: sqlite3.Connection, row_id: int, edit: Callable[[str], str]) -> None:
+    """Edit one audit row's `changes` text behind the program's back, as someone who knows
+    the storage would: in the form the row keeps it (deflated again when packed)."""
+    from gepnet_desktop.store import audit
+
+    changes, packed = conn.execute("SELECT changes, packed FROM audit WHERE id = ?",
+                                   (row_id,)).fetchone()
+    text = edit(audit.unpack(changes, packed))
+    stored = (text, None) if packed is None else audit.pack(text)
+    assert stored[1] is not None or packed is None
+    conn.execute("UPDATE audit SET changes = ?, packed = ? WHERE id = ?", (*stored, row_id))

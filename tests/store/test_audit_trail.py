@@ -17,7 +17,7 @@ from gepnet_desktop.store.backup import restore_database
 from gepnet_desktop.store.db import connect
 from gepnet_desktop.store.migrations import MIGRATIONS, migrate
 
-from .helpers import make_case, open_store, random_cases
+from .helpers import make_case, open_store, random_cases, rewrite_changes
 
 
 @pytest.fixture
@@ -56,15 +56,21 @@ def test_every_write_extends_the_chain_and_moves_the_head(store: Store) -> None:
 
 def test_the_hash_is_sha256_over_the_previous_hash_and_the_canonical_row(store: Store) -> None:
     cols = ", ".join(audit.ROW_COLUMNS)
-    first, second = store.db.execute(f"SELECT {cols}, hash FROM audit ORDER BY id LIMIT 2")
-    row = dict(zip(audit.ROW_COLUMNS, second[:-1], strict=True))
+    first, second = store.db.execute(f"SELECT {cols}, hash, packed FROM audit ORDER BY id "
+                                     "LIMIT 2")
+    row = dict(zip(audit.ROW_COLUMNS, second[:-2], strict=True))
+    assert row["changes"] == "" and second[-1] is not None  # a whole new case: stored packed
+    row["changes"] = audit.unpack("", second[-1])  # the hash covers the text, however stored
+    assert json.loads(row["changes"])["case_code"]["new"]
     text = json.dumps(row, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    assert second[-1] == hashlib.sha256((first[-1] + text).encode()).hexdigest()
+    assert second[-2] == hashlib.sha256((first[-2] + text).encode()).hexdigest()
 
 
 @pytest.mark.parametrize("tamper, row", [
     ("UPDATE audit SET os_user = 'mallory' WHERE id = 5", 5),
-    ("UPDATE audit SET changes = replace(changes, '\"new\":', '\"new\": ') WHERE id = 3", 3),
+    ("UPDATE audit SET changes = replace(changes, '\"new\":', '\"new\": ') WHERE id = 13", 13),
+    ("UPDATE audit SET packed = zeroblob(length(packed)) WHERE id = 3", 3),  # garbled
+    ("UPDATE audit SET packed = NULL WHERE id = 4", 4),  # the record dropped
     ("DELETE FROM audit WHERE id = 7", 8),  # the row after the gap no longer follows
     ("UPDATE audit SET at = '2020-01-01T00:00:00.000+00:00' WHERE id = 1", 1),
 ])
@@ -76,6 +82,28 @@ def test_a_row_changed_outside_the_program_breaks_the_chain_there(store: Store, 
     problems = check_database(store.path)
     assert problems
     assert f"the audit trail is broken at row {row} (" in problems[0]
+
+
+def test_a_packed_row_rewritten_with_another_record_breaks_the_chain_there(store: Store
+                                                                          ) -> None:
+    store.close()
+    with sqlite3.connect(store.path) as conn:
+        rewrite_changes(conn, 3, lambda text: text.replace('"new":', '"new": '))
+    problems = check_database(store.path)
+    assert problems and "the audit trail is broken at row 3 (" in problems[0]
+
+
+def test_two_rows_swapped_break_the_chain(store: Store) -> None:
+    store.close()
+    with sqlite3.connect(store.path) as conn:
+        cols = "at, os_user, clinician, case_uuid, action, revision, changes, packed, hash"
+        two, three = (conn.execute(f"SELECT {cols} FROM audit WHERE id = ?", (i,)).fetchone()
+                      for i in (2, 3))
+        sets = ", ".join(f"{c} = ?" for c in cols.split(", "))
+        conn.execute(f"UPDATE audit SET {sets} WHERE id = 2", three)
+        conn.execute(f"UPDATE audit SET {sets} WHERE id = 3", two)
+    problems = check_database(store.path)
+    assert problems and "the audit trail is broken at row 2 (" in problems[0]
 
 
 def test_rows_cut_off_the_end_are_found(store: Store) -> None:
@@ -201,10 +229,10 @@ def test_restore_is_recorded_in_the_restored_database(tmp_path: Path, store: Sto
     store.close()
     restore_database(store.path, backup, user="restorer", clinician="Dr Kim")
     with sqlite3.connect(store.path) as conn:
-        last = conn.execute("SELECT os_user, clinician, case_uuid, action, changes FROM audit "
-                            "ORDER BY id DESC LIMIT 1").fetchone()
+        last = conn.execute("SELECT os_user, clinician, case_uuid, action, changes, packed "
+                            "FROM audit ORDER BY id DESC LIMIT 1").fetchone()
     assert last[:4] == ("restorer", "Dr Kim", None, "database_restore")
-    details = json.loads(last[4])
+    details = json.loads(audit.unpack(last[4], last[5]))
     assert details["file"] == str(backup.resolve())
     assert details["replaced"] == {"existed": True, "schema": details["replaced"]["schema"],
                                    "cases": 13, "audit_rows": count, "audit_head": head}
@@ -215,8 +243,9 @@ def test_restore_is_recorded_in_the_restored_database(tmp_path: Path, store: Sto
 def test_export_is_recorded_without_case_codes(tmp_path: Path, store: Store) -> None:
     out = tmp_path / "out.csv"
     n = export_cases(store, out)
-    last = store.db.execute("SELECT case_uuid, action, changes FROM audit "
-                            "ORDER BY id DESC LIMIT 1").fetchone()
+    found = store.db.execute("SELECT case_uuid, action, changes, packed FROM audit "
+                             "ORDER BY id DESC LIMIT 1").fetchone()
+    last = (*found[:2], audit.unpack(found[2], found[3]))
     assert last[:2] == (None, "export")
     details = json.loads(last[2])
     assert details == {"file": str(out), "format": "csv", "cases": n, "include_deleted": False,
@@ -252,3 +281,46 @@ def test_the_session_clinician_is_recorded_and_checked(tmp_path: Path) -> None:
     for bad in ("x" * 81, "Dr\nKim", "Dr \ud800"):
         with pytest.raises(ValueError, match="clinician"):
             audit.set_clinician(bad)
+
+
+def _three_lines() -> list[dict[str, object]]:
+    return [{"regimen": "lanreotide", "outcome": "progression", "start_date": "2021-01-04"},
+            {"regimen": "everolimus", "outcome": "ongoing", "start_date": "2022-03-01"},
+            {"regimen": "telotristat", "outcome": "ongoing"}]
+
+
+def test_a_line_edit_records_only_the_line_that_changed_and_the_trail_replays_it(
+        store: Store) -> None:
+    case = store.create(make_case("L-1", lines=_three_lines()))
+    edited = case.copy()
+    edited.lines[1].outcome = "toxicity"
+    edited.lines[1].end_date = "2022-09-30"
+    case = store.update(edited)
+    last = store.history(case.uuid or "")[-1].changes["lines"]
+    assert last["count"] == {"old": 3, "new": 3} and list(last["at"]) == ["2"]
+    assert last["at"]["2"]["old"]["outcome"] == "ongoing"
+    assert last["at"]["2"]["new"]["outcome"] == "toxicity"
+    shorter = case.copy()
+    shorter.lines = shorter.lines[:1]
+    case = store.update(shorter)
+    last = store.history(case.uuid or "")[-1].changes["lines"]
+    assert last["count"] == {"old": 3, "new": 1} and sorted(last["at"]) == ["2", "3"]
+    assert last["at"]["3"]["new"] is None
+    assert check_database(store.path) == []  # the replay of per-line changes gives the row
+    store.close()
+    with sqlite3.connect(store.path) as conn:  # a line changed behind the audit's back
+        conn.execute("UPDATE lines SET outcome = 'completed' WHERE case_uuid = ? AND "
+                     "position = 1", (case.uuid,))
+    problems = check_database(store.path)
+    assert any("L-1" in p and "lines" in p for p in problems), problems
+
+
+def test_an_import_record_is_stored_once_deflated_and_far_smaller(store: Store) -> None:
+    full = make_case("Z-1", lines=_three_lines(), notes="first visit " * 5, ecog=1,
+                     comorbidities=["uncontrolled_diabetes"])
+    created = store.create(full)
+    changes, packed = store.db.execute("SELECT changes, packed FROM audit WHERE case_uuid = ?",
+                                       (created.uuid,)).fetchone()
+    text = audit.unpack(changes, packed)
+    assert changes == "" and len(packed) * 3 < len(text.encode())
+    assert json.loads(text)["case_code"] == {"old": None, "new": "Z-1"}

@@ -17,6 +17,7 @@ from gepnet_desktop.pathway import build_pathway, default_pathway, evaluate
 from gepnet_desktop.store import (
     ConflictError,
     ImportFailed,
+    audit,
     backup_database,
     check_database,
     export_cases,
@@ -44,8 +45,8 @@ def store(tmp_path: Path):
 
 
 def audit_rows(store) -> list[tuple[str, dict]]:
-    return [(a, json.loads(c)) for a, c in store.db.execute(
-        "SELECT action, changes FROM audit ORDER BY id").fetchall()]
+    return [(a, json.loads(audit.unpack(c, p))) for a, c, p in store.db.execute(
+        "SELECT action, changes, packed FROM audit ORDER BY id").fetchall()]
 
 
 def test_recording_derives_concordance_and_writes_one_audit_row(store) -> None:
