@@ -20,18 +20,18 @@ a worker thread with that thread's own Store; `compute_cohort` reads one consist
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..case.fields import CONTINUING_OUTCOMES, PROGRESSING_PACES, SYMPTOM_AGENTS
+from ..case.timeline import DAYS_PER_MONTH
 from .cases import Store
 from .db import read_transaction
 from .errors import Cancelled
 from .progress import Progress, keep_going
 from .survival import KaplanMeier, kaplan_meier_counts
 
-DAYS_PER_MONTH = 30.4375
 AT_RISK_MONTHS = (0, 6, 12, 24, 36, 60)  # the times of the number-at-risk table
 NOT_RECORDED = "(not recorded)"  # a needs-data row whose missing field is not stored yet
 
@@ -49,7 +49,7 @@ class Quarter:
         return self.concordant / self.decisions if self.decisions else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueCase:
     """A case due for a board decision, and why."""
 
@@ -58,6 +58,30 @@ class DueCase:
     why: str  # "progression_after_decision" or "progressing_no_decision"
     last_decision: str | None  # the date of the last decision, if any
     last_progression: str | None  # the latest progression date, if any
+
+
+class DueCases(Sequence[DueCase]):
+    """Cases due for review held as columns, each item a DueCase made when asked for: tens of
+    thousands of rows are a few lists of strings, not objects the garbage collector walks."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, str | None, str | None]] = ()) -> None:
+        self._uuid: list[str] = []
+        self._code: list[str] = []
+        self._last: list[str | None] = []
+        self._prog: list[str | None] = []
+        for uuid, code, last, prog in rows:
+            self._uuid.append(uuid)
+            self._code.append(code)
+            self._last.append(last)
+            self._prog.append(prog)
+
+    def __len__(self) -> int:
+        return len(self._uuid)
+
+    def __getitem__(self, i: int) -> DueCase:  # type: ignore[override]
+        last = self._last[i]
+        return DueCase(self._uuid[i], self._code[i], "progression_after_decision" if last
+                       else "progressing_no_decision", last, self._prog[i])
 
 
 @dataclass(frozen=True)
@@ -89,6 +113,7 @@ class Cohort:
     reasons: dict[str, int] = field(default_factory=dict)
     due_for_review: int = 0
     pfs: list[PfsGroup] = field(default_factory=list)
+    due: DueCases = field(default_factory=DueCases, repr=False)  # by case code
 
     def to_json(self) -> dict[str, Any]:
         """The object `cohort --json` prints."""
@@ -118,14 +143,13 @@ _QUARTER = ("substr(date, 1, 4) || '-Q' || ((CAST(substr(date, 6, 2) AS INTEGER)
 
 
 _STEPS = 4
-
-
 def compute_cohort(store: Store, *, today: dt.date | None = None,
                    progress: Progress | None = None) -> Cohort:
     """Every figure of the cohort, from one consistent snapshot of the database.
 
     `progress(done, total)` is told after each group of figures; returning False cancels
-    (Cancelled is raised; nothing is written either way)."""
+    (Cancelled is raised; nothing is written either way). `due` holds the cases due for
+    review, read once for both their number and their list."""
     db = store.db
     out = Cohort()
 
@@ -154,7 +178,9 @@ def compute_cohort(store: Store, *, today: dt.date | None = None,
             f"SELECT reason, count(*) FROM ({_LIVE_DECISIONS}) WHERE concordant = 0 "
             "AND reason IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall())
         step(2)
-        out.due_for_review = int(db.execute(f"SELECT count(*) FROM ({_DUE_SQL})").fetchone()[0])
+        out.due = DueCases((u, c, last, prog) for u, c, last, prog, _pace in
+                           db.execute(_DUE_SQL + _DUE_ORDER))
+        out.due_for_review = len(out.due)
         step(3)
         out.pfs = list(pfs_groups(store, today=today))
         step(4)
@@ -175,9 +201,12 @@ _DUE_SQL = f"""
         OR (last.last_date IS NULL AND c.pace IN ({_marks(PROGRESSING_PACES)})))"""
 
 
+_DUE_ORDER = " ORDER BY c.case_code"
+
+
 def due_for_review(store: Store) -> Iterator[DueCase]:
     """The cases due for a board decision, by case code (streamed)."""
-    for uuid, code, last, prog, _pace in store.db.execute(_DUE_SQL + " ORDER BY c.case_code"):
+    for uuid, code, last, prog, _pace in store.db.execute(_DUE_SQL + _DUE_ORDER):
         yield DueCase(uuid, code, "progression_after_decision" if last else
                       "progressing_no_decision", last, prog)
 
@@ -217,5 +246,5 @@ def pfs_groups(store: Store, *, today: dt.date | None = None) -> Iterator[PfsGro
         yield PfsGroup(key[0], key[1], kaplan_meier_counts(rows))
 
 
-__all__ = ["Cohort", "DueCase", "PfsGroup", "Quarter", "compute_cohort", "due_for_review",
-           "pfs_groups"]
+__all__ = ["Cohort", "DueCase", "DueCases", "PfsGroup", "Quarter", "compute_cohort",
+           "due_for_review", "pfs_groups"]

@@ -13,13 +13,16 @@ At a time with both events and censorings, the censored are counted at risk at t
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """The curve at one distinct observed time."""
 
@@ -33,28 +36,48 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Curve:
+    """The steps of a curve as columns (one array per field of Step): a few objects for the
+    garbage collector however many distinct times."""
+
+    time: array[float] = field(default_factory=lambda: array("d"))
+    at_risk: array[int] = field(default_factory=lambda: array("q"))
+    events: array[int] = field(default_factory=lambda: array("q"))
+    censored: array[int] = field(default_factory=lambda: array("q"))
+    survival: array[float] = field(default_factory=lambda: array("d"))
+    lower: array[float] = field(default_factory=lambda: array("d"))
+    upper: array[float] = field(default_factory=lambda: array("d"))
+
+
+@dataclass(frozen=True)
 class KaplanMeier:
     """A Kaplan-Meier curve: its steps, the median and its 95% CI."""
 
     n: int
     events: int
-    steps: tuple[Step, ...] = field(default=())
+    curve: Curve = field(default_factory=Curve, repr=False)
     median: float | None = None
     ci95: tuple[float | None, float | None] = (None, None)
 
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        """The curve at each distinct time (made when first asked for)."""
+        c = self.curve
+        return tuple(Step(*row) for row in zip(c.time, c.at_risk, c.events, c.censored,
+                                               c.survival, c.lower, c.upper, strict=True))
+
     def at_risk(self, time: float) -> int:
         """How many were still followed (no event, not censored) just before `time`."""
-        gone = sum(s.events + s.censored for s in self.steps if s.time < time)
+        c = self.curve
+        gone = sum(d + k for t, d, k in zip(c.time, c.events, c.censored, strict=True)
+                   if t < time)
         return self.n - gone
 
     def survival_at(self, time: float) -> float:
         """S(time): the curve's value at `time` (1 before the first event)."""
-        value = 1.0
-        for s in self.steps:
-            if s.time > time:
-                break
-            value = s.survival
-        return value
+        c = self.curve
+        i = bisect_right(c.time, time)
+        return c.survival[i - 1] if i else 1.0
 
 
 def kaplan_meier(times: Iterable[float], events: Iterable[bool | int]) -> KaplanMeier:
@@ -70,20 +93,26 @@ def kaplan_meier(times: Iterable[float], events: Iterable[bool | int]) -> Kaplan
 def kaplan_meier_counts(rows: Iterable[tuple[float, int, int]]) -> KaplanMeier:
     """The curve of aggregated observations: (time, events, censored) with times ascending
     and distinct (what an SQL GROUP BY gives); memory grows with distinct times only."""
-    data = [(float(t), int(d), int(c)) for t, d, c in rows]
-    n = sum(d + c for _, d, c in data)
+    curve = Curve()
+    for t, d, c in rows:
+        curve.time.append(float(t))
+        curve.events.append(int(d))
+        curve.censored.append(int(c))
+    n = sum(curve.events) + sum(curve.censored)
     at_risk, surv, greenwood = n, 1.0, 0.0
-    steps: list[Step] = []
-    for t, d, c in data:
+    for d, c in zip(curve.events, curve.censored, strict=True):
         if d:
             surv *= 1 - d / at_risk
             greenwood = greenwood + d / (at_risk * (at_risk - d)) if at_risk > d else math.inf
         lower, upper = _band(surv, greenwood)
-        steps.append(Step(t, at_risk, d, c, surv, lower, upper))
+        curve.at_risk.append(at_risk)
+        curve.survival.append(surv)
+        curve.lower.append(lower)
+        curve.upper.append(upper)
         at_risk -= d + c
-    median = _first_at_or_below(steps, "survival")
-    ci = (_first_at_or_below(steps, "lower"), _first_at_or_below(steps, "upper"))
-    return KaplanMeier(n, sum(d for _, d, _ in data), tuple(steps), median, ci)
+    median = _first_at_or_below(curve, curve.survival)
+    ci = (_first_at_or_below(curve, curve.lower), _first_at_or_below(curve, curve.upper))
+    return KaplanMeier(n, sum(curve.events), curve, median, ci)
 
 
 def _band(surv: float, greenwood: float) -> tuple[float, float]:
@@ -96,11 +125,12 @@ def _band(surv: float, greenwood: float) -> tuple[float, float]:
     return surv ** math.exp(Z95 * se), surv ** math.exp(-Z95 * se)
 
 
-def _first_at_or_below(steps: list[Step], attr: str) -> float | None:
-    for s in steps:
-        if s.events and getattr(s, attr) <= 0.5 + 1e-12:
-            return s.time
+def _first_at_or_below(curve: Curve, values: array[float]) -> float | None:
+    """The first time with an event at which `values` (a column of `curve`) is <= 0.5."""
+    for t, d, v in zip(curve.time, curve.events, values, strict=True):
+        if d and v <= 0.5 + 1e-12:
+            return t
     return None
 
 
-__all__ = ["KaplanMeier", "Step", "kaplan_meier", "kaplan_meier_counts"]
+__all__ = ["Curve", "KaplanMeier", "Step", "kaplan_meier", "kaplan_meier_counts"]

@@ -100,7 +100,9 @@ def test_cohort_counts_agree_with_a_direct_count(filled: Path) -> None:
     expected = direct(filled)
     with open_clinic(filled) as store:
         cohort = compute_cohort(store, today=TODAY)
-        due = [d.case_code for d in due_for_review(store)]
+        streamed = list(due_for_review(store))
+    due = [d.case_code for d in streamed]
+    assert list(cohort.due) == streamed  # the cohort's own list of them, read once
     assert cohort.cases == expected["cases"] > 250
     assert cohort.by_recommendation == dict(expected["nodes"])
     assert cohort.needs_data == dict(expected["missing"]) and cohort.needs_data

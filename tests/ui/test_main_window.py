@@ -177,7 +177,7 @@ def test_the_window_shows_before_the_database_opens(qtbot):
         with qtbot.waitSignal(window.started, timeout=5000):
             assert window.finish_start()
         assert window.is_ready() and window.commands["new"].isEnabled()
-        assert window.tabs.count() == 2
+        assert window.tabs.count() == 3  # Case, Pathway, Timeline (issue 12)
         qtbot.waitUntil(window.list_model.is_loaded, timeout=5000)
         assert window.count_label.text() == "0 cases"
         assert window.finish_start()  # twice is harmless

@@ -134,3 +134,42 @@ def check_chart_pages(pages, ev, lang: str) -> None:
         squeeze(readable.extract_text())
     if len(pages) > 1:  # the whole chart was too small to read: the second page zooms in
         assert min(size for _w, size, _x, _y in glyphs(pages[0])) < MIN_TEXT_PT
+
+
+LINES = [
+    {"regimen": "lanreotide", "outcome": "progression", "start_date": "2021-02-01",
+     "end_date": "2022-03-01", "progression_date": "2022-02-20"},
+    {"regimen": "everolimus", "outcome": "toxicity", "start_date": "2022-03-10",
+     "end_date": "2022-09-01"},
+    {"regimen": "captem", "outcome": "ongoing", "start_date": "2023-08-15"}]
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_the_report_prints_the_timeline_after_the_lines_table(qapp, tmp_path, lang):
+    """A portrait page after the report's own pages, before the chart: each line's regimen
+    and dates as real text, nothing under 6 pt, no image."""
+    from gepnet_desktop.i18n import tr
+    from gepnet_desktop.ui.report.case_report import report_title
+
+    case, ev = case_ev("V20", lang, lines=LINES, **CHANGES)
+    reader = PdfReader(write_report(case, ev, PATHWAY, tmp_path / "board.pdf", lang))
+    heading = squeeze(tr("report.timeline_heading", lang, title=report_title(case, lang)))
+    texts = [squeeze(p.extract_text()) for p in reader.pages]
+    found = [i for i, t in enumerate(texts) if heading in t]
+    assert len(found) == 1
+    page = reader.pages[found[0]]
+    first_chart = min(i for i, p in enumerate(reader.pages) if landscape(p))
+    lines_page = max(i for i, t in enumerate(texts[:found[0]])
+                     if squeeze(value_label("regimen", "everolimus", lang)) in t)
+    assert lines_page < found[0] < first_chart and not landscape(page)
+    words = texts[found[0]]
+    for line in LINES:
+        assert squeeze(value_label("regimen", line["regimen"], lang)) in words
+        for key in ("start_date", "end_date", "progression_date"):
+            if key in line:
+                assert line[key] in words, (key, line[key])
+    sizes = [size for _words, size, _x, _y in glyphs(page)]
+    assert sizes and min(sizes) >= 6 - 1e-6
+    assert "/XObject" not in page["/Resources"] or not any(
+        x.get_object().get("/Subtype") == "/Image"
+        for x in page["/Resources"]["/XObject"].values())

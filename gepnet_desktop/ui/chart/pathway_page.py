@@ -92,6 +92,7 @@ class PathwayPage(QWidget):
 
     nodeSelected = Signal(str)
     missingFieldActivated = Signal(str)  # a case field key, e.g. "sstr_status"
+    boardDecisionRequested = Signal()  # "Record board decision" (ui/window/case_screens.py)
 
     def __init__(self, pathway: Pathway, lang: str = "en", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -125,9 +126,14 @@ class PathwayPage(QWidget):
         self.zoom_label.setMinimumWidth(44)
         self.newer_box = QCheckBox(self)
         self.export_button = QPushButton(self)
+        self.board_button = QPushButton(self)
+        self.board_button.setObjectName("recordBoardDecision")
         self.tools = ToolRows((self.zoom_out_button, self.zoom_in_button, self.zoom_label,
                                self.fit_button, self.path_button, self.actual_button, None),
                               (self.newer_box, None, self.export_button), self)
+        panel_layout = self.panel.layout()  # under the options of the recommendation
+        assert panel_layout is not None
+        panel_layout.addWidget(self.board_button)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("pathwayStatus")
@@ -195,6 +201,7 @@ class PathwayPage(QWidget):
         self.panel.missingFieldActivated.connect(self.missingFieldActivated)
         self.newer_box.toggled.connect(self.set_newer_evidence_visible)
         self.export_button.clicked.connect(self._export_dialog)
+        self.board_button.clicked.connect(self.boardDecisionRequested)
 
     def _retranslate(self) -> None:
         lang = self.lang
@@ -212,6 +219,7 @@ class PathwayPage(QWidget):
         self.newer_box.setText(tr("chart.newer", lang))
         self.newer_box.setToolTip(tr("chart.newer_note", lang))
         self.export_button.setText(tr("chart.export", lang))
+        self.board_button.setText(tr("board.record", lang))
         self._show_zoom(self.view.zoom())
         self.tools.arrange()
 

@@ -1,7 +1,8 @@
 """Reports on paged devices (a PDF file, a printer, the print preview): each report's A4
-portrait pages, then its chart on landscape pages (chart/pdf_pages), one after another; an
-agenda puts a cover page first. Everything is drawn as vector graphics with real text in the
-bundled font family (common/fonts.py).
+portrait pages, its timeline on a portrait page (report/timeline_page.py), then its chart on
+landscape pages (chart/pdf_pages), one after another; an agenda puts a cover page first.
+Everything is drawn as vector graphics with real text in the bundled font family
+(common/fonts.py).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from ..chart.pdf_pages import paint_chart_pages
 from ..chart.scene import PathwayScene
 from ..common.fonts import register_fonts
 from .case_report import build_report_html, report_title
+from .timeline_page import paint_timeline_page, report_timeline
 
 LAYOUT_DPI = 96  # the documents are laid out at this resolution, then scaled to the device
 PDF_DPI = 300
@@ -171,6 +173,28 @@ class PageSequence:
             p.drawText(QRectF(0, rect.height() - line, rect.width(), line),
                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), words)
 
+    def timeline(self, case: Case, pathway: Pathway, heading: str, footer: str) -> None:
+        """The case's timeline on a portrait page of its own, with `footer` and page number."""
+        self._next(PORTRAIT)
+        dpi = self.device.logicalDpiX()
+        k = dpi / LAYOUT_DPI
+        layout = self.device.pageLayout()
+        rect = layout.paintRectPixels(dpi)
+        font = QFont(style.resolved_family("en"))
+        font.setPointSizeF(8)
+        line = QFontMetricsF(font, self.device).height()
+        p = self.painter
+        p.save()
+        p.scale(k, k)
+        paint_timeline_page(p, QRectF(0, 0, rect.width() / k, (rect.height() - 2 * line) / k),
+                            report_timeline(case, pathway), pathway, self.lang, heading)
+        p.restore()
+        p.setFont(font)
+        p.setPen(style.MUTED)
+        words = tr("report.page", self.lang, title=footer, page=self.pages)
+        p.drawText(QRectF(0, rect.height() - line, rect.width(), line),
+                   int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), words)
+
     def chart(self, scene: PathwayScene, heading: str) -> None:
         """The chart on landscape pages (chart/pdf_pages)."""
         shown = paint_chart_pages(self.device, self.painter, scene, heading,
@@ -199,6 +223,9 @@ def paint_reports(device: QPagedPaintDevice, items: Sequence[ReportItem], pathwa
             title = report_title(item.case, lang)
             pages.document(build_report_html(item.case, item.ev, pathway, lang,
                                              board_date=item.board_date, for_print=True), title)
+            if item.case.lines:
+                pages.timeline(item.case, pathway,
+                               tr("report.timeline_heading", lang, title=title), title)
             scene = PathwayScene(pathway, lang)
             scene.set_evaluation(item.ev)
             try:

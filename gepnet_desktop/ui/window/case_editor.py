@@ -94,6 +94,11 @@ class CaseEditor(QObject):
             return self._case.case_code
         return tr("ui.title.new", self.lang)
 
+    def stored_case(self) -> Case | None:
+        """The stored case in the form (None when no case is open, or a new one)."""
+        case = self._case if self._open else None
+        return case if case is not None and case.uuid else None
+
     def can_undo_delete(self) -> bool:
         return self._last_deleted is not None
 

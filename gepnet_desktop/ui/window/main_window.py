@@ -8,6 +8,7 @@ It builds its parts and wires their signals; it holds no clinical rule and no SQ
 - `FileOperations`: the File menu and its background tasks;
 - `DatabaseUpkeep`: stored recommendations kept current; the demonstration cases;
 - `DatabaseSafety`: missing and damaged databases, failed backups, files an export replaces;
+- `CaseScreens`: the Timeline tab, the Cohort dock, the board decision command;
 - `StatusLabels`, and the commands, menus and toolbar of `window_actions`.
 
 It starts in two steps, so that the window appears as fast as a bare one: the frame (menus,
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         parts = self.parts = build_parts(self, safety, self._drafts)
         self.tabs.addTab(parts.editor.form, tr("ui.tab.form", self.lang))
         self.tabs.addTab(parts.pathway.page, tr("ui.tab.pathway", self.lang))
+        self.tabs.addTab(parts.screens.timeline, tr("timeline.tab", self.lang))
         for widget in (parts.editor.undo_delete_button, parts.upkeep.refresh_bar):
             self.statusBar().insertPermanentWidget(0, widget)  # messages hide normal widgets
         window_actions.connect_undo_stack(self.commands, parts.editor.form.undo_stack,
@@ -225,11 +227,14 @@ class MainWindow(QMainWindow):
         for source in (editor, upkeep):
             source.casesChanged.connect(self.case_list.refresh)
         files.casesImported.connect(self.case_list.refresh)
-        for part in (editor, pathway, files, upkeep):
+        for part in (editor, pathway, files, upkeep, parts.screens):
             part.message.connect(self.statusBar().showMessage)
         files.releasing.connect(editor.close_case)
         files.releasing.connect(self.case_list.release)
         files.releasing.connect(upkeep.stop_refresh)
+        files.releasing.connect(parts.screens.release)
+        files.databaseOpened.connect(parts.screens.mark_stale)
+        upkeep.recommendationsRefreshed.connect(lambda _o, _n: parts.screens.mark_stale())
         files.databaseOpened.connect(self.case_list.reconnect)
         files.databaseOpened.connect(self._show_database)
         files.databaseOpened.connect(upkeep.refresh_recommendations)
@@ -362,13 +367,15 @@ class MainWindow(QMainWindow):
         """Stop the worker threads (idempotent)."""
         if self.parts is not None:
             self.parts.upkeep.stop_refresh()
+            self.parts.screens.stop()  # a cohort refresh stops after its current step
         self.wait_for_tasks()
         self.case_list.shutdown()
 
     def wait_for_tasks(self) -> None:
         """Block until every worker task has ended (at close)."""
         if self.parts is not None:
-            for task in [*self.parts.files.tasks, *self.parts.upkeep.tasks]:
+            parts = self.parts
+            for task in [*parts.files.tasks, *parts.upkeep.tasks, *parts.screens.tasks]:
                 task.wait()
 
     # -- what menus, scripts and tests reach through the window: each answered by its part -----

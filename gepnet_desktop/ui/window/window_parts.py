@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .case_editor import CaseEditor
+from .case_screens import CaseScreens
 from .database_safety import DatabaseSafety
 from .database_upkeep import DatabaseUpkeep
 from .file_operations import FileOperations
@@ -18,13 +19,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class WindowParts:
-    """The case editor, the Pathway page, file operations, upkeep and safety of one window."""
+    """The case editor, the Pathway page, file operations, upkeep, safety and the issue-12
+    screens (Timeline, Cohort, board decisions) of one window."""
 
     safety: DatabaseSafety
     editor: CaseEditor
     pathway: LivePathway
     files: FileOperations
     upkeep: DatabaseUpkeep
+    screens: CaseScreens
 
 
 def build_parts(window: MainWindow, safety: DatabaseSafety,
@@ -43,4 +46,7 @@ def build_parts(window: MainWindow, safety: DatabaseSafety,
                           ask_path=files.ask_save_path,
                           board_date=lambda case: board_date_of(db.store, case), window=window)
     upkeep = DatabaseUpkeep(db, window.settings, prompts, lang, window)
-    return WindowParts(safety, editor, pathway, files, upkeep)
+    screens = CaseScreens(db, window.pathway, lang, editor=editor, live=pathway,
+                          case_list=window.case_list, tabs=window.tabs, menus=window.menus,
+                          window=window)
+    return WindowParts(safety, editor, pathway, files, upkeep, screens)
