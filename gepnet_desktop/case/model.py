@@ -82,17 +82,17 @@ class Case:
     def of(cls, values: Mapping[str, Any], **rest: Any) -> Case:
         """A case from field values by key (attributes, or `more` for a field without one);
         `rest` gives the lines and the store's keys."""
-        named = {k: v for k, v in values.items() if k in _ATTRIBUTES}
-        more = {k: v for k, v in values.items() if k not in _ATTRIBUTES}
+        named = {k: v for k, v in values.items() if k in FIELD_ATTRIBUTES}
+        more = {k: v for k, v in values.items() if k not in FIELD_ATTRIBUTES}
         return cls(**named, more=more, **rest)
 
     def get(self, key: str) -> Any:
         """A case field's value by its key in case/fields.py."""
-        return getattr(self, key) if key in _ATTRIBUTES else self.more.get(key)
+        return getattr(self, key) if key in FIELD_ATTRIBUTES else self.more.get(key)
 
     def set(self, key: str, value: Any) -> None:
         """Set a case field's value by its key in case/fields.py."""
-        if key in _ATTRIBUTES:
+        if key in FIELD_ATTRIBUTES:
             setattr(self, key, value)
         else:
             self.more[key] = value
@@ -115,10 +115,11 @@ class Case:
 
     def copy(self) -> Case:
         """A deep copy."""
-        lists: dict[str, Any] = {k: list(getattr(self, k)) for k in LIST_KEYS if k in _ATTRIBUTES}
+        lists: dict[str, Any] = {k: list(getattr(self, k)) for k in LIST_KEYS
+                                 if k in FIELD_ATTRIBUTES}
         more = {k: list(v) if isinstance(v, list) else v for k, v in self.more.items()}
         return replace(self, **lists, more=more, lines=[replace(line) for line in self.lines])
 
 
-# The case fields that have an attribute of their own.
-_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}
+# The case fields that have an attribute of their own (the others ride in Case.more).
+FIELD_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}

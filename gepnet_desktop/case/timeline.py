@@ -82,7 +82,7 @@ def line_spans(case: Case, today: dt.date | None = None) -> list[LineSpan]:
 def case_events(case: Case, decisions: Iterable[BoardDecision] = ()) -> list[Event]:
     """The dated events of the record and the board's decisions, by date."""
     events = [Event(kind, day) for kind, key in EVENT_FIELDS
-              if (day := _day(getattr(case, key))) is not None]
+              if (day := _day(case.get(key))) is not None]
     events += [Event("decision", day, d) for d in decisions
                if (day := _day(d.date)) is not None]
     return sorted(events, key=lambda e: e.date)

@@ -12,10 +12,13 @@ from typing import Any
 
 from ..case.fields import CASE_FIELDS, LINE_FIELDS, SSA_REGIMENS, SYMPTOM_AGENTS
 from ..case.grading import who_grade
-from ..case.model import LIST_KEYS, Case
+from ..case.model import FIELD_ATTRIBUTES, LIST_KEYS, Case
 from .model import Pathway
 
-_CASE_KEYS = tuple(f.key for f in CASE_FIELDS)
+# Fields with an attribute of their own are read in one call; a field declared since rides in
+# Case.more (case/model.py) and is read by key.
+_CASE_KEYS = tuple(f.key for f in CASE_FIELDS if f.key in FIELD_ATTRIBUTES)
+_MORE_KEYS = tuple(f.key for f in CASE_FIELDS if f.key not in FIELD_ATTRIBUTES)
 _LINE_KEYS = tuple(f.key for f in LINE_FIELDS)
 _case_values = attrgetter(*_CASE_KEYS)
 _line_values = attrgetter(*_LINE_KEYS)
@@ -42,8 +45,10 @@ def case_facts(case: Case, pathway: Pathway) -> dict[str, Any]:
     rules = pathway.line_rules
     lines = line_facts(case)
     facts: dict[str, Any] = dict(zip(_CASE_KEYS, _case_values(case), strict=True))
+    for key in _MORE_KEYS:
+        facts[key] = case.more.get(key)
     for key in LIST_KEYS:
-        facts[key] = list(facts[key])
+        facts[key] = list(facts[key] or ())
     facts.update(lines=lines, _lines=lines, _named=pathway.conditions, who_grade=who_grade(
         case.differentiation, case.ki67_percent, case.mitoses_per_2mm2))
     progressed: list[str] = []
