@@ -217,8 +217,9 @@ def _where(query: CaseQuery, *, for_page: bool = False,
     """
     clauses: list[str] = []
     params: list[Any] = []
-    if not query.include_deleted:
-        clauses.append("+deleted_at IS NULL" if for_page else "deleted_at IS NULL")
+    text = (query.text or "").strip()
+    if not query.include_deleted:  # a count of a text search starts from the matches too
+        clauses.append("+deleted_at IS NULL" if for_page or text else "deleted_at IS NULL")
     for column, value in (("primary_site", query.site), ("who_grade", query.grade),
                           ("recommendation_node", query.recommendation)):
         if value == NEEDS_DATA and column == "recommendation_node":
@@ -226,7 +227,6 @@ def _where(query: CaseQuery, *, for_page: bool = False,
         elif value is not None:
             clauses.append(f"{column} = ?")
             params.append(value)
-    text = (query.text or "").strip()
     if text:
         sub, sub_params = _text_matches(text)
         clauses.append(f"{'+' if walk_sort_index else ''}seq IN ({sub})")
