@@ -184,10 +184,12 @@ class NodePanel(QWidget):
 
     def set_what_if(self, ev: Evaluation, case: Case, found: list[WhatIf]) -> None:
         """What would change `ev`'s recommendation for `case` (pathway/what_if); ignored when
-        the panel shows another walk by now."""
+        the panel shows another walk by now, and drawn only when it says something (the
+        panel already shows this walk without it)."""
         if ev is self._ev:
             self._what_if = (case, found)
-            self._render()
+            if self._what_if_lines():
+                self._render()
 
     def _what_if_lines(self) -> list[str]:
         if self._what_if is None or self._ev is None:
