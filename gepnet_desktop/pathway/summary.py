@@ -41,8 +41,10 @@ def access_line(pathway: Pathway, entry: AccessEntry, lang: str) -> str:
         f"{date}{words}"
 
 
-def summary_lines(ev: Evaluation, pathway: Pathway, lang: str = "en") -> list[str]:
-    """The evaluation as indented lines of text."""
+def summary_lines(ev: Evaluation, pathway: Pathway, lang: str = "en",
+                  what_if: list[str] | None = None) -> list[str]:
+    """The evaluation as indented lines of text; `what_if` (lines of what_if_text) comes
+    under the options, headed "What would change it" (nothing when empty)."""
     grade = ev.who_grade or value_label("who_grade", None, lang)
     out = [f"{tr('summary.grade', lang)}: {grade}"]
     if ev.status == "recommendation" and ev.recommendation_node:
@@ -64,6 +66,9 @@ def summary_lines(ev: Evaluation, pathway: Pathway, lang: str = "en") -> list[st
                        for c in opt.cautions)
             if opt.id in access:
                 out.append(f"      {access_line(pathway, access[opt.id], lang)}")
+    if what_if:
+        out.append(f"{tr('whatif.title', lang)}:")
+        out.extend(f"  - {line}" for line in what_if)
     if ev.symptom_control:
         out.append(f"{tr('summary.symptom', lang)}: "
                    + ", ".join(option_name(pathway, s, lang) for s in ev.symptom_control))

@@ -225,3 +225,13 @@ def explanations_html(ev: Evaluation, lang: str, node_id: str | None = None,
     return f"<h3>{esc(tr('chart.why', lang))}</h3><ul>{''.join(items)}</ul>"
 
 
+
+
+def what_if_html(lines: list[str], lang: str, heading: str = "h3") -> str:
+    """"What would change it": one item per line of pathway/what_if_text ('' for none)."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{esc(line)}</li>" for line in lines)
+    return (f"<{heading} class='whatif'>{esc(tr('whatif.title', lang))}</{heading}>"
+            f"<ul class='whatif'>{items}</ul>"
+            f"<p class='hint'>{esc(tr('whatif.hint', lang))}</p>")

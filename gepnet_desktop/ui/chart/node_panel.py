@@ -1,12 +1,18 @@
-"""The side panel beside the chart: what a box asks, why the walk went its way, the options."""
+"""The side panel beside the chart: what a box asks, why the walk went its way, the options,
+and what would change the recommendation."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
+from ...case.model import Case
 from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
+from ...pathway.what_if import WhatIf
+from ...pathway.what_if_text import what_if_lines
 from .fragments import (
     Citations,
     current_regimen_html,
@@ -17,6 +23,7 @@ from .fragments import (
     options_html,
     symptom_html,
     warnings_html,
+    what_if_html,
 )
 
 STYLE = """
@@ -41,8 +48,9 @@ a { color: #1565c0; }
 
 
 def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str = "en", *,
-              newer: bool = False, note: str = "") -> str:
-    """The panel's page for one box, for this patient's evaluation (or none)."""
+              newer: bool = False, note: str = "", what_if: Sequence[str] = ()) -> str:
+    """The panel's page for one box, for this patient's evaluation (or none); at the end of
+    the path, `what_if` (lines of pathway/what_if_text) under the options or the missing data."""
     node = pathway.nodes[node_id]
     cites = Citations(pathway)
     prov = text(pathway.provenance_kinds.get(node.provenance), lang) or node.provenance
@@ -67,10 +75,12 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
         out.append(explanations_html(ev, lang, node_id))
         if node_id == ev.stop_node:
             out.append(missing_html(ev, lang))
+            out.append(what_if_html(list(what_if), lang))
     is_rec = ev is not None and node_id == ev.recommendation_node
     if is_rec and ev is not None:
         out.append(f"<h3>{esc(tr('chart.options', lang))}</h3>")
         out.append(options_html(pathway, ev, lang, cites))
+        out.append(what_if_html(list(what_if), lang))
         out.append(symptom_html(pathway, ev, lang, cites))
         out.append(current_regimen_html(ev, lang))
     if ev is not None and node_id in ev.path:
@@ -99,8 +109,9 @@ def node_html(pathway: Pathway, node_id: str, ev: Evaluation | None, lang: str =
 
 
 def overview_html(pathway: Pathway, ev: Evaluation | None, lang: str = "en", *,
-                  note: str = "") -> str:
-    """The panel's page when no box is chosen: the patient's path and its end."""
+                  note: str = "", what_if: Sequence[str] = ()) -> str:
+    """The panel's page when no box is chosen: the patient's path and its end, then what
+    would change it (`what_if`)."""
     if ev is None:
         body = f"<p class='note'>{esc(note)}</p>" if note else \
             f"<p class='status-off'>{esc(tr('chart.no_case', lang))}</p>"
@@ -121,6 +132,7 @@ def overview_html(pathway: Pathway, ev: Evaluation | None, lang: str = "en", *,
     out.append(f"<p class='meta'>{esc(tr('chart.report.grade', lang))}: "
                f"{esc(ev.who_grade or '—')}</p>")
     out.append(options_html(pathway, ev, lang, cites))
+    out.append(what_if_html(list(what_if), lang))
     out.append(warnings_html(pathway, ev.warnings, lang))
     out.append(symptom_html(pathway, ev, lang, cites))
     out.append(current_regimen_html(ev, lang))
@@ -147,6 +159,7 @@ class NodePanel(QWidget):
         self._ev: Evaluation | None = None
         self._note = ""
         self._newer = False
+        self._what_if: tuple[Case, list[WhatIf]] | None = None
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("nodePanelText")
         self.browser.setOpenLinks(False)
@@ -164,8 +177,25 @@ class NodePanel(QWidget):
         """Show `node_id` (None: the overview of the path) for evaluation `ev`."""
         node = node_id if node_id in self.pathway.nodes else None
         same = node == self._node
+        if ev is not self._ev:
+            self._what_if = None  # the last walk's alternatives do not hold for this one
         self._node, self._ev, self._note = node, ev, note
         self._render(keep_scroll=same)
+
+    def set_what_if(self, ev: Evaluation, case: Case, found: list[WhatIf]) -> None:
+        """What would change `ev`'s recommendation for `case` (pathway/what_if); ignored when
+        the panel shows another walk by now, and drawn only when it says something (the
+        panel already shows this walk without it)."""
+        if ev is self._ev:
+            self._what_if = (case, found)
+            if self._what_if_lines():
+                self._render()
+
+    def _what_if_lines(self) -> list[str]:
+        if self._what_if is None or self._ev is None:
+            return []
+        case, found = self._what_if
+        return what_if_lines(found, case, self._ev, self.pathway, self.lang)
 
     def current_node(self) -> str | None:
         return self._node
@@ -190,11 +220,13 @@ class NodePanel(QWidget):
         return self._html
 
     def _render(self, keep_scroll: bool = True) -> None:
+        lines = self._what_if_lines()
         if self._node is None:
-            self._html = overview_html(self.pathway, self._ev, self.lang, note=self._note)
+            self._html = overview_html(self.pathway, self._ev, self.lang, note=self._note,
+                                       what_if=lines)
         else:
             self._html = node_html(self.pathway, self._node, self._ev, self.lang,
-                                   newer=self._newer, note=self._note)
+                                   newer=self._newer, note=self._note, what_if=lines)
         bar = self.browser.verticalScrollBar()
         keep = bar.value() if keep_scroll else 0
         self.browser.setHtml(f"<html><body>{self._html}</body></html>")

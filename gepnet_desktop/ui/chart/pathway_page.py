@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...case.model import Case
 from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
 from ...pathway.explain import field_label
+from ...pathway.what_if import WhatIf
 from . import ExportError, PathwayScene, PathwayView, export_chart
 from .node_panel import NodePanel
 
@@ -237,6 +239,10 @@ class PathwayPage(QWidget):
             self.view.refit()
         self.panel.show_node(self.scene.selected_node(), ev, note=note)
         self._show_status()
+
+    def set_what_if(self, ev: Evaluation, case: Case, found: list[WhatIf]) -> None:
+        """What would change `ev`'s recommendation, for the panel (kept while `ev` is shown)."""
+        self.panel.set_what_if(ev, case, found)
 
     def select_node(self, node_id: str | None) -> None:
         """Mark a box and show its details in the panel (None: the path overview)."""

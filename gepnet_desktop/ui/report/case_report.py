@@ -1,4 +1,5 @@
-"""The tumour-board report: case, evaluation, chart, citations and banner, as HTML or PDF."""
+"""The tumour-board report: case, evaluation (with what would change it), chart, citations
+and banner, as HTML or PDF."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from ...case.model import Case
 from ...case.validation import validate_case
 from ...i18n import tr
 from ...pathway import Evaluation, Pathway, text
+from ...pathway.what_if_text import case_what_if_lines
 from ..chart.export import atomic_target, ensure_app, png_bytes, render_chart_image
 from ..chart.fragments import (
     Citations,
@@ -25,6 +27,7 @@ from ..chart.fragments import (
     options_html,
     symptom_html,
     warnings_html,
+    what_if_html,
 )
 from ..common.fonts import FAMILY
 from .case_rows import case_table_html, chart_follows_html, lines_table_html, sign_off_html
@@ -108,6 +111,7 @@ def build_report_html(case: Case, ev: Evaluation, pathway: Pathway, lang: str = 
         out.append(f"<p class='stopped'>! {esc(tr('chart.status.stop', lang, node=stop))}</p>")
         out.append(missing_html(ev, lang, links=False))
         out.append(f"<p>{esc(tr('chart.report.no_options', lang))}</p>")
+    out.append(what_if_html(case_what_if_lines(case, ev, pathway, lang), lang))
     out.append(symptom_html(pathway, ev, lang, cites))
     out.append(current_regimen_html(ev, lang))
     out.append(warnings_html(pathway, ev.warnings, lang))

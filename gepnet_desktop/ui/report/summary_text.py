@@ -1,6 +1,7 @@
 """The case and its evaluation as plain text (Case > Copy summary as text): the case table's
 rows, the lines of therapy, then the evaluation's summary (recommendation, options with their
-doses as published, cautions, Korean access, reasons, the reconstruction notice)."""
+doses as published, cautions, Korean access, what would change it, reasons, the reconstruction
+notice)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ...case.model import Case
 from ...i18n import tr
 from ...pathway import Evaluation, Pathway
 from ...pathway.summary import summary_lines
+from ...pathway.what_if_text import case_what_if_lines
 from .case_rows import LINE_COLUMNS, case_rows
 
 
@@ -24,5 +26,6 @@ def summary_text(case: Case, ev: Evaluation, pathway: Pathway, lang: str = "en",
         out.append(f"  {i}. " + "; ".join(parts))
     if not case.lines:
         out.append(f"  {tr('report.no_line', lang)}")
-    out += summary_lines(ev, pathway, lang)
+    found = case_what_if_lines(case, ev, pathway, lang)
+    out += summary_lines(ev, pathway, lang, found)
     return "\n".join(out) + "\n"

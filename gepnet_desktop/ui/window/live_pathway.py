@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 from ...case import Case, CaseCheck, Problem, validate_case
 from ...i18n import tr
 from ...pathway import Evaluation, Pathway, evaluate
+from ...pathway.what_if import what_if
 from ..chart.pathway_page import PathwayPage
 from ..common.shell_phrases import plain, problem_sentence
 from . import dialogs
@@ -56,6 +57,11 @@ class LivePathway(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.update_pathway)
+        self._pending: tuple[Case, Evaluation] | None = None
+        self._what_if_timer = QTimer(self)  # what would change it: after the chart is painted
+        self._what_if_timer.setSingleShot(True)
+        self._what_if_timer.setInterval(0)
+        self._what_if_timer.timeout.connect(self._show_what_if)
 
     # -- following the editor ------------------------------------------------------------------
     def follow(self, check: CaseCheck) -> None:
@@ -89,6 +95,17 @@ class LivePathway(QObject):
             return
         self.last_evaluation = evaluate(result.case, self.pathway, lang=self.lang)
         self.page.set_evaluation(self.last_evaluation)
+        self._pending = (result.case, self.last_evaluation)
+        self._what_if_timer.start()
+
+    def _show_what_if(self) -> None:
+        """What would change the recommendation of the walk on the page, once per walk (it
+        walks the case again per value: done when the event loop is free, after the paint)."""
+        if self._pending is None or self._pending[1] is not self.last_evaluation:
+            return
+        case, ev = self._pending
+        self._pending = None
+        self.page.set_what_if(ev, case, what_if(case, self.pathway, ev))
 
     # -- export and print ----------------------------------------------------------------------
     def current_case_and_evaluation(self) -> tuple[Case, Evaluation] | None:
