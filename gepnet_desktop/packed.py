@@ -95,6 +95,13 @@ def unpack(source: Path, out: Writable) -> None:
             out.write(chunk)
 
 
+def unpack_folder(path: Path) -> Path | None:
+    """Where to unpack a packed backup for reading: beside it when that folder is writable
+    (a backups/ folder, swept at start for what a killed process left), else the system's
+    temporary folder."""
+    return path.parent if os.access(path.parent, os.W_OK) else None
+
+
 @contextlib.contextmanager
 def readable_copy(path: Path, folder: Path | None = None) -> Iterator[Path]:
     """`path` itself when it is not packed; else its database unpacked into a private
@@ -113,4 +120,5 @@ def readable_copy(path: Path, folder: Path | None = None) -> Iterator[Path]:
                 os.unlink(leftover)
 
 
-__all__ = ["PACKED_SUFFIX", "is_packed", "pack", "read_manifest", "readable_copy", "unpack"]
+__all__ = ["PACKED_SUFFIX", "is_packed", "pack", "read_manifest", "readable_copy", "unpack",
+           "unpack_folder"]

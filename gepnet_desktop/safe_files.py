@@ -213,10 +213,11 @@ def remove_leftovers(folder: str | os.PathLike[str], *, now: float | None = None
     base = Path(folder)
     now = time.time() if now is None else now
     patterns = {base: (".restore-*.db", ".restore-*.db-*", f".*{TMP_SUFFIX}", ".settings-*.tmp",
-                       ".*.partial"),
+                       ".*.partial", ".unpacked-*.db", ".unpacked-*.db-*"),
                 base / "drafts": (".*.tmp", f".*{TMP_SUFFIX}"),
                 base / "backups": (".*.partial", ".*.partial-journal", f".*{TMP_SUFFIX}",
-                                   f".*{TMP_SUFFIX}-journal")}
+                                   f".*{TMP_SUFFIX}-journal", ".unpacked-*.db",
+                                   ".unpacked-*.db-*")}
     removed: list[Path] = []
     for where, globs in patterns.items():
         if not where.is_dir():

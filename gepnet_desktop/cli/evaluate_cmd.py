@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     wordy = args.explain or not args.json  # the sentences and access texts, only when shown
     problems: list[str] = []
     is_list, n = True, 0
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as out:
         for items, item in json_items(args.file):
             n += 1
             check = validate_case(item)

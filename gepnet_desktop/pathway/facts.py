@@ -34,12 +34,6 @@ def line_facts(case: Case) -> list[dict[str, Any]]:
     return out
 
 
-def prior_lines(case: Case) -> int:
-    """Distinct anti-tumour regimens recorded, whatever their outcome (both SSAs count as one)."""
-    return len({"ssa" if line.regimen in SSA_REGIMENS else line.regimen
-                for line in case.lines if line.regimen not in SYMPTOM_AGENTS})
-
-
 def case_facts(case: Case, pathway: Pathway) -> dict[str, Any]:
     """Everything a condition may name, for one case."""
     rules = pathway.line_rules

@@ -34,7 +34,7 @@ def nodes_before_lines(case: Case, pathway: Pathway | None = None) -> list[LineS
     for i in range(len(case.lines)):
         trial = case.copy()
         trial.lines = trial.lines[:i]
-        ev = evaluate(trial, pathway, explain_steps=False)
+        ev = evaluate(trial, pathway, explain_steps=False, with_access=False)
         out.append(LineStart(i, ev.recommendation_node, ev.path[-1] if ev.path else None,
                              tuple(ev.missing)))
     return out

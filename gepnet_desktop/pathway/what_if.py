@@ -15,7 +15,7 @@ public `evaluate`, with one value changed at a time.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..case.fields import FIELDS_BY_KEY
@@ -35,7 +35,9 @@ class WhatIf:
 
     `kind` is "unknown" (the field is not recorded) or "near_threshold" (its value is near
     `threshold`, a name of pathway.thresholds); `recommendation_node` is None when the walk
-    would still stop for missing data (`missing` says which field)."""
+    would still stop for missing data (`missing` says which field). For an unknown number,
+    `starts_above` is set when this result begins just above that value (a strict cut-off:
+    Ki-67 above 20%), not at `value` itself."""
 
     field: str
     value: Any
@@ -43,6 +45,7 @@ class WhatIf:
     kind: str = "unknown"
     threshold: str | None = None
     missing: str | None = None
+    starts_above: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The contract's entry of `what_if`: field, value, recommendation_node."""
@@ -92,12 +95,19 @@ def _numbers(case: Case, pathway: Pathway, key: str, kind: str,
                     | {_tidy(lo, kind)})
     out: list[WhatIf] = []
     last: tuple[str | None, str | None] | None = None
+    before: float | None = None
     for v in values:
         found = _try(case, pathway, key, v)
         result = (found.recommendation_node, found.missing)
         if result != last:
+            if kind == "number" and before is not None and v - before <= 1:
+                # between two whole values: does the new result begin above the lower one?
+                mid = _try(case, pathway, key, before + (v - before) / 2)
+                if (mid.recommendation_node, mid.missing) == result:
+                    found = replace(found, starts_above=before)
             out.append(found)
         last = result
+        before = v
     return out
 
 

@@ -43,9 +43,15 @@ def _unknown_clauses(items: list[WhatIf], pathway: Pathway, lang: str) -> list[s
         ordered = sorted(items, key=lambda w: float(w.value))
         clauses = []
         for i, item in enumerate(ordered):
-            if i == 0 and len(ordered) > 1:
-                cond = tr("whatif.below", lang, value=value_label(item.field,
-                                                                  ordered[1].value, lang))
+            nxt = ordered[1] if len(ordered) > 1 else None
+            if i == 0 and nxt is not None and nxt.starts_above is not None:
+                cond = tr("whatif.at_most", lang,
+                          value=value_label(item.field, nxt.starts_above, lang))
+            elif i == 0 and nxt is not None:
+                cond = tr("whatif.below", lang, value=value_label(item.field, nxt.value, lang))
+            elif item.starts_above is not None:
+                cond = tr("whatif.above", lang,
+                          value=value_label(item.field, item.starts_above, lang))
             else:
                 cond = tr("whatif.at_least", lang, value=value_label(item.field, item.value,
                                                                      lang))

@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from ..case import validate_case
 from ..case.decision import validate_decision
-from ..packed import is_packed, readable_copy
+from ..packed import is_packed, readable_copy, unpack_folder
 from . import audit, trail
 from .db import APPLICATION_ID, BUSY_TIMEOUT_S, probe, read_header
 from .errors import DatabaseBusy, NewerSchemaError, NotADatabaseError, StoreError
@@ -113,7 +113,7 @@ def check_database(path: str | Path, *, name: str | None = None,
     label = name or str(path)
     if is_packed(path):  # a compressed backup: its database, unpacked aside
         try:
-            with readable_copy(path) as copy:
+            with readable_copy(path, unpack_folder(path)) as copy:
                 return check_database(copy, name=label, busy_timeout=busy_timeout)
         except (OSError, EOFError, zlib.error) as exc:
             return [f"{label}: the compressed backup is damaged and cannot be unpacked "
@@ -151,7 +151,7 @@ def database_summary(path: str | Path) -> dict[str, int]:
     """Counts of a checked database without changing it: schema, cases, deleted, audit rows."""
     path = Path(path).expanduser().resolve()
     if is_packed(path):
-        with readable_copy(path) as copy:
+        with readable_copy(path, unpack_folder(path)) as copy:
             return database_summary(copy)
     check_ours_or_read_only(path)
     with reader(path) as db:

@@ -98,12 +98,36 @@ def test_an_unknown_number_is_said_as_ranges_with_its_unit(lang) -> None:
     found = [w for w in what_if(case, PATHWAY, ev) if w.field == "ki67_percent"]
     assert len(found) > 1
     line = line_of(what_if_lines(found, case, ev, PATHWAY, lang), "ki67_percent", lang)
-    first = tr("whatif.below", lang, value=value_label("ki67_percent", found[1].value, lang))
+    def start(w):  # a range begins at its value, or just above `starts_above` (a strict cut)
+        return tr("whatif.at_least", lang, value=value_label("ki67_percent", w.value, lang)) \
+            if w.starts_above is None else \
+            tr("whatif.above", lang, value=value_label("ki67_percent", w.starts_above, lang))
+
+    nxt = found[1]
+    first = tr("whatif.below", lang, value=value_label("ki67_percent", nxt.value, lang)) \
+        if nxt.starts_above is None else \
+        tr("whatif.at_most", lang, value=value_label("ki67_percent", nxt.starts_above, lang))
     assert f"{first} → {box(found[0].recommendation_node, lang)}" in line
     for w in found[1:]:
-        at = tr("whatif.at_least", lang, value=value_label("ki67_percent", w.value, lang))
-        assert f"{at} → {box(w.recommendation_node, lang)}" in line
-        assert "%" in at
+        assert f"{start(w)} → {box(w.recommendation_node, lang)}" in line
+        assert "%" in start(w)
+
+
+def test_a_strict_cut_off_is_said_as_above_it() -> None:
+    """Ki-67 above 20% is G3 (WHO 2019): the range starts above 20%, not at 21%."""
+    case = vignette("V03", ki67_percent=None, mitoses_per_2mm2=None, pace="stable")
+    ev = evaluate(case, PATHWAY)
+    found = [w for w in what_if(case, PATHWAY, ev) if w.field == "ki67_percent"]
+    strict = [w for w in found if w.starts_above is not None]
+    assert strict, "the G3 cut-off (Ki-67 > 20%) is strict"
+    for w in strict:
+        above = evaluate(case.copy(), PATHWAY)  # the case as it is: unknown Ki-67
+        trial = case.copy()
+        trial.set("ki67_percent", w.starts_above + 0.5)
+        assert evaluate(trial, PATHWAY).recommendation_node == w.recommendation_node
+        trial.set("ki67_percent", w.starts_above)
+        assert evaluate(trial, PATHWAY).recommendation_node != w.recommendation_node
+        assert above.recommendation_node is None
 
 
 def test_a_field_none_of_whose_values_changes_the_result_gives_no_line() -> None:
