@@ -8,26 +8,31 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 
-from ...case.model import Case
 from ...i18n import tr
-from ...pathway import Evaluation
-from ...store.decisions import latest_decision_date
-from .report_pages import ReportItem, a4_layout, paint_reports
-from .summary_text import summary_text
 
+# The window adds these commands while it builds its frame, before the first paint: the store,
+# the print support and the report pages are loaded when a command runs, not at start.
 if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    from ...case.model import Case
+    from ...pathway import Evaluation
     from ...store import Store
     from ..window.main_window import MainWindow as WindowHost
+    from .report_pages import ReportItem
 
 
 def board_date_of(store: Store | None, case: Case) -> str | None:
     """The date of the board's latest decision about `case` (None without one or a store)."""
+    from ...store.decisions import latest_decision_date
+
     return latest_decision_date(store, case.uuid) if store is not None else None
 
 
 def _open_item(window: WindowHost) -> ReportItem | None:
+    from .report_pages import ReportItem
+
     if not window.is_ready():
         return None
     pair: tuple[Case, Evaluation] | None = window.need().pathway.current_case_and_evaluation()
@@ -38,6 +43,10 @@ def _open_item(window: WindowHost) -> ReportItem | None:
 
 def print_preview(window: WindowHost) -> QPrintPreviewDialog | None:
     """Open the print preview of the open case's report (the pages File > Print prints)."""
+    from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+
+    from .report_pages import a4_layout, paint_reports
+
     item = _open_item(window)
     if item is None:
         return None
@@ -54,6 +63,8 @@ def print_preview(window: WindowHost) -> QPrintPreviewDialog | None:
 
 def copy_summary(window: WindowHost) -> str | None:
     """Put the open case's summary on the clipboard as plain text; returns the text."""
+    from .summary_text import summary_text
+
     item = _open_item(window)
     if item is None:
         return None
