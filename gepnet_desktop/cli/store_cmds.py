@@ -261,7 +261,7 @@ def run_history(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     with _open(args, writing=True) as store:
         report = import_cases(store, args.file, fmt=args.format)
-    sys.stdout.write(report.summary() + "\n")
+    sys.stdout.write(report.summary(args.lang) + "\n")
     return 1 if report.conflicts else 0
 
 

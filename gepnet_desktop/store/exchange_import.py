@@ -16,6 +16,7 @@ from ..case import Case
 from ..case.decision import BoardDecision, validate_decision
 from ..case.fields import DECISIONS_KEY
 from ..case.validation import SURROGATE, validate_case
+from ..i18n import tr
 from . import audit
 from .bulk import BulkInserts
 from .cases import Store, now
@@ -68,28 +69,21 @@ class ImportReport:
     decisions_unchanged: int = 0
     decisions_skipped: int = 0
 
-    def summary(self) -> str:
-        """A sentence or a few for the user."""
-        text = (f"{self.source}: {self.total} records read; {self.added} added, "
-                f"{self.replaced} replaced by a newer revision, "
-                f"{len(self.replaced_still_deleted)} replaced but still deleted, "
-                f"{self.unchanged} already present, {len(self.skipped_older)} skipped (older "
-                f"revision than the database), {len(self.conflicts)} in conflict (not "
-                "applied).")
+    def summary(self, lang: str = "en") -> str:
+        """A sentence or a few for the user, in `lang`."""
+        text = tr("store.import.summary", lang, source=self.source, total=self.total,
+                  added=self.added, replaced=self.replaced,
+                  still_deleted=len(self.replaced_still_deleted), unchanged=self.unchanged,
+                  skipped=len(self.skipped_older), conflicts=len(self.conflicts))
         if self.decisions_read:
-            text += (f" Board decisions: {self.decisions_read} read; {self.decisions_added} "
-                     f"added, {self.decisions_replaced} replaced by a newer revision, "
-                     f"{self.decisions_unchanged} already present, {self.decisions_skipped} "
-                     "skipped (older revision).")
-        for notes, head in ((self.conflicts, "In conflict:"),
-                            (self.replaced_still_deleted, "Replaced but still deleted (restore "
-                             "them to see them in the list; `cases list --deleted` shows "
-                             "them):"),
-                            (self.deleted_elsewhere, "Deleted in the file but not in this "
-                             "database (they stay in the list; delete them here if they "
-                             "should go):")):
+            text += " " + tr("store.import.decisions", lang, read=self.decisions_read,
+                             added=self.decisions_added, replaced=self.decisions_replaced,
+                             unchanged=self.decisions_unchanged, skipped=self.decisions_skipped)
+        for notes, head in ((self.conflicts, "store.import.head_conflicts"),
+                            (self.replaced_still_deleted, "store.import.head_still_deleted"),
+                            (self.deleted_elsewhere, "store.import.head_deleted_elsewhere")):
             if notes:
-                text += f"\n{head}\n" + "\n".join(f"  {n}" for n in notes)
+                text += f"\n{tr(head, lang)}\n" + "\n".join(f"  {n}" for n in notes)
         return text
 
 

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from gepnet_desktop import __version__, paths, site_policy
+from gepnet_desktop.i18n import tr
 from gepnet_desktop.store.db import connect
 from gepnet_desktop.store.migrations import migrate
 from gepnet_desktop.ui.window import dialogs
@@ -88,7 +89,10 @@ def test_the_site_language_beats_the_saved_choice_and_the_menu(
 
     attach(window)
     assert not window.commands["lang_en"].isEnabled()
-    assert "site policy" in window.commands["lang_ko"].toolTip()
+    # said in the window's language, naming the policy file
+    assert window.commands["lang_ko"].toolTip() == tr(
+        "ui.site_policy.fixed", "ko", path=site_policy.current().path)
+    assert "사이트 정책" in window.commands["lang_ko"].toolTip()
 
 
 def test_an_upgrade_is_said_once_in_an_information_message(started) -> None:

@@ -211,7 +211,7 @@ class CohortTab(QWidget):
             self.show_cohort(cohort, due)
         elif task.outcome == "failed":
             self.status.setText(tr("cohort.failed", self.lang,
-                                   reason=failure_sentence(task.error)))
+                                   reason=failure_sentence(task.error, self.lang)))
         else:
             self.status.setText(tr("cohort.cancelled", self.lang))
         self.refreshed.emit(task.outcome or "failed")

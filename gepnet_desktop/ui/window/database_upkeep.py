@@ -88,7 +88,7 @@ class DatabaseUpkeep(QObject):
                 self.message.emit(tr("ui.status.refreshed", self.lang, n=done), 10000)
             elif task.outcome == "failed":
                 self.message.emit(tr("ui.status.refresh_failed", self.lang,
-                                     reason=failure_sentence(task.error)), 30000)
+                                     reason=failure_sentence(task.error, self.lang)), 30000)
             self.recommendationsRefreshed.emit(task.outcome or "failed", done or 0)
 
         task.finished.connect(finished)

@@ -164,7 +164,7 @@ class FileOperations(QObject):
                 self.message.emit(tr("ui.status.cancelled", self.lang, what=name), 10000)
             else:
                 self.prompts.error(self._window, tr("ui.error.task.title", self.lang, what=name),
-                                   failure_sentence(task.error))
+                                   failure_sentence(task.error, self.lang))
             self.taskFinished.emit(name_key, outcome)
 
         task.succeeded.connect(lambda _r: done("succeeded"))
@@ -195,7 +195,8 @@ class FileOperations(QObject):
             self.casesImported.emit()
             summary = getattr(report, "summary", None)
             if callable(summary):
-                self.prompts.info(self._window, tr("ui.task.import", self.lang), summary())
+                self.prompts.info(self._window, tr("ui.task.import", self.lang),
+                                  summary(self.lang))
             elif report is not None:
                 self.prompts.info(self._window, tr("ui.task.import", self.lang), str(report))
 
@@ -265,7 +266,7 @@ class FileOperations(QObject):
             if task.outcome == "succeeded" and task.result is not None:  # None: skipped
                 self._took_backup()
             elif task.outcome == "failed":
-                self.backupFailed.emit(failure_sentence(task.error))
+                self.backupFailed.emit(failure_sentence(task.error, self.lang))
             self.taskFinished.emit("auto-backup", task.outcome or "failed")
 
         task.finished.connect(finished)
@@ -288,7 +289,7 @@ class FileOperations(QObject):
                                   tr("ui.task.close_backup_label", self.lang),
                                   lambda progress: auto_backup(store, progress))
         if task.outcome != "succeeded":
-            self.backupFailed.emit(failure_sentence(task.error))
+            self.backupFailed.emit(failure_sentence(task.error, self.lang))
             return None
         dest = task.result
         if dest is not None:

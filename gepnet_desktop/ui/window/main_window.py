@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
             "pathway": f"{self.pathway.id} {self.pathway.version}",
             "database": str(self.db.path),
             "data_dir": str(paths.data_dir()),
-            "log_file": str(paths.log_file()) + (" (cannot be written)" if no_log else ""),
+            "log_file": str(paths.log_file()) + (
+                " " + tr("ui.about.log_unwritable", self.lang) if no_log else ""),
         }
 
     def show_about(self) -> dialogs.AboutDialog:

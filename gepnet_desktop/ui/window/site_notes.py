@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel
 
 from ... import notices, site_policy
+from ...i18n import tr
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -41,7 +42,7 @@ class NoticeRelay(QObject):
     def _show(self, kind: str, message: str) -> None:
         window = self.window
         if kind == notices.UPGRADE:
-            window.prompts.info(window, "Database upgraded", message)
+            window.prompts.info(window, tr("ui.upgrade.title", window.lang), message)
             return
         self.notes.append(message)
         window.statusBar().showMessage(message, NOTE_MS)
@@ -59,7 +60,7 @@ def attach(window: MainWindow) -> NoticeRelay:
         window.notice_relay = relay
         policy = site_policy.current()
         if policy.language is not None:
-            tip = f"Fixed by the site policy ({policy.path})"
+            tip = tr("ui.site_policy.fixed", window.lang, path=policy.path)
             for code in ("en", "ko"):
                 action = window.commands.get(f"lang_{code}")
                 if action is not None:

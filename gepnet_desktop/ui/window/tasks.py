@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from ...i18n import tr
 from ...logs import log_exception
 
 if TYPE_CHECKING:  # the store loads after the window is first shown
@@ -115,7 +116,7 @@ class Task(QObject):
         self.finished.emit()
 
 
-def failure_sentence(exc: BaseException | None) -> str:
+def failure_sentence(exc: BaseException | None, lang: str = "en") -> str:
     """What to tell the user about a failed job: a store error's or OS error's own sentence;
     for anything else its kind and where the log with the details is."""
     from ... import paths
@@ -123,7 +124,7 @@ def failure_sentence(exc: BaseException | None) -> str:
 
     if isinstance(exc, StoreError | OSError):
         return str(exc)
-    return f"{type(exc).__name__}; see {paths.log_file()}"
+    return tr("ui.task.failed_kind", lang, kind=type(exc).__name__, log=paths.log_file())
 
 
 def progress_dialog(parent: QWidget, task: Task, label: str, cancel_text: str | None,
