@@ -167,11 +167,7 @@ class PageSequence:
             p.translate(0, -i * page.height())
             _draw_page(doc, p, QRectF(0, i * page.height(), page.width(), page.height()))
             p.restore()
-            p.setFont(font)
-            p.setPen(style.MUTED)
-            words = tr("report.page", self.lang, title=footer, page=self.pages)
-            p.drawText(QRectF(0, rect.height() - line, rect.width(), line),
-                       int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), words)
+            self._footer(font, QRectF(0, rect.height() - line, rect.width(), line), footer)
 
     def timeline(self, case: Case, pathway: Pathway, heading: str, footer: str) -> None:
         """The case's timeline on a portrait page of its own, with `footer` and page number."""
@@ -189,11 +185,15 @@ class PageSequence:
         paint_timeline_page(p, QRectF(0, 0, rect.width() / k, (rect.height() - 2 * line) / k),
                             report_timeline(case, pathway), pathway, self.lang, heading)
         p.restore()
-        p.setFont(font)
-        p.setPen(style.MUTED)
-        words = tr("report.page", self.lang, title=footer, page=self.pages)
-        p.drawText(QRectF(0, rect.height() - line, rect.width(), line),
-                   int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), words)
+        self._footer(font, QRectF(0, rect.height() - line, rect.width(), line), footer)
+
+    def _footer(self, font: QFont, where: QRectF, footer: str) -> None:
+        """The page's footer: `footer` and the page number, right-aligned in `where`."""
+        self.painter.setFont(font)
+        self.painter.setPen(style.MUTED)
+        self.painter.drawText(where, int(Qt.AlignmentFlag.AlignRight |
+                                         Qt.AlignmentFlag.AlignVCenter),
+                              tr("report.page", self.lang, title=footer, page=self.pages))
 
     def chart(self, scene: PathwayScene, heading: str) -> None:
         """The chart on landscape pages (chart/pdf_pages)."""
