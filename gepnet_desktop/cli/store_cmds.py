@@ -161,8 +161,9 @@ def run_list(args: argparse.Namespace) -> int:
         stale = " " + tr("cli.list.stale", lang)
         sites: dict[str | None, str] = {None: "-"}
         shown: dict[str | None, str] = {None: "-"}
-        sys.stdout.write(_LIST_LINE.format("code", "site", "grade", "recommendation",
-                                           "updated").rstrip() + "\n")
+        sys.stdout.write(_LIST_LINE.format(*(tr(f"cli.list.col.{c}", lang) for c in (
+            "code", "site", "grade", "recommendation", "updated"))).rstrip() + "\n")
+        deleted = " " + tr("cli.list.deleted", lang)
         n = 0
         for page in _pages(rows, PAGE):
             out = []
@@ -173,12 +174,12 @@ def run_list(args: argparse.Namespace) -> int:
                 rec = shown.get(node) or shown.setdefault(
                     node, text(nodes[node].label, lang) if node in nodes else str(node))
                 out.append(_LIST_LINE.format(
-                    r.case_code + (" (deleted)" if r.deleted_at else ""), site,
+                    r.case_code + (deleted if r.deleted_at else ""), site,
                     r.who_grade or "-", rec + stale if r.stale else rec,
                     r.updated_at[:10]).rstrip() + "\n")
             sys.stdout.write("".join(out))
             n += len(out)
-    sys.stdout.write(f"{n} case{'s' if n != 1 else ''}\n")
+    sys.stdout.write(tr("cli.list.count_one" if n == 1 else "cli.list.count", lang, n=n) + "\n")
     return 0
 
 
