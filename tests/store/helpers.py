@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import sqlite3
 from collections.abc import Callable
@@ -67,3 +68,19 @@ def rewrite_changes(conn: sqlite3.Connection, row_id: int, edit: Callable[[str],
     stored = (text, None) if packed is None else audit.pack(text)
     assert stored[1] is not None or packed is None
     conn.execute("UPDATE audit SET changes = ?, packed = ? WHERE id = ?", (*stored, row_id))
+
+
+def record_random_decision(store: Store, case: Case, rng: random.Random) -> Any:
+    """A board decision on a random date of 2023-2026: one of the case's options or another
+    decision (then with a reason), recorded through board.py."""
+    from gepnet_desktop.board import record_board_decision
+    from gepnet_desktop.case.decision import DECISIONS, REASONS
+    from gepnet_desktop.pathway import default_pathway, evaluate
+
+    options = [o.id for o in evaluate(case, default_pathway()).options]
+    decision = rng.choice(options + list(DECISIONS)) if options else rng.choice(DECISIONS)
+    day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1300))
+    fields: dict[str, Any] = {"date": day.isoformat(), "decision": decision}
+    if decision not in options:
+        fields.update(reason=rng.choice(REASONS), reason_text="why")
+    return record_board_decision(store, case, fields)

@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from gepnet_desktop.board import record_board_decision
-from gepnet_desktop.case.decision import DECISIONS, REASONS
 from gepnet_desktop.case.fields import CONTINUING_OUTCOMES, PROGRESSING_PACES, SYMPTOM_AGENTS
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import default_pathway, evaluate
@@ -19,7 +17,7 @@ from gepnet_desktop.store.cohort import DAYS_PER_MONTH, compute_cohort, due_for_
 from gepnet_desktop.store.decisions import delete_decision, list_decisions
 from gepnet_desktop.store.survival import kaplan_meier
 
-from .helpers import random_cases
+from .helpers import random_cases, record_random_decision
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -32,15 +30,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for case in random_cases(300, seed=3):
             stored = store.create(case)
             for _ in range(rng.choice((0, 0, 1, 2))):
-                options = [o.id for o in evaluate(stored, default_pathway()).options]
-                decision = rng.choice(options + list(DECISIONS)) if options else \
-                    rng.choice(DECISIONS)
-                day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1300))
-                fields = {"date": day.isoformat(), "decision": decision}
-                if decision not in options:
-                    fields["reason"] = rng.choice(REASONS)
-                    fields["reason_text"] = "why"
-                d = record_board_decision(store, stored, fields)
+                d = record_random_decision(store, stored, rng)
                 if rng.random() < 0.1:
                     delete_decision(store, d.uuid or "")
             if rng.random() < 0.08:

@@ -16,16 +16,15 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gepnet_desktop import paths
-from gepnet_desktop.board import record_board_decision
 from gepnet_desktop.case import validate_case
-from gepnet_desktop.case.decision import DECISIONS, REASONS, reason_label
+from gepnet_desktop.case.decision import reason_label
 from gepnet_desktop.case.fields import PROGRESSING_PACES
 from gepnet_desktop.clinic import open_clinic
 from gepnet_desktop.pathway import default_pathway, evaluate, text
 from gepnet_desktop.pathway.explain import field_label
 from gepnet_desktop.store.decisions import list_decisions
 from gepnet_desktop.ui.cohort.tab import FIGURES, CohortTab
-from tests.store.helpers import random_cases
+from tests.store.helpers import random_cases, record_random_decision
 
 TODAY = dt.date(2026, 11, 30)
 
@@ -38,14 +37,7 @@ def cohort_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for case in random_cases(120, seed=9, prefix="C"):
             stored = store.create(case)
             for _ in range(rng.choice((0, 1, 1, 2))):
-                options = [o.id for o in evaluate(stored, default_pathway()).options]
-                decision = rng.choice(options + list(DECISIONS)) if options else \
-                    rng.choice(DECISIONS)
-                day = dt.date(2023, 1, 1) + dt.timedelta(days=rng.randint(0, 1300))
-                fields = {"date": day.isoformat(), "decision": decision}
-                if decision not in options:
-                    fields.update(reason=rng.choice(REASONS), reason_text="why")
-                record_board_decision(store, stored, fields)
+                record_random_decision(store, stored, rng)
             if rng.random() < 0.05:
                 store.delete(stored.uuid or "")
     return path
