@@ -14,6 +14,12 @@ restore's details) is kept deflated in `packed` (a format byte, then raw deflate
 preset dictionary) and `changes` is left empty. The hash covers the text itself, whichever form
 stores it, so an edited `packed` breaks the chain like an edited `changes`. A line edit records
 only the lines that differ (`line_changes`).
+
+Import batches (issue 13): the new cases of one batch of an import are recorded by ONE row
+without a case (action `import`): their number, first and last `seq`, and for each case in seq
+order a 16-byte digest of what it was when imported (`import_digest`). The case rows themselves
+hold the records; the trail (trail.py) and `history` rebuild each case's imported values from
+its row, undoing the audited changes after the import, and check them against the digest.
 """
 
 from __future__ import annotations
@@ -165,6 +171,127 @@ def apply_change(value: Any, change: Any) -> Any:
         if 1 <= int(pos) <= count:
             lines[int(pos) - 1] = one["new"]
     return lines[:count]
+
+
+def revert_change(value: Any, change: Any) -> Any:
+    """A field's value before one recorded change (the inverse of `apply_change`).
+    KeyError/TypeError/ValueError for a malformed change."""
+    if "new" in change:
+        return change["old"]
+    lines = list(value) if isinstance(value, list) else []
+    count = int(change["count"]["old"])
+    lines += [None] * (count - len(lines))
+    for pos, one in change["at"].items():
+        if 1 <= int(pos) <= count:
+            lines[int(pos) - 1] = one["old"]
+    return lines[:count]
+
+
+def _known(values: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields as an import digest covers them: the known ones (a field added by a
+    later schema reads as null in older rows), the lines without their null keys."""
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if value is None or value == []:
+            continue
+        if key == "lines" and isinstance(value, list):
+            value = [{k: v for k, v in line.items() if v is not None}
+                     if isinstance(line, dict) else line for line in value]
+        out[key] = value
+    return out
+
+
+def import_digest(*, uuid: str, seq: int, created_at: str | None, deleted_at: str | None,
+                  values: dict[str, Any], revision: int | None, updated_at: str | None) -> bytes:
+    """The 16 bytes an import batch records for one new case: 8 bytes of SHA-256 over what can
+    be rebuilt after later audited changes (uuid, seq, created_at, deleted_at and the record's
+    fields as `content` gives them), then 8 over that digest with the revision and updated_at
+    at import (checked while no audit row of the case came after; then its last row's
+    revision is)."""
+    core = hashlib.sha256(json.dumps(
+        [uuid, seq, created_at, deleted_at, _known(values)], sort_keys=True,
+        separators=(",", ":"), ensure_ascii=True).encode("ascii")).digest()
+    stamps = json.dumps([revision, updated_at], ensure_ascii=True).encode("ascii")
+    return core[:8] + hashlib.sha256(core + stamps).digest()[:8]
+
+
+def batch_text(first_seq: int, digests: list[bytes]) -> str:
+    """The `changes` text of an import batch row (header first, then the digests in hex)."""
+    return _encode({"cases": len(digests), "first_seq": first_seq,
+                    "last_seq": first_seq + len(digests) - 1,
+                    "digests": b"".join(digests).hex()})
+
+
+@dataclass(frozen=True)
+class ImportBatch:
+    """One import batch row as read back: its id, when and by whom, and its cases' digests."""
+
+    id: int
+    at: str
+    user: str
+    clinician: str | None
+    first_seq: int
+    digests: bytes  # 16 bytes a case, in seq order
+
+    @property
+    def last_seq(self) -> int:
+        return self.first_seq + len(self.digests) // 16 - 1
+
+    def digest(self, seq: int) -> bytes:
+        """The digest recorded for the case with this seq (inside the batch)."""
+        at = (seq - self.first_seq) * 16
+        return self.digests[at:at + 16]
+
+
+_BATCH_SQL = ("SELECT id, at, os_user, {clinician}, changes, {packed} FROM audit "
+              "WHERE case_uuid IS NULL AND action = 'import' {where} ORDER BY id")
+
+
+def _batch_of(row: tuple[Any, ...]) -> ImportBatch | None:
+    """An import batch from its row (None when its text is not a batch's: edited by hand, or
+    readable only as a broken chain shows)."""
+    try:
+        found = json.loads(unpack(row[4], row[5]))
+        first, digests = int(found["first_seq"]), bytes.fromhex(found["digests"])
+        if len(digests) != 16 * int(found["cases"]) or \
+                int(found["last_seq"]) != first + int(found["cases"]) - 1:
+            return None
+    except (ValueError, TypeError, KeyError):
+        return None
+    return ImportBatch(row[0], row[1], row[2], row[3], first, digests)
+
+
+def import_batches(db: Database) -> list[ImportBatch | int]:
+    """Every import batch row, oldest first (the id alone of a row that is not readable as
+    one); about 16 bytes of memory a case."""
+    sql = _BATCH_SQL.format(clinician=_clinician_column(db), packed=packed_column(db), where="")
+    return [_batch_of(r) or int(r[0]) for r in db.execute(sql)]
+
+
+def batch_for(db: Database, seq: int) -> ImportBatch | None:
+    """The import batch that recorded the case with this seq, or None. Batches are written in
+    rising seq order, so a binary search reads a few of them."""
+    ids = [r[0] for r in db.execute("SELECT id FROM audit WHERE case_uuid IS NULL AND "
+                                    "action = 'import' ORDER BY id")]
+    sql = _BATCH_SQL.format(clinician=_clinician_column(db), packed=packed_column(db),
+                            where="AND id = ?")
+    lo, hi = 0, len(ids) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        row = db.execute(sql, (ids[mid],)).fetchone()
+        batch = _batch_of(row) if row else None
+        if batch is None:
+            break  # an unreadable row: look at every one
+        if seq < batch.first_seq:
+            hi = mid - 1
+        elif seq > batch.last_seq:
+            lo = mid + 1
+        else:
+            return batch
+    else:
+        return None
+    return next((b for b in import_batches(db) if isinstance(b, ImportBatch)
+                 and b.first_seq <= seq <= b.last_seq), None)
 
 
 def canonical(row: dict[str, Any]) -> str:
@@ -326,14 +453,22 @@ def verify_chain(rows: Iterable[tuple[dict[str, Any], str]], stored_head: str | 
     return None
 
 
+def _clinician_column(db: Database) -> str:
+    return "clinician" if _has_column(db, "clinician") else "NULL"
+
+
 def history(db: Database, case_uuid: str) -> list[AuditEntry]:
-    """Every recorded change of one case, oldest first."""
-    clinician = "clinician" if _has_column(db, "clinician") else "NULL"
+    """Every recorded change of one case, oldest first. A case imported in a batch starts with
+    its `import` entry, its imported values rebuilt from its row (see trail.imported_state)."""
     rows = db.execute("SELECT id, at, os_user, case_uuid, action, revision, changes, "
-                      f"{clinician}, {packed_column(db)} FROM audit WHERE case_uuid = ? "
-                      "ORDER BY id", (case_uuid,)).fetchall()
-    return [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], _parsed(unpack(r[6], r[8])), r[7])
-            for r in rows]
+                      f"{_clinician_column(db)}, {packed_column(db)} FROM audit "
+                      "WHERE case_uuid = ? ORDER BY id", (case_uuid,)).fetchall()
+    entries = [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], _parsed(unpack(r[6], r[8])),
+                          r[7]) for r in rows]
+    from .trail import imported_entry  # the trail reads this module
+
+    first = imported_entry(db, case_uuid, entries)
+    return [first, *entries] if first is not None else entries
 
 
 def _parsed(text: str) -> dict[str, dict[str, Any]]:

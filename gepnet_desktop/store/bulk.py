@@ -1,5 +1,6 @@
-"""New cases written in batches inside the caller's transaction: the rows of `cases`, `lines`
-and `audit` each with one executemany per batch (an import of many cases)."""
+"""New cases written in batches inside the caller's transaction: the rows of `cases` and
+`lines` each with one executemany per batch, and one `import` audit row for the batch (the
+cases' digests, audit.py) (an import of many cases)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Any
 from ..case import Case
 from . import audit
 from .cases import Store
-from .rows import LINE_SELECT, line_rows
+from .rows import LINE_SELECT, content, line_rows
 
-BATCH = 500
+BATCH = 1000
 
 
 class BulkInserts:
@@ -22,26 +23,26 @@ class BulkInserts:
         self._cols: list[str] = []
         self._cases: list[list[object]] = []
         self._lines: list[tuple[Any, ...]] = []
-        self._audit: audit.AuditBatch | None = None
-        self._seq: int | None = None
+        self._digests: list[bytes] = []
+        self._first = self._seq = 0
+        self._at = ""
 
     def add(self, case: Case, *, uuid: str, revision: int, created_at: str, updated_at: str,
-            deleted_at: str | None, at: str, changes: dict[str, dict[str, Any]]) -> None:
-        """Buffer one new case and its `import` audit row."""
-        db = self.store.db
-        if self._seq is None:
-            self._seq = int(db.execute("SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0])
-            self._audit = audit.AuditBatch(db)
+            deleted_at: str | None, at: str) -> None:
+        """Buffer one new case (its digest goes into the batch's audit row)."""
+        if not self._cases:
+            self._seq = int(self.store.db.execute(
+                "SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0])
+            self._first, self._at = self._seq + 1, at
         self._seq += 1
         self._cols, values = self.store._case_row(
             case, uuid=uuid, seq=self._seq, revision=revision, created_at=created_at,
             updated_at=updated_at, deleted_at=deleted_at)
         self._cases.append(values)
         self._lines += line_rows(uuid, case.lines)
-        assert self._audit is not None
-        self._audit.add(audit.case_row(at=at, user=self.store.user, case_uuid=uuid,
-                                       action="import", revision=revision, changes=changes,
-                                       clinician=self.store.clinician))
+        self._digests.append(audit.import_digest(
+            uuid=uuid, seq=self._seq, created_at=created_at, deleted_at=deleted_at,
+            values=content(case), revision=revision, updated_at=updated_at))
         if len(self._cases) >= self.size:
             self.flush()
 
@@ -56,6 +57,9 @@ class BulkInserts:
             conn.executemany(
                 f"INSERT INTO lines (case_uuid, position, {LINE_SELECT.split(', ', 1)[1]}) "
                 f"VALUES ({', '.join('?' * len(self._lines[0]))})", self._lines)
-        assert self._audit is not None
-        self._audit.flush()
-        self._cases, self._lines, self._audit, self._seq = [], [], None, None
+        rows = audit.AuditBatch(self.store.db)
+        rows.add({"at": self._at, "os_user": self.store.user, "clinician": self.store.clinician,
+                  "case_uuid": None, "action": "import", "revision": None,
+                  "changes": audit.batch_text(self._first, self._digests)})
+        rows.flush()
+        self._cases, self._lines, self._digests = [], [], []

@@ -313,9 +313,21 @@ def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list
     for m in trail.mismatches(db):
         where = (f"its last audit row is {m.audit_row}" if m.audit_row is not None
                  else "it has no audit rows")
-        problems.append(f"{label}: case {m.case_code} ({m.uuid}): the stored "
-                        f"{', '.join(m.fields)} differ{'s' if len(m.fields) == 1 else ''} from "
-                        f"the latest audited values ({where}); {advice}.")
+        if m.batch is not None:
+            problems.append(f"{label}: case {m.case_code} ({m.uuid}): its uuid, number, dates "
+                            "or values are not those audit row "
+                            f"{m.batch} recorded when it was imported; {advice}.")
+        else:
+            problems.append(f"{label}: case {m.case_code} ({m.uuid}): the stored "
+                            f"{', '.join(m.fields)} differ{'s' if len(m.fields) == 1 else ''} "
+                            f"from the latest audited values ({where}); {advice}.")
+        if len(problems) >= limit:
+            problems.append(f"{label}: (more problems not shown)")
+            return problems
+    for batch, seq in trail.missing_imported(db):
+        problems.append(f"{label}: case number {seq}, imported with audit row {batch}, is "
+                        f"missing from the cases: it was deleted, or its number changed, "
+                        f"outside the program; {advice.split('; ', 1)[1]}.")
         if len(problems) >= limit:
             problems.append(f"{label}: (more problems not shown)")
             break

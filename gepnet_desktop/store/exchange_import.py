@@ -362,12 +362,8 @@ def _apply(store: Store, bulk: BulkInserts, position: str, case: Case,
         stamp = now()
         created = case.created_at or stamp
         store._check_code_free(case.case_code, None)  # in-file repeats: _unique_in_file
-        changes = audit.diff(None, content(case))
-        if deleted_at is not None:
-            changes[DELETED_KEY] = {"old": None, "new": deleted_at}
         bulk.add(case, uuid=new_uuid, revision=revision, created_at=created,
-                 updated_at=case.updated_at or created, deleted_at=deleted_at, at=stamp,
-                 changes=changes)
+                 updated_at=case.updated_at or created, deleted_at=deleted_at, at=stamp)
         report.added += 1
         return new_uuid
     stored_revision = stored.revision or 0
