@@ -314,9 +314,9 @@ def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list
         where = (f"its last audit row is {m.audit_row}" if m.audit_row is not None
                  else "it has no audit rows")
         if m.batch is not None:
-            problems.append(f"{label}: case {m.case_code} ({m.uuid}): its uuid, number, dates "
-                            "or values are not those audit row "
-                            f"{m.batch} recorded when it was imported; {advice}.")
+            problems.append(f"{label}: case {m.case_code} ({m.uuid}): its stored values, "
+                            "dates, uuid or number differ from those the import recorded "
+                            f"(audit row {m.batch}); {advice}.")
         else:
             problems.append(f"{label}: case {m.case_code} ({m.uuid}): the stored "
                             f"{', '.join(m.fields)} differ{'s' if len(m.fields) == 1 else ''} "

@@ -48,12 +48,19 @@ def database(tmp_path: Path, data_dir: Path, capsys) -> Path:
 def test_an_audit_row_changed_with_sqlite3_makes_check_exit_1_naming_the_row(
         database: Path, data_dir: Path) -> None:
     assert cli(["check"], data_dir).returncode == 0
-    with sqlite3.connect(database) as conn:  # the import's record, kept packed
-        rewrite_changes(conn, 3, lambda text: text.replace("pancreas", "rectum"))
+
+    def third_as_first(text: str) -> str:  # the import's digests, kept packed
+        found = json.loads(text)
+        found["digests"] = found["digests"][:64] + found["digests"][:32] + found["digests"][96:]
+        return json.dumps(found)
+
+    with sqlite3.connect(database) as conn:
+        rewrite_changes(conn, 1, third_as_first)
     proc = cli(["check"], data_dir)
     assert proc.returncode == 1, proc.stderr
-    assert "the audit trail is broken at row 3 (import at " in proc.stderr
-    assert "T-3" in proc.stderr and "primary_site differs" in proc.stderr  # row vs trail
+    assert "the audit trail is broken at row 1 (import at " in proc.stderr
+    assert "case T-3 (" in proc.stderr and "T-1" not in proc.stderr  # rows vs the import
+    assert "differ from those the import recorded (audit row 1)" in proc.stderr
     assert "unexpected error" not in proc.stderr and "Traceback" not in proc.stderr
 
 
@@ -63,7 +70,10 @@ def test_a_case_row_changed_with_sqlite3_is_named(database: Path, data_dir: Path
         conn.execute("UPDATE cases SET ki67_percent = 3.5 WHERE case_code = 'T-1'")
     code, _, err = run(["check"], capsys)
     assert code == 1
-    assert "case T-1 (" in err and "ki67_percent differs from the latest audited values" in err
+    assert "case T-1 (" in err and "differ from those the import recorded" in err
+    with sqlite3.connect(database) as conn:  # the value put back: the digest matches again
+        conn.execute("UPDATE cases SET ki67_percent = 3 WHERE case_code = 'T-1'")
+    assert run(["check"], capsys)[0] == 0
 
 
 HOLD = textwrap.dedent("""
