@@ -18,7 +18,7 @@ from ..case.fields import DECISIONS_KEY
 from ..case.validation import SURROGATE, validate_case
 from ..i18n import tr
 from . import audit
-from .bulk import BulkInserts
+from .bulk import BulkInserts, drop_secondary_indexes, large_against, recreate
 from .cases import Store, now
 from .db import write_transaction
 from .decisions import get_decision
@@ -103,15 +103,18 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     reported as replaced but still deleted, and a record deleted in the file but not here is
     reported as deleted elsewhere. The file is read one record at a time, each checked and
     written as it comes inside the one transaction (new cases in batches), so memory stays flat;
-    the WAL is truncated after the commit. `progress(done, total)` counts the bytes of the file
-    read (total: its size, reached when the work is done); returning False cancels, and
-    nothing is written.
+    the WAL is truncated after the commit. A file likely holding at least as many cases as the
+    database is written without the secondary indexes, built again before the commit.
+    `progress(done, total)` counts the bytes of the file read (total: its size, reached when
+    the work is done); returning False cancels, and nothing is written.
     """
     path = Path(path).expanduser().resolve()
     report = ImportReport(source=str(path))
     problems: list[RecordProblem] = []
     seen = _Seen()
     with read_records(path, format_for(path, fmt)) as records, write_transaction(store.db):
+        dropped = drop_secondary_indexes(store.db) if large_against(store.db, records.size) \
+            else []
         bulk = BulkInserts(store)
         try:
             for position, obj, parse_problems in records:
@@ -123,6 +126,7 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
         if problems:
             raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
         bulk.flush()
+        recreate(store.db, dropped)
         if not keep_going(progress, records.size, records.size):
             raise Cancelled("The import was cancelled; nothing was written.")
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL gives its space back

@@ -15,7 +15,7 @@ import pytest
 
 from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.cli import main
-from gepnet_desktop.store import Store, audit, check_database, import_cases
+from gepnet_desktop.store import ImportFailed, Store, audit, check_database, import_cases
 from gepnet_desktop.store.bulk import BATCH
 from gepnet_desktop.store.db import write_transaction
 from gepnet_desktop.store.rows import content
@@ -243,3 +243,27 @@ def test_cases_history_reads_the_same_for_a_batch_imported_case(tmp_path: Path,
         entry = new[0]
         assert new_text == (f"{entry['at']}  {entry['user']}  import  revision 1: "
                             f"{', '.join(entry['changes'])}\n")
+
+
+def _indexes(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                            "ORDER BY name").fetchall()
+
+
+def test_a_large_import_rebuilds_the_indexes_it_dropped(imported: Path, tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh" / "gepnet.db"
+    open_store(fresh).close()
+    assert len(_indexes(fresh)) > 3 and _indexes(fresh) == _indexes(imported)
+
+
+def test_a_failed_large_import_keeps_every_index(tmp_path: Path) -> None:
+    path = tmp_path / "failed" / "gepnet.db"
+    store = open_store(path)
+    before = _indexes(path)
+    records = _records(50)
+    records[-1]["primary_site"] = "nowhere"
+    with pytest.raises(ImportFailed):
+        import_cases(store, _file(tmp_path, records))
+    store.close()
+    assert _indexes(path) == before and check_database(path) == []
