@@ -267,3 +267,22 @@ def test_a_failed_large_import_keeps_every_index(tmp_path: Path) -> None:
         import_cases(store, _file(tmp_path, records))
     store.close()
     assert _indexes(path) == before and check_database(path) == []
+
+
+@pytest.mark.parametrize("tamper", ["UPDATE cases SET sex = 'other' WHERE uuid = ?",
+                                    "UPDATE cases SET notes = 'x' WHERE uuid = ?",
+                                    "UPDATE cases SET revision = 9 WHERE uuid = ?",
+                                    "DELETE FROM lines WHERE position = 2 AND case_uuid = ?"])
+def test_a_case_edited_after_its_import_then_changed_outside_is_named_once(
+        db_path: Path, tamper: str) -> None:
+    store = open_store(db_path)
+    case = store.get_by_code("IMP-00004")
+    assert case is not None
+    case.notes, case.ecog = "first edit", 2
+    store.update(case)
+    store.close()
+    assert check_database(db_path) == []
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(tamper, (case.uuid,))
+    problems = check_database(db_path)
+    assert len(problems) == 1 and "IMP-00004" in problems[0], problems
