@@ -211,7 +211,7 @@ def import_digest(*, uuid: str, seq: int, created_at: str | None, deleted_at: st
     core = hashlib.sha256(json.dumps(
         [uuid, seq, created_at, deleted_at, _known(values)], sort_keys=True,
         separators=(",", ":"), ensure_ascii=True).encode("ascii")).digest()
-    stamps = json.dumps([revision, updated_at], ensure_ascii=True).encode("ascii")
+    stamps = f"{revision}\x00{updated_at}".encode()
     return core[:8] + hashlib.sha256(core + stamps).digest()[:8]
 
 

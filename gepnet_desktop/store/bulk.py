@@ -58,6 +58,7 @@ class BulkInserts:
         self._digests: list[bytes] = []
         self._first = self._seq = 0
         self._at = ""
+        self._label: int | None = None
 
     def add(self, case: Case, *, uuid: str, revision: int, created_at: str, updated_at: str,
             deleted_at: str | None, at: str) -> None:
@@ -66,10 +67,11 @@ class BulkInserts:
             self._seq = int(self.store.db.execute(
                 "SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0])
             self._first, self._at = self._seq + 1, at
+            self._label = self.store._label_for_write()  # one look-up a batch
         self._seq += 1
         self._cols, values = self.store._case_row(
             case, uuid=uuid, seq=self._seq, revision=revision, created_at=created_at,
-            updated_at=updated_at, deleted_at=deleted_at)
+            updated_at=updated_at, deleted_at=deleted_at, label=self._label)
         self._cases.append(values)
         self._lines += line_rows(uuid, case.lines)
         self._digests.append(audit.import_digest(

@@ -450,9 +450,10 @@ class Store:
             raise ValidationFailed(refused, None)  # the code is not repeated in the message
         return result.case
 
-    def _derive(self, case: Case) -> tuple[str | None, str | None, int | None]:
+    def _derive(self, case: Case, label: int | None = None
+                ) -> tuple[str | None, str | None, int | None]:
         """(node, missing field, label id) of the stored recommendation (inside a write
-        transaction: the label is stored if new)."""
+        transaction: the label is stored if new; `label`: its id, already found)."""
         if self.recommend is None:
             return None, None, None
         try:
@@ -461,7 +462,7 @@ class Store:
             log_exception(log, f"recommendation could not be computed for case {case.uuid}", exc)
             return None, None, None
         node, missing = found if isinstance(found, tuple) else (found, None)
-        return node, missing, self._label_for_write()
+        return node, missing, label if label is not None else self._label_for_write()
 
     def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:
         row = self.db.execute("SELECT uuid, deleted_at FROM cases WHERE case_code = ?",
@@ -482,10 +483,11 @@ class Store:
         self._write_lines(uuid, case, replace=False)
 
     def _case_row(self, case: Case, *, uuid: str, seq: int, revision: int, created_at: str,
-                  updated_at: str, deleted_at: str | None) -> tuple[list[str], list[object]]:
+                  updated_at: str, deleted_at: str | None, label: int | None = None
+                  ) -> tuple[list[str], list[object]]:
         """The columns and values of a new case's row (its recommendation derived here)."""
         values = case_values(case)
-        node, missing, version = self._derive(case)
+        node, missing, version = self._derive(case, label)
         cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
                 "recommendation_node", "recommendation_missing", "recommend_label"]
         return cols, [uuid, seq, revision, created_at, updated_at, deleted_at,
