@@ -205,7 +205,7 @@ def imported_entry(db: Database, uuid: str, entries: list[AuditEntry]) -> AuditE
 
 
 class _Batches:
-    """The import batches' digests by seq, and which seqs were seen."""
+    """The import batches (their digests: 16 bytes a case), found by seq."""
 
     def __init__(self, db: Database) -> None:
         self.batches = [b for b in import_batches(db) if isinstance(b, ImportBatch)]
