@@ -71,21 +71,17 @@ class DatabaseSafety(QObject):
     def open_checked(self, path: Path) -> Store | None:
         """Open `path` for the window: the quick check, a damaged file read-only (with the
         banner), a missing or empty one in a used folder only after the user chose to restore
-        the newest backup or to start a new database. None: the user chose to quit."""
+        the newest backup or to start a new database. None: the user chose to quit. An older
+        file is first upgraded on a worker thread, under a progress dialog."""
         from ...store import DamagedDatabase, MissingDatabase, restore_database
 
         opener = verified_opener if self._db.verify_at_open else self._db.opener
-        aside = self._upgrade_first(path)
-        if aside is not False:  # checked and upgraded on the worker: open it as it is now
+        upgraded, aside = self._upgrade_first(path)
+        if upgraded:  # checked and upgraded on the worker: open it as it is now
             opener = self._db.opener
         for _attempt in range(3):
             try:
                 store = opener(path)
-                if isinstance(aside, Path):
-                    from ...upgrade_notice import announce_upgrade
-
-                    store.migrated_copy = aside
-                    announce_upgrade(store)
             except MissingDatabase as exc:
                 answer = self.prompts.missing_database(self._window, self._missing_text(exc),
                                                        exc.backup is not None)
@@ -106,25 +102,30 @@ class DatabaseSafety(QObject):
                 self._db.opener = read_only_opener
                 self._show_damage(exc)
                 return store
+            if aside is not None:  # said once the window's store is open, as an open does
+                from ...upgrade_notice import announce_upgrade
+
+                store.migrated_copy = aside
+                announce_upgrade(store)
             self.clear_damage()
             return store
         return None
 
-    def _upgrade_first(self, path: Path) -> Path | None | bool:
-        """An older database upgraded on a worker under a progress dialog: the copy kept
-        aside (None: none was made); False when there was nothing to upgrade or its open must
-        decide (a missing or damaged file). Other errors are raised as the open raises them."""
+    def _upgrade_first(self, path: Path) -> tuple[bool, Path | None]:
+        """An older database upgraded on a worker under a progress dialog: (True, the copy
+        kept aside); (False, None) when there was nothing to upgrade or its open must decide
+        (a missing or damaged file). Other errors are raised as the open raises them."""
         from ...store import DamagedDatabase, MissingDatabase
         from ...store.upgrade import pending_migrations
         from .database_upgrade import DatabaseUpgrade
 
         if self._db.opener is read_only_opener or not pending_migrations(path):
-            return False
+            return False, None
         try:
-            return DatabaseUpgrade(self._window, self.lang).run(
+            return True, DatabaseUpgrade(self._window, self.lang).run(
                 path, verify=self._db.verify_at_open)
         except (DamagedDatabase, MissingDatabase):
-            return False
+            return False, None
 
     def _missing_text(self, exc: MissingDatabase) -> str:
         from ...store.guard import evidence_words
