@@ -14,17 +14,31 @@ from .errors import StoreError
 from .migrations import MIGRATIONS, SCHEMA_VERSION, CopyProgress, Migration, StepStart
 
 
-def pending_migrations(path: Path) -> tuple[Migration, ...]:
-    """The migrations an existing database of ours needs (none for a missing, new, current,
-    newer or foreign file: its normal open decides about those), read without writing."""
+def _version_of_ours(path: Path) -> int | None:
+    """The schema of an existing database of ours that this program can open, read without
+    writing; None for a missing, empty, newer or foreign file (its normal open says why)."""
     try:
         header = probe(Path(path).expanduser().resolve())
     except StoreError:
-        return ()
+        return None
     if header is None or header.application_id != APPLICATION_ID or \
-            not 1 <= header.user_version < SCHEMA_VERSION:
+            not 1 <= header.user_version <= SCHEMA_VERSION:
+        return None
+    return header.user_version
+
+
+def existing_database(path: Path) -> bool:
+    """Whether `path` is an existing database of ours, of this schema or an older one."""
+    return _version_of_ours(path) is not None
+
+
+def pending_migrations(path: Path) -> tuple[Migration, ...]:
+    """The migrations an existing database of ours needs (none for a missing, new, current,
+    newer or foreign file: its normal open decides about those), read without writing."""
+    version = _version_of_ours(path)
+    if version is None:
         return ()
-    return tuple(m for m in MIGRATIONS if m.version > header.user_version)
+    return tuple(m for m in MIGRATIONS if m.version > version)
 
 
 def upgrade(path: Path, *, verify: bool = False, on_copy: CopyProgress | None = None,
@@ -37,6 +51,11 @@ def upgrade(path: Path, *, verify: bool = False, on_copy: CopyProgress | None = 
         return store.migrated_copy
     finally:
         store.close()
+
+
+def check_sentence(lang: str) -> str:
+    """"Checking the database before opening it"."""
+    return tr("store.upgrade.checking", lang)
 
 
 def copy_sentence(lang: str, done: int = 0, total: int = 0) -> str:

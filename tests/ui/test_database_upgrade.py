@@ -17,7 +17,7 @@ from gepnet_desktop import paths
 from gepnet_desktop.store import Store, migrations
 from gepnet_desktop.store.db import probe
 from gepnet_desktop.store.migrations import MIGRATIONS, SCHEMA_VERSION, newer_schema_message
-from gepnet_desktop.store.upgrade import copy_sentence, step_sentence
+from gepnet_desktop.store.upgrade import check_sentence, copy_sentence, step_sentence
 from gepnet_desktop.ui.window import dialogs
 from gepnet_desktop.ui.window.app import start_session
 from gepnet_desktop.ui.window.database_upgrade import DatabaseUpgrade
@@ -82,7 +82,7 @@ def test_an_old_database_is_upgraded_under_a_progress_dialog_naming_each_step(
     assert any(s.startswith(third) and "cannot be stopped halfway" in s for s in seen)
     [upgrade] = window.findChildren(DatabaseUpgrade)
     steps = [step_sentence(m, n, count, "en") for n, m in enumerate(MIGRATIONS[4:], 1)]
-    assert upgrade.labels[0] == copy_sentence("en")
+    assert upgrade.labels[0] == check_sentence("en")  # the quick check, on the worker too
     assert copy_sentence("en", 1, 1) in upgrade.labels  # 100%
     assert [s for s in upgrade.labels if s.startswith("Upgrading")] == steps
     assert f"step 3 of {count} (observation dates, missing fields, tumour-board decisions)" \
@@ -102,14 +102,26 @@ def test_the_steps_are_named_in_korean(window, qtbot) -> None:
     window.prompts.answers["offer_demo"] = [False]
     assert window.finish_start()
     [upgrade] = window.findChildren(DatabaseUpgrade)
-    assert upgrade.labels[0] == "업그레이드 전에 데이터베이스 사본을 따로 만드는 중"
+    assert upgrade.labels[:2] == ["데이터베이스를 열기 전에 점검하는 중",
+                                  "업그레이드 전에 데이터베이스 사본을 따로 만드는 중: 100%"]
     assert f"데이터베이스 업그레이드 중: {SCHEMA_VERSION - 5}단계 중 1단계 (변조를 알아챌 수 " \
         "있는 감사 기록)" in upgrade.labels
 
 
-def test_a_current_database_opens_without_an_upgrade(window) -> None:
+def test_a_current_database_is_checked_on_the_worker_without_an_upgrade(window) -> None:
+    path = paths.database_path()
+    Store.open(path, new=True).close()
+    assert start_session(window)
+    [check] = window.findChildren(DatabaseUpgrade)
+    assert check.labels == [check_sentence("en")]
+    assert list(path.parent.glob("gepnet.before-*")) == []
+    assert not [c for c in window.prompts.calls if c[0] in ("info", "error")]
+
+
+def test_a_new_database_is_made_without_the_worker(window) -> None:
     assert start_session(window)
     assert window.findChildren(DatabaseUpgrade) == []
+    assert window.store.schema_version == SCHEMA_VERSION
 
 
 def test_a_newer_database_gives_the_sentence_and_is_left_alone(window) -> None:
