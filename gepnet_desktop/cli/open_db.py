@@ -56,6 +56,7 @@ def open_database(lang: str, path: str | Path | None = None, **options: Any) -> 
         shown = _TerminalProgress(lang)
         aside = upgrade(target, verify=bool(options.get("verify")), on_copy=shown.copied,
                         on_start=shown.started)
+        options["verify"] = False  # the quick check was just run, before the upgrade
     store = open_clinic(target, **options)
     if aside is not None:
         from ..upgrade_notice import announce_upgrade
