@@ -100,6 +100,15 @@ def _set_clinician(args: argparse.Namespace) -> None:
         raise CliError(f"--clinician {str(exc).removeprefix('clinician: ')}", 2) from None
 
 
+def _no_logs_on_stderr() -> None:
+    """Log records go to the log file only: without a handler of its own the package's logger
+    falls back to Python's last resort, which printed each warning on standard error (a
+    notice, said there already, appeared twice)."""
+    logger = logging.getLogger("gepnet_desktop")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the program; returns the exit code (0 ok, 1 failure found, 2 bad input)."""
     parser = build_parser()
@@ -111,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     site_lang = site_policy.fixed_language(args.lang if args.lang_given else None)
     if site_lang is not None:  # the site policy fixes it (and says so when --lang differs)
         args.lang, args.lang_given = site_lang, True
+    _no_logs_on_stderr()
     _remove_leftovers()
     try:
         if args.self_test:

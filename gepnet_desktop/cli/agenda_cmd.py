@@ -91,7 +91,7 @@ def run_agenda(args: argparse.Namespace) -> int:
     if args.cases is not None:
         _codes(args.cases)
     out = _check_out(args.out, (".pdf",), "board agenda", args.force)
-    with _open() as store:
+    with _open(args.lang) as store:
         entries = _entries(store, args)
     from ..ui.chart import ExportError
     from ..ui.report.agenda import write_agenda

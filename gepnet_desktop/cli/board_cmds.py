@@ -46,11 +46,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     agenda_cmd.register(bsub)
 
 
-def _open() -> Store:
-    from ..clinic import open_clinic
+def _open(lang: str) -> Store:
+    from .open_db import open_database
 
     try:
-        return open_clinic()
+        return open_database(lang)
     except StoreError as exc:
         raise CliError(str(exc), 2) from None
 
@@ -86,7 +86,7 @@ def run_record(args: argparse.Namespace) -> int:
 
     fields = {"date": args.date, "decision": args.decision, "reason": args.reason,
               "reason_text": args.reason_text, "attendees": args.attendees, "notes": args.note}
-    with _open() as store:
+    with _open(args.lang) as store:
         case = _case(store, args.code)
         try:
             stored = record_board_decision(store, case, fields)
@@ -100,7 +100,7 @@ def run_record(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with _open() as store:
+    with _open(args.lang) as store:
         case = _case(store, args.code)
         decisions = list_decisions(store, case.uuid or "")
     if args.json:

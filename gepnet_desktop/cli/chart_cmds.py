@@ -70,7 +70,7 @@ def _case_from_file(source: str) -> Case:
     return result.case
 
 
-def _case_from_store(code: str) -> tuple[Case, str | None]:
+def _case_from_store(code: str, lang: str) -> tuple[Case, str | None]:
     from .. import paths
 
     db = paths.database_path()
@@ -83,18 +83,14 @@ def _case_from_store(code: str) -> tuple[Case, str | None]:
         raise CliError(f"{code}: no such file, and there is no database at {db} to look the "
                        "case code up in; give a case JSON file or use --data-dir")
     try:
-        from ..store import Store, StoreError
+        from ..store import StoreError
         from ..store.decisions import latest_decision_date
     except ImportError:  # pragma: no cover - the store ships with the app
         raise CliError(f"{code}: no such file; give a case JSON file") from None
     try:
-        try:
-            from ..clinic import open_clinic
-        except ImportError:
-            store = Store.open(db)
-        else:
-            store = open_clinic(db)
-        with store:
+        from .open_db import open_database
+
+        with open_database(lang, db) as store:
             case = store.get_by_code(code)
             board_date = latest_decision_date(store, case.uuid) if case is not None else None
     except StoreError as exc:
@@ -105,23 +101,23 @@ def _case_from_store(code: str) -> tuple[Case, str | None]:
     return case, board_date
 
 
-def load_case_and_board_date(source: str) -> tuple[Case, str | None]:
+def load_case_and_board_date(source: str, lang: str = "en") -> tuple[Case, str | None]:
     """A validated case from a JSON file, else from the store by its case code; with the
     date of the board's latest decision about it (None from a file)."""
     if source == "-" or Path(source).is_file() or source.lower().endswith(".json"):
         return _case_from_file(source), None
-    return _case_from_store(source)
+    return _case_from_store(source, lang)
 
 
-def load_case(source: str) -> Case:
+def load_case(source: str, lang: str = "en") -> Case:
     """A validated case from a JSON file, else from the store by its case code."""
-    return load_case_and_board_date(source)[0]
+    return load_case_and_board_date(source, lang)[0]
 
 
 def run_chart(args: argparse.Namespace) -> int:
     out = _check_out(args.out, CHART_SUFFIXES, "chart", args.force)
     pathway = _pathway(args)
-    case = load_case(args.source)
+    case = load_case(args.source, args.lang)
     ev = evaluate(case, pathway, lang=args.lang)
     from ..ui.chart import ExportError, PathwayScene, ensure_app, export_chart
 
@@ -140,7 +136,7 @@ def run_chart(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     out = _check_out(args.out, REPORT_SUFFIXES, "report", args.force)
     pathway = _pathway(args)
-    case, board_date = load_case_and_board_date(args.source)
+    case, board_date = load_case_and_board_date(args.source, args.lang)
     ev = evaluate(case, pathway, lang=args.lang)
     from ..ui.chart import ExportError
     from ..ui.report.case_report import write_report

@@ -27,10 +27,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..clinic import open_clinic
+    from .open_db import open_database
 
     try:
-        with open_clinic(progress=terminal_progress(args.lang)) as store:
+        with open_database(args.lang, progress=terminal_progress(args.lang)) as store:
             cohort = compute_cohort(store)
     except StoreError as exc:
         raise CliError(str(exc), 2) from None

@@ -36,11 +36,11 @@ def run_site(args: argparse.Namespace) -> int:
 
 
 def run_auto_backup(args: argparse.Namespace) -> int:
-    from ..clinic import open_clinic
     from ..store import StoreError, auto_backup
+    from .open_db import open_database
 
     try:
-        with open_clinic(refresh=False) as store:
+        with open_database(args.lang, refresh=False) as store:
             dest = auto_backup(store)
     except StoreError as exc:
         raise CliError(str(exc), 2) from None

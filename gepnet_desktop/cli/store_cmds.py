@@ -59,9 +59,9 @@ def _open(args: argparse.Namespace, *, writing: bool = False) -> Store:
     file is refused with a sentence, exit 2). A missing or empty database in a folder used
     before is never replaced (exit 2 naming the newest backup). Stale recommendations are
     not recomputed here: a list marks them, `show` recomputes its one case."""
-    from ..clinic import open_clinic
+    from .open_db import open_database
 
-    return open_clinic(verify=writing, refresh=False)
+    return open_database(args.lang, verify=writing, refresh=False)
 
 
 def new_file(path: str | Path, force: bool) -> Path:

@@ -40,7 +40,13 @@ from .errors import (
     StoreError,
     ValidationFailed,
 )
-from .migrations import SCHEMA_VERSION, migrate, newer_schema_message
+from .migrations import (
+    SCHEMA_VERSION,
+    CopyProgress,
+    StepStart,
+    migrate,
+    newer_schema_message,
+)
 from .progress import Progress, keep_going
 from .rows import (
     CASE_SELECT,
@@ -101,7 +107,8 @@ class Store:
     def open(cls, path: str | Path, *, recommend: Recommend | None = None,
              user: str | None = None, recommend_version: str | None = None,
              busy_timeout: float = BUSY_TIMEOUT_S, new: bool = False, verify: bool = False,
-             read_only: bool = False, clinician: str | None = None) -> Store:
+             read_only: bool = False, clinician: str | None = None,
+             on_copy: CopyProgress | None = None, on_start: StepStart | None = None) -> Store:
         """Open the database at `path`, creating it or migrating it to the current schema.
 
         `recommend(case)` gives the pathway node stored for search (None: no recommendation,
@@ -117,6 +124,7 @@ class Store:
         new database). `verify` runs SQLite's quick check (the window's and the writing
         commands' open): damage raises DamagedDatabase. `read_only` opens the file with
         mode=ro and no upgrade (a damaged file): every write is refused with a sentence.
+        `on_copy` and `on_start` follow an upgrade (`migrate`'s: the copy aside, each step).
         """
         path = Path(path).expanduser().resolve()
         header = probe(path)
@@ -163,7 +171,7 @@ class Store:
                                      "only be upgraded when it is not damaged; restore a "
                                      "backup.")
             else:
-                aside = migrate(db, path)
+                aside = migrate(db, path, on_copy=on_copy, on_start=on_start)
                 enable_wal(db)
                 guard.make_private(path)  # the -wal and -shm files just made
         except StoreError:

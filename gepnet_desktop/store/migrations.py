@@ -377,10 +377,17 @@ def newer_schema_message(path: Path, version: int) -> str:
             "newer version, or restore a backup made by this version. The file was not changed.")
 
 
-def copy_aside(db: Database, path: Path, version: int) -> Path:
+CopyProgress = Callable[[int, int], None]  # pages copied, pages in all
+StepStart = Callable[["Migration", int, int], None]  # the migration, its number (1..), of how many
+COPY_PAGES = 1024  # pages copied between two progress reports (4 MiB at SQLite's 4 KiB page)
+
+
+def copy_aside(db: Database, path: Path, version: int,
+               progress: CopyProgress | None = None) -> Path:
     """A consistent copy of the database (online backup API) before migrating it, named with
     the program version about to migrate it and the schema it comes from:
-    `gepnet.before-0.2.0-from-schema4-20260101-120000.db`."""
+    `gepnet.before-0.2.0-from-schema4-20260101-120000.db`. `progress(done, total)` is told
+    the pages copied every COPY_PAGES pages."""
     from .. import __version__
 
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -393,7 +400,13 @@ def copy_aside(db: Database, path: Path, version: int) -> Path:
     create_private(target)  # the copy holds every case: 0600 from the start
     dest = sqlite3.connect(str(target))
     try:
-        db.conn.backup(dest)
+        if progress is None:
+            db.conn.backup(dest)
+        else:
+            db.conn.backup(dest, pages=COPY_PAGES, progress=lambda _status, remaining, total:
+                           progress(total - remaining, total))
+            pages = pragma_int(db, "page_count")
+            progress(pages, pages)
         dest.execute("PRAGMA journal_mode = DELETE")
     except BaseException:
         dest.close()
@@ -405,12 +418,16 @@ def copy_aside(db: Database, path: Path, version: int) -> Path:
 
 def migrate(db: Database, path: Path, *, upto: int = SCHEMA_VERSION,
             keep_copy: bool = True,
-            on_step: Callable[[Migration], None] | None = None) -> Path | None:
+            on_step: Callable[[Migration], None] | None = None,
+            on_start: StepStart | None = None,
+            on_copy: CopyProgress | None = None) -> Path | None:
     """Bring the database to schema `upto`; returns the copy made aside, if one was made.
 
     Each migration runs in its own BEGIN IMMEDIATE transaction together with the new
     user_version, and re-reads the version inside it, so two programs opening the same old file
     at once migrate it only once. `keep_copy` false skips the copy (for a scratch file).
+    `on_copy(done, total)` follows the copy aside, `on_start(migration, n, count)` is told
+    before each migration and `on_step(migration)` after it.
     """
     current = pragma_int(db, "user_version")
     if current > SCHEMA_VERSION:
@@ -418,10 +435,12 @@ def migrate(db: Database, path: Path, *, upto: int = SCHEMA_VERSION,
     pending = [m for m in MIGRATIONS if current < m.version <= upto]
     if not pending:
         return None
-    aside = copy_aside(db, path, current) if current >= 1 and keep_copy else None
+    aside = copy_aside(db, path, current, on_copy) if current >= 1 and keep_copy else None
     if aside:
         log.info("database copied to %s before migrating from schema %d", aside.name, current)
-    for migration in pending:
+    for number, migration in enumerate(pending, 1):
+        if on_start:
+            on_start(migration, number, len(pending))
         with write_transaction(db, count_change=False):
             if pragma_int(db, "user_version") < migration.version:
                 migration.apply(db)

@@ -71,10 +71,14 @@ class DatabaseSafety(QObject):
     def open_checked(self, path: Path) -> Store | None:
         """Open `path` for the window: the quick check, a damaged file read-only (with the
         banner), a missing or empty one in a used folder only after the user chose to restore
-        the newest backup or to start a new database. None: the user chose to quit."""
+        the newest backup or to start a new database. None: the user chose to quit. The quick
+        check, and an older file's upgrade, run first on a worker thread."""
         from ...store import DamagedDatabase, MissingDatabase, restore_database
 
         opener = verified_opener if self._db.verify_at_open else self._db.opener
+        upgraded, aside = self._upgrade_first(path)
+        if upgraded:  # checked (and upgraded) on the worker: open it as it is now
+            opener = self._db.opener
         for _attempt in range(3):
             try:
                 store = opener(path)
@@ -98,9 +102,33 @@ class DatabaseSafety(QObject):
                 self._db.opener = read_only_opener
                 self._show_damage(exc)
                 return store
+            if aside is not None:  # said once the window's store is open, as an open does
+                from ...upgrade_notice import announce_upgrade
+
+                store.migrated_copy = aside
+                announce_upgrade(store)
             self.clear_damage()
             return store
         return None
+
+    def _upgrade_first(self, path: Path) -> tuple[bool, Path | None]:
+        """The quick check (the window's own open) and an older file's upgrade on a worker,
+        under a progress dialog: (True, the copy kept aside by an upgrade, if any); (False,
+        None) when there was nothing to do there or the open must decide (a missing, newer or
+        damaged file). Other errors are raised as the open raises them."""
+        from ...store import DamagedDatabase, MissingDatabase
+        from ...store.upgrade import existing_database, pending_migrations
+        from .database_upgrade import DatabaseUpgrade
+
+        upgrading = bool(pending_migrations(path))
+        if self._db.opener is read_only_opener or not (
+                upgrading or (self._db.verify_at_open and existing_database(path))):
+            return False, None
+        try:
+            return True, DatabaseUpgrade(self._window, self.lang).run(
+                path, verify=self._db.verify_at_open, upgrading=upgrading)
+        except (DamagedDatabase, MissingDatabase):
+            return False, None
 
     def _missing_text(self, exc: MissingDatabase) -> str:
         from ...store.guard import evidence_words
