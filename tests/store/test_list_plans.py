@@ -203,3 +203,23 @@ def test_every_index_of_the_cases_table_serves_a_query(store: Store) -> None:
     indexes = {r[0] for r in store.db.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'")}
     assert indexes - used == set(), "indexes no query uses"
+
+
+def test_the_store_s_other_queries_on_cases_read_an_index(store: Store) -> None:
+    """The cohort's figures, the cases due for review, the counts of the list, the stale
+    recommendations, a case and its lines: no plan scans the cases table itself."""
+    from gepnet_desktop.store.cohort import due_for_review
+
+    row = store.search(CaseQuery(), limit=1)[0]
+    actions = [lambda: compute_cohort(store), lambda: list(due_for_review(store)),
+               store.stale_count, lambda: store.get(row.uuid),
+               *(lambda q=CaseQuery(**given): store.count(q)
+                 for given in filters(store).values())]
+    seen = 0
+    for action in actions:
+        for sql, lines in plans(store, action):
+            seen += 1
+            for line in lines:
+                if line.startswith(("SCAN cases", "SCAN c ")) or line == "SCAN c":
+                    assert "USING" in line, (sql, lines)
+    assert seen >= len(actions)
