@@ -213,8 +213,8 @@ def test_the_store_s_other_queries_on_cases_read_an_index(store: Store) -> None:
     row = store.search(CaseQuery(), limit=1)[0]
     actions = [lambda: compute_cohort(store), lambda: list(due_for_review(store)),
                store.stale_count, lambda: store.get(row.uuid),
-               *(lambda q=CaseQuery(**given): store.count(q)
-                 for given in filters(store).values())]
+               *(lambda q=q: store.count(q)
+                 for q in [CaseQuery(**given) for given in filters(store).values()])]
     seen = 0
     for action in actions:
         for sql, lines in plans(store, action):
