@@ -303,6 +303,49 @@ _M9 = (
 )
 
 
+# --- migration 10 (issue 13): a compact store. The lines keyed by (case_uuid, position) in a
+# WITHOUT ROWID table, so the key is stored once (the rowid table kept it twice: in the table
+# and in its primary-key index); the rows are copied in this migration's transaction. The nine
+# filter x sort indexes of migration 8 are dropped; instead the index of each sort column holds
+# the filter columns after the case code, so a page walking it tests each row's filters in the
+# index (search.py reads the table only for the rows shown). cases_deleted keeps only the
+# deleted cases (a partial index). Self-contained: it reads no other migration's number.
+_M10_SORTS = (("cases_updated", "updated_at"), ("cases_site", "primary_site"),
+              ("cases_grade", "who_grade"), ("cases_recommendation", "recommendation_node"))
+_M10 = (
+    """CREATE TABLE lines_keyed (
+        case_uuid TEXT NOT NULL REFERENCES cases(uuid) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 1),
+        regimen TEXT NOT NULL,
+        start_date TEXT,
+        end_date TEXT,
+        outcome TEXT NOT NULL,
+        best_response TEXT,
+        notes TEXT,
+        progression_date TEXT,
+        PRIMARY KEY (case_uuid, position)
+    ) STRICT, WITHOUT ROWID""",
+    """INSERT INTO lines_keyed (case_uuid, position, regimen, start_date, end_date, outcome,
+        best_response, notes, progression_date)
+       SELECT case_uuid, position, regimen, start_date, end_date, outcome, best_response, notes,
+        progression_date FROM lines ORDER BY case_uuid, position""",
+    "DROP TABLE lines",
+    "ALTER TABLE lines_keyed RENAME TO lines",
+    *(f"DROP INDEX cases_{f}_{s}" for f, s in (
+        ("site", "grade"), ("site", "recommendation"), ("site", "updated"),
+        ("grade", "site"), ("grade", "recommendation"), ("grade", "updated"),
+        ("recommendation", "site"), ("recommendation", "grade"),
+        ("recommendation", "updated"))),
+    *(sql for name, column in _M10_SORTS for sql in (
+        f"DROP INDEX {name}",
+        f"CREATE INDEX {name} ON cases({column}, case_code, " + ", ".join(
+            c for c in ("primary_site", "who_grade", "recommendation_node") if c != column)
+        + ", deleted_at)")),
+    "DROP INDEX cases_deleted",
+    "CREATE INDEX cases_deleted ON cases(deleted_at) WHERE deleted_at IS NOT NULL",
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered step of the schema: SQL statements, then an optional Python step."""
@@ -331,6 +374,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
     Migration(8, "pathway labels stored once, an index per list filter and sort", _M8),
     Migration(9, "compact audit storage (long changes deflated)", _M9),
+    Migration(10, "lines keyed without a rowid, sort indexes holding the filters", _M10),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 

@@ -1,8 +1,9 @@
 """The case list: what to list (CaseQuery), its rows (CaseRow), and the SQL that finds them.
 
-Pages are keyset pages (`search_page`, `iter_rows`): each walks the index of migration 8 that
-serves its filter together with its sort, from the key of the row before. Text search uses the
-trigram index over the search text (3 characters or more) or a scan of it (shorter).
+Pages are keyset pages (`search_page`, `iter_rows`) from the key of the row before: few
+matches of a filter or text are taken from their own index and sorted, many are found walking
+the sort column's index (`_plan`). Text search uses the trigram index over the search text
+(3 characters or more) or a scan of it (shorter).
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ SORT_COLUMNS = LIST_COLUMNS  # the list sorts by each of its columns
 # has no recommend_label either, and is not one of them).
 NEEDS_DATA = "needs_data"
 MIN_FTS_CHARS = 3  # the trigram index finds substrings of 3 characters or more
-# A text search either walks the sort column's index testing each case against the matches, or
-# starts from the matches and sorts them; walking one case costs about WALK_FACTOR times as much
-# as taking and sorting one match (measured by benchmarks/store.py at 100,000 cases).
+# A page either walks the sort column's index testing each case against the criteria, or starts
+# from the matches of one criterion (a filter, or the text) and sorts them; walking one case
+# costs about WALK_FACTOR times as much as taking and sorting one match (measured by
+# benchmarks/store.py at 100,000 cases).
 WALK_FACTOR = 0.15
 
 
@@ -65,6 +67,11 @@ RowKey = tuple[Any, str]  # (sort value, case code) of a row: the next page star
 _NULLABLE = frozenset({"primary_site", "who_grade", "recommendation_node"})
 _FILTERS = (("primary_site", "site"), ("who_grade", "grade"),
             ("recommendation_node", "recommendation"))
+# The index of each filter and of each sort: (column, case_code, the other filter columns,
+# deleted_at), migration 10.
+_FILTER_INDEX = {"primary_site": "cases_site", "who_grade": "cases_grade",
+                 "recommendation_node": "cases_recommendation"}
+_SORT_INDEX = {**_FILTER_INDEX, "updated_at": "cases_updated"}
 
 
 def row_key(row: CaseRow, query: CaseQuery) -> RowKey:
@@ -77,41 +84,66 @@ def search_page(db: Database, query: CaseQuery, after: RowKey | None = None,
     """The `limit` rows after the row whose key is `after` (None: from the first row), first
     passing over `skip` of them; sorted as the query says, ties broken by case code.
 
-    A keyset page: each query walks the index of its filter and sort from the key, so the
-    cost is that of the rows read, never of the rows before them. A sort column that may be
-    empty is read in two parts (the empty ones sort first ascending, last descending), each a
+    A keyset page from the key on, by the plan `_plan` chooses: the few matches of a filter
+    (or text) taken from its own index and sorted, or a walk of the sort column's index testing
+    each row's filters in the index (it holds them; the table is read for the rows kept only).
+    Its worst case, matches clustered at the far end of the sort order, is one pass over that
+    index (about 100 ms at 1,000,000 cases; benchmarks/list_plans.py). A sort column that may
+    be empty is read in two parts (the empty ones sort first ascending, last descending), each a
     range of its index. `label` is the current pathway label's id (a row computed by another
     is marked stale); None marks none.
     """
     if limit <= 0:
         return []
     sort = _sort_column(query)
-    direction = "DESC" if query.descending else "ASC"
-    order = (f"ORDER BY case_code {direction}" if sort == "case_code"
-             else f"ORDER BY {sort} {direction}, case_code {direction}")
-    where, params = _where(query, for_page=True, walk_sort_index=_walk(db, query, skip + limit))
-    where = where.removeprefix("WHERE ")
+    driver, walk = _plan(db, query, sort, skip + limit)
     rows: list[CaseRow] = []
     parts = _parts(sort, query.descending)
     if after is not None:
         parts = parts[parts.index(_part_of(sort, after)):]
     for part in parts:
-        key, key_params = _key_clause(sort, part, after, query.descending)
-        after = None  # the key holds in its own part only; the later ones start at their top
-        clause = " AND ".join(c for c in (where, key) if c)
-        sql_where = f"WHERE {clause}" if clause else ""
-        found = db.execute(f"SELECT {ROW_SELECT}, recommend_label FROM cases {sql_where} "
-                           f"{order} LIMIT ? OFFSET ?",
-                           (*params, *key_params, limit - len(rows), skip)).fetchall()
+        key_after, after = after, None  # the key holds in its own part; later ones start at top
+        found = _read(db, query, sort, part, key_after, None if walk else driver,
+                      limit - len(rows), skip)
+        if skip and not found:  # the part held fewer rows than skipped: pass over them all
+            skip -= min(skip, _count_part(db, query, sort, part, key_after))
+        else:
+            skip = 0
         rows += [list_row(r, label) for r in found]
         if len(rows) >= limit:
             break
-        if skip and not found:  # the part held fewer rows than skipped: pass over them all
-            skip -= min(skip, db.execute(f"SELECT count(*) FROM cases {sql_where}",
-                                         (*params, *key_params)).fetchone()[0])
-        else:
-            skip = 0
     return rows
+
+
+def _read(db: Database, query: CaseQuery, sort: str, part: bool | None, after: RowKey | None,
+          driver: str | None, limit: int, skip: int = 0) -> list[tuple[Any, ...]]:
+    """Rows of one part after the key: from the matches of `driver` (a filter column, or
+    "text"), sorted; None: along the sort column's index, each row tested."""
+    where, params = _where(query, driver=driver or "")
+    key, key_params = _key_clause(sort, part, after, query.descending)
+    clause = " AND ".join(c for c in (where, key) if c)
+    # a filter's matches through its index; the text's by seq (SQLite's choice)
+    index = _FILTER_INDEX.get(driver) if driver else _SORT_INDEX.get(sort)
+    indexed = f" INDEXED BY {index}" if index else ""
+    return list(db.execute(
+        f"SELECT {ROW_SELECT}, recommend_label FROM cases{indexed} "
+        f"{'WHERE ' + clause if clause else ''} {_order(sort, query.descending)} "
+        "LIMIT ? OFFSET ?", (*params, *key_params, limit, skip)).fetchall())
+
+
+def _count_part(db: Database, query: CaseQuery, sort: str, part: bool | None,
+                after: RowKey | None) -> int:
+    where, params = _where(query)
+    key, key_params = _key_clause(sort, part, after, query.descending)
+    clause = " AND ".join(c for c in (where.removeprefix("WHERE "), key) if c)
+    return int(db.execute(f"SELECT count(*) FROM cases {'WHERE ' + clause if clause else ''}",
+                          (*params, *key_params)).fetchone()[0])
+
+
+def _order(sort: str, descending: bool) -> str:
+    direction = "DESC" if descending else "ASC"
+    return (f"ORDER BY case_code {direction}" if sort == "case_code"
+            else f"ORDER BY {sort} {direction}, case_code {direction}")
 
 
 def iter_pages(db: Database, query: CaseQuery, batch: int = 1000, *,
@@ -133,20 +165,50 @@ def list_row(found: tuple[Any, ...], label: int | None) -> CaseRow:
     return CaseRow(*found[:-1], stale=label is not None and found[-1] != label)  # type: ignore[misc]
 
 
-def _walk(db: Database, query: CaseQuery, wanted: int) -> bool:
-    """With a text search, whether to walk the sort column's index testing each case against
-    the matches (many matches) rather than start from the matches and sort them (few)."""
-    text = (query.text or "").strip()
-    if not text:
-        return False
-    sub, sub_params = _text_matches(text)
+def _plan(db: Database, query: CaseQuery, sort: str, wanted: int) -> tuple[str | None, bool]:
+    """How to read a page: (driver, walk). The driver is the criterion with the fewest
+    matches (a filter column, or "text"; None: no criterion). Walk (True): along the sort
+    column's index testing each row, best when matches are many; otherwise from the driver's
+    matches, sorted (their index is in code order: a sort by case code is never a walk)."""
+    criteria = _criteria(query)
+    if not criteria:
+        return None, True
     cases = db.execute("SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0]
-    # Walk when matches * matches > WALK_FACTOR * wanted * cases: the matches are counted only
-    # up to that bound (a common word at 1,000,000 cases is not counted to the end).
+    # Walk when matches * matches > WALK_FACTOR * wanted * cases: each driver's matches are
+    # counted only up to that bound (a common value at 1,000,000 cases is not counted through).
     enough = math.isqrt(int(WALK_FACTOR * wanted * cases)) + 1
-    matches = db.execute(f"SELECT count(*) FROM ({sub} LIMIT ?)",
-                         [*sub_params, enough]).fetchone()[0]
-    return bool(matches >= enough)
+    counts = {name: _bounded_count(db, sql, params, enough) for name, sql, params in criteria}
+    fewest = min(counts, key=lambda name: (counts[name], name == "text"))
+    if sort == "case_code" and fewest != "text":
+        return fewest, False
+    return fewest, counts[fewest] >= enough
+
+
+def _criteria(query: CaseQuery) -> list[tuple[str, str, list[Any]]]:
+    """Each criterion that can drive a page: (name, subquery of its matches, params)."""
+    out: list[tuple[str, str, list[Any]]] = []
+    for column, attr in _FILTERS:
+        value = getattr(query, attr)
+        if value is None:
+            continue
+        index = _FILTER_INDEX[column]
+        if value == NEEDS_DATA and column == "recommendation_node":
+            out.append((column, f"SELECT 1 FROM cases INDEXED BY {index} WHERE "
+                                "recommendation_node IS NULL AND recommend_label IS NOT NULL", []))
+        else:
+            out.append((column, f"SELECT 1 FROM cases INDEXED BY {index} WHERE {column} = ?",
+                        [value]))
+    text = (query.text or "").strip()
+    if text:
+        sub, sub_params = _text_matches(text)
+        out.append(("text", sub, sub_params))
+    return out
+
+
+def _bounded_count(db: Database, sql: str, params: list[Any], bound: int) -> int:
+    """The number of rows of `sql`, counted up to `bound`."""
+    return int(db.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, bound])
+               .fetchone()[0])
 
 
 def _sort_column(query: CaseQuery) -> str:
@@ -206,32 +268,40 @@ def _text_matches(text: str) -> tuple[str, list[Any]]:
             "OR notes LIKE ? ESCAPE '\\'", [pattern, pattern])
 
 
-def _where(query: CaseQuery, *, for_page: bool = False,
-           walk_sort_index: bool = False) -> tuple[str, list[Any]]:
-    """The WHERE clause of a query.
+def _where(query: CaseQuery, *, driver: str | None = None) -> tuple[str, list[Any]]:
+    """The WHERE clause of a query (without the word WHERE when `driver` is given).
 
-    For a page, the deleted_at index is kept out of the plan (the unary +), so SQLite walks the
-    sort column's index and stops after one page. With a text search, `walk_sort_index` keeps
-    walking that index (testing each case against the matches: best when matches are many);
-    otherwise the plan starts from the matches and sorts them (best when they are few).
+    None: for a count, every criterion free to use its index. For a page, `driver` names the
+    one criterion whose index the plan starts from (a filter column, or "text"); "" none (a
+    walk of the sort column's index). The others are tested on each row: the unary + keeps
+    their indexes out of the plan.
     """
     clauses: list[str] = []
     params: list[Any] = []
     text = (query.text or "").strip()
+
+    def keep(name: str) -> str:
+        return "" if driver is None or driver == name else "+"
+
     if not query.include_deleted:  # a count of a text search starts from the matches too
-        clauses.append("+deleted_at IS NULL" if for_page or text else "deleted_at IS NULL")
-    for column, value in (("primary_site", query.site), ("who_grade", query.grade),
-                          ("recommendation_node", query.recommendation)):
+        clauses.append("+deleted_at IS NULL" if driver is not None or text
+                       else "deleted_at IS NULL")
+    for column, attr in _FILTERS:
+        value = getattr(query, attr)
         if value == NEEDS_DATA and column == "recommendation_node":
-            clauses.append("recommendation_node IS NULL AND recommend_label IS NOT NULL")
+            clauses.append(f"{keep(column)}recommendation_node IS NULL "
+                           "AND +recommend_label IS NOT NULL")
         elif value is not None:
-            clauses.append(f"{column} = ?")
+            clauses.append(f"{keep(column)}{column} = ?")
             params.append(value)
     if text:
         sub, sub_params = _text_matches(text)
-        clauses.append(f"{'+' if walk_sort_index else ''}seq IN ({sub})")
+        clauses.append(f"{keep('text')}seq IN ({sub})")
         params += sub_params
-    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
+    where = " AND ".join(clauses)
+    if driver is None:
+        return ("WHERE " + where if where else ""), params
+    return where, params
 
 
 __all__ = ["NEEDS_DATA", "ROW_SELECT", "SORT_COLUMNS", "CaseQuery", "CaseRow", "RowKey",

@@ -232,3 +232,62 @@ def test_migration_8_keeps_each_rows_pathway_label_once(tmp_path: Path) -> None:
             {c for c, s in by_seq.items() if s % 3 == 1}
         assert store.stale_count() == 8 and store.refresh_derived() == 8
         assert store.stale_count() == 0
+
+
+def test_migration_10_keys_the_lines_once_and_drops_the_filter_sort_indexes(
+        tmp_path: Path) -> None:
+    """A schema-9 file with cases and lines: after migration 10 the lines are a WITHOUT ROWID
+    table holding every line as before (still cascading from its case), the nine filter x sort
+    indexes are gone and the deleted-cases index holds only deleted cases."""
+    from gepnet_desktop.store.check import check_database
+
+    from .helpers import random_cases
+
+    path = tmp_path / "nine.db"
+    db = connect(path)
+    migrate(db, path, upto=9)
+    db.close()
+    with open_store(path) as store:  # a file opened by this version: migrated, then filled
+        made = [store.create(case) for case in random_cases(25)]
+    nine = tmp_path / "nine-old.db"
+    old = connect(nine)
+    migrate(old, nine, upto=9)
+    old.execute("ATTACH DATABASE ? AS new", (str(path),))
+    old.execute("BEGIN")
+    for table in ("pathway_labels", "cases", "lines", "audit", "store_state"):
+        columns = ", ".join(r[1] for r in old.execute(f"PRAGMA table_info({table})"))
+        if table == "store_state":
+            old.execute("DELETE FROM store_state")
+        old.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM new.{table}")
+    old.execute("COMMIT")
+    lines_before = old.execute("SELECT * FROM lines ORDER BY case_uuid, position").fetchall()
+    assert len(lines_before) > 25
+    old.execute("DETACH DATABASE new")
+    old.close()
+    with open_store(nine) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.db.execute("SELECT * FROM lines ORDER BY case_uuid, position")\
+            .fetchall() == lines_before
+        sql = store.db.execute("SELECT sql FROM sqlite_master WHERE name = 'lines'").fetchone()[0]
+        assert "WITHOUT ROWID" in sql and "ON DELETE CASCADE" in sql and "STRICT" in sql
+        indexes = {r[0] for r in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases'")}
+        assert not any(name.count("_") == 2 and name.startswith("cases_") and
+                       name.split("_")[1] in ("site", "grade", "recommendation")
+                       for name in indexes), indexes
+        store.delete(made[0].uuid)
+        assert store.db.execute("SELECT count(*) FROM cases INDEXED BY cases_deleted "
+                                "WHERE deleted_at IS NOT NULL").fetchone()[0] == 1
+        assert store.get(made[2].uuid) == made[2]
+    assert check_database(nine) == []
+    gone = next(c for c in made[1:] if c.lines)
+    conn = sqlite3.connect(nine)  # the line's key still cascades from its case
+    with conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM audit WHERE case_uuid = ?", (gone.uuid,))
+        conn.execute("DELETE FROM cases WHERE uuid = ?", (gone.uuid,))
+    assert conn.execute("SELECT count(*) FROM lines WHERE case_uuid = ?",
+                        (gone.uuid,)).fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM lines").fetchone()[0] == \
+        len(lines_before) - len(gone.lines)
+    conn.close()
