@@ -54,3 +54,17 @@ def test_an_upgrade_reports_the_copy_and_each_step(tmp_path: Path,
     assert upgrade(path) is None  # nothing left to do: no second copy
     with Store.open(path) as store:
         assert store.count(CaseQuery()) == 40
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_every_migration_is_named_in_the_catalogue(lang: str) -> None:
+    """A step of the upgrade dialog is named in the user's language, never only in English."""
+    from gepnet_desktop.i18n import has, tr
+    from gepnet_desktop.store.upgrade import step_sentence
+
+    for m in MIGRATIONS:
+        assert has(f"store.upgrade.migration.{m.version}"), m.version
+        said = step_sentence(m, 1, 1, lang)
+        assert tr(f"store.upgrade.migration.{m.version}", lang) in said
+        if lang == "ko":
+            assert m.name not in said
