@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .conditions import Condition, Predicate, always
+from .compiler import Predicate, always
+from .conditions import Condition
+from .facts import Reader
 
 Labels = dict[str, str]
 
@@ -25,6 +28,7 @@ class StopRule:
 
     field: str
     report: str
+    read: Reader = dataclasses.field(compare=False, repr=False)  # reads `field` of the Facts
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,42 @@ class FinalRule:
     test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
 
 
+@dataclass(eq=False)
+class Step:
+    """One node as the walk applies it, built once per file: its compiled stops and warnings,
+    the edges it decides between (with the step each leads to), the step after its options
+    are exhausted, and a treatment's option lists as (id, test; None when unconditional)."""
+
+    node: Node
+    stops: tuple[tuple[Reader, str], ...]
+    warnings: tuple[tuple[str, Predicate], ...]
+    treatment: bool
+    decisions: list[tuple[Predicate, Step, Edge]] = field(default_factory=list)
+    exhausted: Step | None = None
+    alternatives: tuple[tuple[Predicate, tuple[tuple[str, Predicate | None], ...]], ...] = ()
+    options: tuple[tuple[str, Predicate | None], ...] = ()
+    repeats: bool = False  # an option list names an option twice: keep its first
+
+
+def _refs(refs: tuple[OptionRef, ...]) -> tuple[tuple[str, Predicate | None], ...]:
+    return tuple((o.id, None if o.when is None else o.test) for o in refs)
+
+
+def _steps(pathway: Pathway) -> dict[str, Step]:
+    steps = {nid: Step(n, tuple((s.read, s.report) for s in n.stop_when_missing),
+                       tuple((r.code, r.test) for r in n.warnings), n.kind == "treatment",
+                       alternatives=tuple((a.test, _refs(a.options)) for a in n.alternatives),
+                       options=_refs(n.options),
+                       repeats=any(len({o.id for o in refs}) != len(refs) for refs in (
+                           n.options, *(a.options for a in n.alternatives))))
+             for nid, n in pathway.nodes.items()}
+    for nid, step in steps.items():
+        edges = pathway.out_edges[nid]
+        step.decisions = [(e.test, steps[e.target], e) for e in edges if e.trigger != "exhausted"]
+        step.exhausted = next((steps[e.target] for e in edges if e.trigger == "exhausted"), None)
+    return steps
+
+
 @dataclass
 class Pathway:
     """A pathway data file, checked and indexed."""
@@ -195,6 +235,22 @@ class Pathway:
         """Per option, its cautions as (code, compiled test), built once for the walk."""
         return {o.id: tuple((r.code, r.test) for r in o.cautions)
                 for o in self.options.values()}
+
+    @cached_property
+    def steps(self) -> dict[str, Step]:
+        """The nodes as the walk applies them, by id (built once)."""
+        return _steps(self)
+
+    @cached_property
+    def record_tests(self) -> tuple[tuple[str, Predicate], ...]:
+        """The record warnings as (code, compiled test)."""
+        return tuple((r.code, r.test) for r in self.record_warnings)
+
+    @cached_property
+    def judged_tests(self) -> tuple[tuple[str, Predicate], ...]:
+        """The regimens judged by a named condition, each with that condition compiled."""
+        return tuple((r, self.named_tests[name])
+                     for r, name in self.line_rules.judged_by_condition.items())
 
     @cached_property
     def newer_pairs(self) -> tuple[tuple[str, Predicate], ...]:
