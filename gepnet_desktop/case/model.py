@@ -40,7 +40,8 @@ class Line:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Line:
         """A line from a checked JSON object (validation.py); absent keys are unknown."""
-        return cls(*map(data.get, _LINE_ARGS))
+        values: Any = map(data.get, _LINE_ARGS)
+        return cls(*values)
 
 
 @dataclass

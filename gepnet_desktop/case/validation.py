@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -296,7 +296,7 @@ def _known(value: Any, values: frozenset[str]) -> bool:
     return value.__class__ is str and value in values
 
 
-def _check_line_dates(item: dict[str, Any], base: str, bad: set[str],
+def _check_line_dates(item: dict[str, Any], base: str, bad: Set[str],
                       errors: list[Problem]) -> None:
     """A line's dates against each other and its outcome (on its good fields only)."""
     end, progressed = item.get("end_date"), item.get("progression_date")
@@ -387,7 +387,7 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
                                    part("allow_line_object", values=names)))
             continue
         n_before = len(errors)
-        bad: set[str] | frozenset[str] = _NO_BAD
+        bad: Set[str] = _NO_BAD
         if not _LINE_KEYS.issuperset(item):
             errors.extend(_problem(f"{base}.{key}", part("unknown_field"),
                                    part("allow_line_fields", values=names))
