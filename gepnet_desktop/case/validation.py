@@ -228,9 +228,11 @@ def _list_fine(members: frozenset[str]) -> Fine:
 
 
 _FINE = {id(f): _plainly_fine(f) for f in (*CASE_FIELDS, *LINE_FIELDS)}
-# (spec, key, quick test, what a value becomes: int for a whole number, list for a list)
-_CASE_CHECKS = tuple((f, f.key, _FINE[id(f)], int if f.kind == "int" else
-                      list if f.kind == "enum_list" else None) for f in CASE_FIELDS)
+# (spec, key, its values for a choice (tested in place) else None, quick test, what a value
+# becomes: int for a whole number, list for a list)
+_CASE_CHECKS = tuple((f, f.key, frozenset(f.values) if f.kind == "enum" else None, _FINE[id(f)],
+                      int if f.kind == "int" else list if f.kind == "enum_list" else None)
+                     for f in CASE_FIELDS)
 _ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
 _FIELD_NAMES = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
 _LINE_SPECS = {f.key: f for f in LINE_FIELDS}
@@ -241,6 +243,7 @@ _REGIMENS = frozenset(LINE_FIELDS_BY_KEY["regimen"].values)
 _OUTCOMES = frozenset(LINE_FIELDS_BY_KEY["outcome"].values)
 _NOT_ALONE = frozenset((*SSA_REGIMENS, *SYMPTOM_AGENTS))  # may be ongoing beside another line
 _SSA = frozenset(SSA_REGIMENS)
+_NOT_CONTINUED = frozenset((*SYMPTOM_AGENTS, *NOT_CONTINUABLE))
 _NO_BAD: frozenset[str] = frozenset()
 _SSTR_REGIMENS = frozenset((*SSA_REGIMENS, "prrt_lu177"))  # given for SSTR-positive disease
 
@@ -359,7 +362,7 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
             part(allowed)) for v in group[1:])
     # A symptom agent or PRRT continued after progression is already an error of its own.
     continued = [v for v in views if v.outcome == "continued_after_progression"
-                 and v.regimen is not None and v.regimen not in (*SYMPTOM_AGENTS, *NOT_CONTINUABLE)]
+                 and v.regimen is not None and v.regimen not in _NOT_CONTINUED]
     if len(continued) < 2:
         return  # the messages below are built only when they are needed
     outcome = coded("outcome", "continued_after_progression")
@@ -451,10 +454,13 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
                                part("allow_fields", values=_FIELD_NAMES))
                       for key in obj if key not in _ALLOWED_KEYS)
     values: dict[str, Any] = {}
-    for spec, key, fine, becomes in _CASE_CHECKS:
+    for spec, key, members, fine, becomes in _CASE_CHECKS:
         value = obj.get(key)
         if value is None:
             values[key] = [] if becomes is list else None
+            continue
+        if members is not None and value.__class__ is str and value in members:
+            values[key] = value
             continue
         if not fine(value, today):
             problem = _check_value(spec, value, key, today)
