@@ -237,7 +237,8 @@ _ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCH
 _FIELD_NAMES = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
 _LINE_SPECS = {f.key: f for f in LINE_FIELDS}
 _LINE_KEYS = frozenset(_LINE_SPECS)
-_LINE_CHECKS = tuple((f.key, f, _FINE[id(f)], f.key in REQUIRED_LINE_KEYS) for f in LINE_FIELDS)
+_LINE_CHECKS = tuple((f.key, f, frozenset(f.values) if f.kind == "enum" else None, _FINE[id(f)],
+                      f.key in REQUIRED_LINE_KEYS) for f in LINE_FIELDS)
 _LINE_NAMES = choices(None, list(_LINE_SPECS))
 _REGIMENS = frozenset(LINE_FIELDS_BY_KEY["regimen"].values)
 _OUTCOMES = frozenset(LINE_FIELDS_BY_KEY["outcome"].values)
@@ -399,9 +400,12 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
             if item.get(key) is None:
                 errors.append(_problem(f"{base}.{key}", part("required"),
                                        _allowed(known[key], today, nullable=False)))
-        for key, spec, fine, required in _LINE_CHECKS:
+        for key, spec, members, fine, required in _LINE_CHECKS:
             value = item.get(key)
-            if value is not None and not fine(value, today):
+            if value is None or (members is not None and value.__class__ is str
+                                 and value in members):
+                continue
+            if not fine(value, today):
                 problem = _check_value(spec, value, f"{base}.{key}", today,
                                        nullable=not required)
                 if problem:
