@@ -11,7 +11,7 @@ another compiled condition) is passed beside it, never written into it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..case.fields import LINE_FIELDS_BY_KEY, SYMPTOM_AGENTS
@@ -42,6 +42,16 @@ def compile_condition(cond: Condition | None, named: Mapping[str, Predicate],
     source = _Source(named)
     var = "ln" if line else "f"
     return source.function(var, source.expr(cond, var))
+
+
+def compile_codes(rules: Sequence[tuple[str, Condition | None]],
+                  named: Mapping[str, Predicate]) -> Callable[[Any], list[str]]:
+    """Rules as (code, condition), compiled into one function of the facts giving the codes
+    of the rules that hold, in order (an option's cautions, the record warnings)."""
+    source = _Source(named)
+    body = "".join(f"    if {'True' if cond is None else source.expr(cond, 'f')}:\n"
+                   f"        out.append({source.value(code)})\n" for code, cond in rules)
+    return source.define(f"def condition(f):\n    out = []\n{body}    return out\n")
 
 
 def named_order(named: Mapping[str, Any]) -> list[str]:
@@ -101,11 +111,13 @@ class _Source:
         self.count = 0
 
     def function(self, var: str, expr: str) -> Predicate:
-        code = compile(f"def condition({var}):\n    return {expr}\n", "<pathway condition>",
-                       "exec")
-        exec(code, self.values)  # the source holds only names made or checked here
-        fn: Predicate = self.values["condition"]
+        fn: Predicate = self.define(f"def condition({var}):\n    return {expr}\n")
         return fn
+
+    def define(self, source: str) -> Any:
+        """The function `condition` that `source` defines."""
+        exec(compile(source, "<pathway condition>", "exec"), self.values)  # names checked here
+        return self.values["condition"]
 
     def value(self, value: Any) -> str:
         """A name for a value passed beside the source."""

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .compiler import Predicate, always
+from .compiler import Predicate, always, compile_codes
 from .conditions import Condition
 from .facts import Reader
 
 Labels = dict[str, str]
+Codes = Callable[[Any], list[str]]  # of a Facts: the codes of the rules that hold
 
 
 def text(labels: Labels | None, lang: str = "en") -> str:
@@ -231,31 +233,33 @@ class Pathway:
             self.out_edges[edge.source].append(edge)
 
     @cached_property
-    def caution_tests(self) -> dict[str, tuple[tuple[str, Predicate], ...]]:
-        """Per option, its cautions as (code, compiled test), built once for the walk."""
-        return {o.id: tuple((r.code, r.test) for r in o.cautions)
-                for o in self.options.values()}
-
-    @cached_property
     def steps(self) -> dict[str, Step]:
         """The nodes as the walk applies them, by id (built once)."""
         return _steps(self)
 
     @cached_property
-    def record_tests(self) -> tuple[tuple[str, Predicate], ...]:
-        """The record warnings as (code, compiled test)."""
-        return tuple((r.code, r.test) for r in self.record_warnings)
+    def caution_codes(self) -> dict[str, Codes]:
+        """Per option, one compiled function giving the codes of its cautions that apply."""
+        return {o.id: compile_codes([(r.code, r.when) for r in o.cautions], self.named_tests)
+                for o in self.options.values()}
+
+    @cached_property
+    def record_codes(self) -> Codes:
+        """One compiled function giving the codes of the record warnings that apply."""
+        return compile_codes([(r.code, r.when) for r in self.record_warnings], self.named_tests)
+
+    @cached_property
+    def newer_codes(self) -> Codes:
+        """One compiled function giving the ids of the newer evidence that applies, in file
+        order."""
+        return compile_codes([(e["id"], e.get("applies_when")) for e in self.newer_evidence],
+                             self.named_tests)
 
     @cached_property
     def judged_tests(self) -> tuple[tuple[str, Predicate], ...]:
         """The regimens judged by a named condition, each with that condition compiled."""
         return tuple((r, self.named_tests[name])
                      for r, name in self.line_rules.judged_by_condition.items())
-
-    @cached_property
-    def newer_pairs(self) -> tuple[tuple[str, Predicate], ...]:
-        """The newer-evidence ids with their compiled tests, in file order."""
-        return tuple((e["id"], self.newer_tests[e["id"]]) for e in self.newer_evidence)
 
     @cached_property
     def start(self) -> Node:

@@ -82,7 +82,7 @@ class Evaluation:
 
 
 def _cautions(pathway: Pathway, option_id: str, facts: Facts) -> tuple[str, ...]:
-    return tuple([code for code, test in pathway.caution_tests[option_id] if test(facts)])
+    return tuple(pathway.caution_codes[option_id](facts))
 
 
 def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
@@ -98,7 +98,7 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
         who_grade=facts.who_grade, status="needs_data", path=[], recommendation_node=None,
         options=[], symptom_control=list(pathway.symptom_control.get(
             case.functional_syndrome or "", ())),
-        missing=[], warnings=[code for code, test in pathway.record_tests if test(facts)],
+        missing=[], warnings=pathway.record_codes(facts),
         current_regimen=facts.current_regimen, failed=list(facts.excluded),
         pathway_id=pathway.id, pathway_version=pathway.version,
     )
@@ -114,7 +114,7 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
         step = _visit(step, pathway, facts, result, step_lang)
     if result.status == "recommendation":
         _finish(pathway, facts, result, lang, explain_steps, with_access)
-    result.newer_evidence = [name for name, test in pathway.newer_pairs if test(facts)]
+    result.newer_evidence = pathway.newer_codes(facts)
     return result
 
 
@@ -189,9 +189,8 @@ def _treat(step: Step, pathway: Pathway, facts: Facts, result: Evaluation,
     if left:
         result.status = "recommendation"
         result.recommendation_node = step.node.id
-        tests = pathway.caution_tests
-        result.options = [OptionResult(o, tuple([code for code, test in tests[o] if test(facts)]))
-                          for o in left]
+        cautions = pathway.caution_codes
+        result.options = [OptionResult(o, tuple(cautions[o](facts))) for o in left]
         return None
     if step.exhausted is None:
         raise PathwayError([f"{pathway.path or pathway.id}: node {step.node.id!r} has no option "

@@ -126,6 +126,19 @@ def test_every_compiled_condition_gives_what_the_interpreter_gives() -> None:
     assert len(both) > 0.8 * len(conditions), sorted({lb for lb, _, _ in conditions} - both)
 
 
+def test_the_compiled_rule_lists_give_what_the_interpreter_gives() -> None:
+    pathway = default_pathway()
+    for obj in CASES:
+        facts = Facts(_case(obj), pathway)
+        for o in pathway.options.values():
+            assert pathway.caution_codes[o.id](facts) == [
+                r.code for r in o.cautions if holds(r.when, facts)], o.id
+        assert pathway.record_codes(facts) == [
+            r.code for r in pathway.record_warnings if holds(r.when, facts)]
+        assert pathway.newer_codes(facts) == [
+            e["id"] for e in pathway.newer_evidence if holds(e.get("applies_when"), facts)]
+
+
 def test_the_current_line_rules_give_what_the_interpreter_gives() -> None:
     pathway = default_pathway()
     doc = json.loads(resource_path("pathways", DEFAULT_PATHWAY).read_text("utf-8"))
