@@ -51,7 +51,9 @@ def compile_codes(rules: Sequence[tuple[str, Condition | None]],
     source = _Source(named)
     body = "".join(f"    if {'True' if cond is None else source.expr(cond, 'f')}:\n"
                    f"        out.append({source.value(code)})\n" for code, cond in rules)
-    return source.define(f"def condition(f):\n    out = []\n{body}    return out\n")
+    codes: Callable[[Any], list[str]] = source.define(
+        f"def condition(f):\n    out = []\n{body}    return out\n")
+    return codes
 
 
 def named_order(named: Mapping[str, Any]) -> list[str]:
