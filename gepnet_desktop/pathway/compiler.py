@@ -56,6 +56,17 @@ def compile_codes(rules: Sequence[tuple[str, Condition | None]],
     return codes
 
 
+def compile_rank(conds: Sequence[Condition], named: Mapping[str, Predicate]
+                 ) -> Callable[[Line], int]:
+    """Line conditions compiled into one function of a line giving the index of the first
+    that it fits (len(conds) when it fits none): the current-line rules."""
+    source = _Source(named)
+    expr = "".join(f"{i} if {source.expr(c, 'ln')} else " for i, c in enumerate(conds))
+    rank: Callable[[Line], int] = source.define(
+        f"def condition(ln):\n    return {expr}{len(conds)}\n")
+    return rank
+
+
 def named_order(named: Mapping[str, Any]) -> list[str]:
     """The named conditions in an order where each comes after those it refers to (the
     schema has checked that none refers back to itself)."""

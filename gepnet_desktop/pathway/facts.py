@@ -130,11 +130,10 @@ def fact_reader(name: str) -> Reader:
 def current_regimen(pathway: Pathway, lines: list[Line]) -> str | None:
     """The regimen of the last line fitting the first of the file's current-line rules that
     any line fits (pathway-spec.md, current_regimen)."""
-    rules = pathway.line_rules.current
-    best, hit = len(rules), None
+    rank = pathway.line_rules.current
+    best, hit = pathway.line_rules.current_rules, None
     for ln in lines:
-        for k in range(min(best + 1, len(rules))):
-            if rules[k](ln):
-                best, hit = k, ln
-                break
+        k = rank(ln)
+        if k <= best and k < pathway.line_rules.current_rules:
+            best, hit = k, ln
     return hit.regimen if hit is not None else None

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..bundled import resource_path
 from ..case.fields import VALUE_GROUPS
-from .compiler import Predicate, compile_condition, named_order
+from .compiler import Predicate, compile_condition, compile_rank, named_order
 from .conditions import resolve
 from .facts import fact_reader
 from .limits import limit_problems
@@ -102,7 +102,7 @@ def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
         kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
         drugs={k: tuple(v) for k, v in raw["drugs"].items()},
         judged_by_condition=dict(raw["judged_by_condition"]),
-        current=tuple(compile_condition(c, {}, line=True) for c in raw["current"]),
+        current=compile_rank(raw["current"], {}), current_rules=len(raw["current"]),
         progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 

@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from ..case.model import Line
 from .compiler import Predicate, always, compile_codes
 from .conditions import Condition
 from .facts import Reader
@@ -137,7 +138,8 @@ class LineRules:
     kept_after_toxicity: tuple[str, ...]
     drugs: dict[str, tuple[str, ...]]
     judged_by_condition: dict[str, str]
-    current: tuple[Predicate, ...]  # line predicates, in order
+    current: Callable[[Line], int]  # the index of the first current-line rule a line fits
+    current_rules: int  # how many there are (what `current` gives for a line fitting none)
     progressing_paces: tuple[str, ...]
     # regimen -> the other regimens sharing a drug with it (from `drugs`, built once)
     sharing: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
