@@ -31,24 +31,27 @@ def always(_facts: Any) -> bool:
 
 
 def compile_condition(cond: Condition | None, named: Mapping[str, Predicate],
-                      line: bool = False) -> Predicate:
+                      line: bool = False, conditions: Mapping[str, Condition] | None = None
+                      ) -> Predicate:
     """A checked, resolved condition as one function of the facts (of a Line with `line`).
 
     `named` maps a named condition to its function: one already there is called directly,
     another is looked up when called (so the named conditions may be compiled in any order;
-    in `named_order`, no look-up is left)."""
+    in `named_order`, no look-up is left). A named condition inside a line condition is read
+    of the line, from its definition in `conditions` (the file's named conditions)."""
     if cond is None:
         return always
-    source = _Source(named)
+    source = _Source(named, conditions)
     var = "ln" if line else "f"
     return source.function(var, source.expr(cond, var))
 
 
-def compile_codes(rules: Sequence[tuple[str, Condition | None]],
-                  named: Mapping[str, Predicate]) -> Callable[[Any], list[str]]:
+def compile_codes(rules: Sequence[tuple[str, Condition | None]], named: Mapping[str, Predicate],
+                  conditions: Mapping[str, Condition] | None = None
+                  ) -> Callable[[Any], list[str]]:
     """Rules as (code, condition), compiled into one function of the facts giving the codes
     of the rules that hold, in order (an option's cautions, the record warnings)."""
-    source = _Source(named)
+    source = _Source(named, conditions)
     body = "".join(f"    if {'True' if cond is None else source.expr(cond, 'f')}:\n"
                    f"        out.append({source.value(code)})\n" for code, cond in rules)
     codes: Callable[[Any], list[str]] = source.define(
@@ -56,11 +59,11 @@ def compile_codes(rules: Sequence[tuple[str, Condition | None]],
     return codes
 
 
-def compile_rank(conds: Sequence[Condition], named: Mapping[str, Predicate]
-                 ) -> Callable[[Line], int]:
+def compile_rank(conds: Sequence[Condition], named: Mapping[str, Predicate],
+                 conditions: Mapping[str, Condition] | None = None) -> Callable[[Line], int]:
     """Line conditions compiled into one function of a line giving the index of the first
     that it fits (len(conds) when it fits none): the current-line rules."""
-    source = _Source(named)
+    source = _Source(named, conditions)
     expr = "".join(f"{i} if {source.expr(c, 'ln')} else " for i, c in enumerate(conds))
     rank: Callable[[Line], int] = source.define(
         f"def condition(ln):\n    return {expr}{len(conds)}\n")
@@ -117,8 +120,9 @@ def _contains_any(actual: Any, wanted: frozenset[Any], values: Iterable[Any]) ->
 class _Source:
     """The source of one compiled condition and the values passed beside it."""
 
-    def __init__(self, named: Mapping[str, Predicate]) -> None:
-        self.named = named
+    def __init__(self, named: Mapping[str, Predicate],
+                 conditions: Mapping[str, Condition] | None) -> None:
+        self.named, self.conditions = named, conditions
         self.values: dict[str, Any] = {"any_": any, "map_": map, "days_": _days,
                                        "last_line_": _last_line, "contains_any_": _contains_any}
         self.count = 0
@@ -153,16 +157,18 @@ class _Source:
             return f"(not {self.expr(cond['not'], var)})"
         if "ref" in cond:
             name = cond["ref"]
+            if var == "ln" and self.conditions is not None:  # read of the line itself
+                return self.expr(self.conditions[name], var)
             named = self.named
             fn = named[name] if name in named else (lambda f: named[name](f))
             return f"{self.value(fn)}({var})"
         if "any_line" in cond:
-            inner = compile_condition(cond["any_line"], self.named, line=True)
+            inner = compile_condition(cond["any_line"], self.named, True, self.conditions)
             return f"any_(map_({self.value(inner)}, {var}.lines))"
         if "last_line" in cond:
             spec = cond["last_line"]
-            where = compile_condition(spec["where"], self.named, line=True)
-            then = compile_condition(spec["then"], self.named, line=True)
+            where = compile_condition(spec["where"], self.named, True, self.conditions)
+            then = compile_condition(spec["then"], self.named, True, self.conditions)
             return f"last_line_({var}.lines, {self.value(where)}, {self.value(then)})"
         if "days" in cond:
             first, second = (self.read(n, var) for n in cond["days"])

@@ -103,7 +103,7 @@ def deciding_atoms(cond: Condition | None, facts: Facts, named: Mapping[str, Con
         return []
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
-        parts = [(c, compile_condition(c, tests)(facts)) for c in cond[key]]
+        parts = [(c, compile_condition(c, tests, conditions=named)(facts)) for c in cond[key]]
         if key == "all":
             chosen = [p for p in parts if not p[1]] or parts
         else:
@@ -113,7 +113,7 @@ def deciding_atoms(cond: Condition | None, facts: Facts, named: Mapping[str, Con
         return deciding_atoms(cond["not"], facts, named, tests)
     if "ref" in cond:
         return deciding_atoms(named[cond["ref"]], facts, named, tests)
-    return [(cond, compile_condition(cond, tests)(facts))]
+    return [(cond, compile_condition(cond, tests, conditions=named)(facts))]
 
 
 _OBSERVED_ON = re.compile(r" \(\d{4}-\d{2}-\d{2}\)$")

@@ -1,8 +1,8 @@
 """The facts a walk reads: the case's fields plus the derived values of pathway-spec.md.
 
-A condition reads a case field straight from the Case and a line field straight from its Line
-(`fact_reader`, `line_reader`: built once when the file loads); only the derived values are
-worked out per case, in one pass over the lines (`Facts`). Which outcomes count, which regimens
+A compiled condition (compiler.py) reads a case field straight from the Case and a line field
+straight from its Line; only the derived values are worked out per case, in one pass over the
+lines (`Facts`). Which outcomes count, which regimens
 imply others, which drugs a regimen holds and which regimens are judged by a rule of their own
 all come from the pathway file (`lines` section); this module only applies them.
 """

@@ -94,7 +94,7 @@ def resolve_option(cond: Any, option_id: str) -> Any:
     return option_id if cond == "$option" else cond
 
 
-def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
+def _line_rules(raw: dict[str, Any], R: Compiler) -> LineRules:
     return LineRules(
         progression_outcomes=tuple(raw["progression_outcomes"]),
         toxicity_outcomes=tuple(raw["toxicity_outcomes"]),
@@ -102,7 +102,7 @@ def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
         kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
         drugs={k: tuple(v) for k, v in raw["drugs"].items()},
         judged_by_condition=dict(raw["judged_by_condition"]),
-        current=compile_rank(raw["current"], {}), current_rules=len(raw["current"]),
+        current=R(raw["current"]), current_rules=len(raw["current"]),
         progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 
@@ -118,7 +118,7 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     named: dict[str, Predicate] = {}
 
     def P(cond: Any) -> Predicate:
-        return compile_condition(cond, named)
+        return compile_condition(cond, named, conditions=doc["conditions"])
 
     for name in named_order(doc["conditions"]):  # each after those it refers to
         named[name] = P(doc["conditions"][name])
@@ -136,7 +136,7 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
         newer_tests={e["id"]: P(e.get("applies_when")) for e in doc.get("newer_evidence", [])},
-        line_rules=_line_rules(doc["lines"], P),
+        line_rules=_line_rules(doc["lines"], lambda c: compile_rank(c, named, doc["conditions"])),
         conditions=doc["conditions"],
         named_tests=named,
         thresholds=doc["thresholds"],

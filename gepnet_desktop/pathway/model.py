@@ -242,20 +242,22 @@ class Pathway:
     @cached_property
     def caution_codes(self) -> dict[str, Codes]:
         """Per option, one compiled function giving the codes of its cautions that apply."""
-        return {o.id: compile_codes([(r.code, r.when) for r in o.cautions], self.named_tests)
+        return {o.id: compile_codes([(r.code, r.when) for r in o.cautions], self.named_tests,
+                                    self.conditions)
                 for o in self.options.values()}
 
     @cached_property
     def record_codes(self) -> Codes:
         """One compiled function giving the codes of the record warnings that apply."""
-        return compile_codes([(r.code, r.when) for r in self.record_warnings], self.named_tests)
+        return compile_codes([(r.code, r.when) for r in self.record_warnings], self.named_tests,
+                             self.conditions)
 
     @cached_property
     def newer_codes(self) -> Codes:
         """One compiled function giving the ids of the newer evidence that applies, in file
         order."""
         return compile_codes([(e["id"], e.get("applies_when")) for e in self.newer_evidence],
-                             self.named_tests)
+                             self.named_tests, self.conditions)
 
     @cached_property
     def judged_tests(self) -> tuple[tuple[str, Predicate], ...]:

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from gepnet_desktop.case.fields import VALUE_GROUPS
 from gepnet_desktop.case.model import Case, Line
 from gepnet_desktop.case.sample import random_case_dict
 from gepnet_desktop.pathway import default_pathway, evaluate
+from gepnet_desktop.pathway.compiler import compile_condition
 from gepnet_desktop.pathway.conditions import resolve
 from gepnet_desktop.pathway.facts import Facts
 from gepnet_desktop.pathway.loader import DEFAULT_PATHWAY
@@ -170,3 +172,18 @@ def test_the_compiled_walk_agrees_with_the_hand_written_walk(explain_steps: bool
         assert bool(ev.explanations) == explain_steps
         ends.add(ev.recommendation_node)
     assert len(ends) > 12  # the cases reach most of the chart's ends
+
+
+def test_the_file_s_values_and_names_are_never_run_as_code() -> None:
+    # Values ride beside the generated source; a name the compiler does not know is read by
+    # key (Case.more), never written into it.
+    hostile = "x') or __import__('os').getcwd() or ('"
+    fits = compile_condition({"field": "primary_site", "op": "eq", "value": hostile}, {})
+    odd = compile_condition({"field": "a) or (1", "op": "is_null"}, {})
+    facts = SimpleNamespace(case=SimpleNamespace(primary_site=hostile, more={"a) or (1": 2}))
+    assert fits(facts) is True
+    facts.case.primary_site = "pancreas"
+    assert fits(facts) is False
+    assert odd(facts) is False
+    facts.case.more = {}
+    assert odd(facts) is True
