@@ -135,7 +135,6 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
-        newer_tests={e["id"]: P(e.get("applies_when")) for e in doc.get("newer_evidence", [])},
         line_rules=_line_rules(doc["lines"], lambda c: compile_rank(c, named, doc["conditions"])),
         conditions=doc["conditions"],
         named_tests=named,

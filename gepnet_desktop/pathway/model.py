@@ -218,7 +218,6 @@ class Pathway:
     symptom_control: dict[str, list[str]]
     references: dict[str, str]
     newer_evidence: list[dict[str, Any]]
-    newer_tests: dict[str, Predicate]  # newer-evidence id -> who it concerns, compiled
     line_rules: LineRules
     conditions: dict[str, Condition]  # named conditions, thresholds resolved
     named_tests: dict[str, Predicate]  # the named conditions, compiled

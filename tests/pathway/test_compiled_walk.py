@@ -92,8 +92,6 @@ def _case_conditions(pathway) -> Iterator[tuple[str, Any, Any]]:
         yield f"rule {r}", r.when, r.test
     for name, cond in pathway.conditions.items():
         yield f"condition {name}", cond, pathway.named_tests[name]
-    for e in pathway.newer_evidence:
-        yield f"newer {e['id']}", e.get("applies_when"), pathway.newer_tests[e["id"]]
 
 
 def _random_cases(n: int, seed: int) -> list[dict]:
