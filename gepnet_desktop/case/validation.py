@@ -283,19 +283,6 @@ class _LineView(NamedTuple):
     outcome: str | None
 
 
-def _line_views(raw: Any) -> list[_LineView]:
-    """The line objects of `raw` (a list, else nothing), whatever is wrong with them."""
-    if not isinstance(raw, list):
-        return []
-    views = []
-    for i, item in enumerate(raw, start=1):
-        if isinstance(item, dict):
-            regimen, outcome = item.get("regimen"), item.get("outcome")
-            views.append(_LineView(i, regimen if _known(regimen, _REGIMENS) else None,
-                                   outcome if _known(outcome, _OUTCOMES) else None))
-    return views
-
-
 def _known(value: Any, values: frozenset[str]) -> bool:
     return value.__class__ is str and value in values
 
@@ -373,23 +360,29 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
         part("allow_one_continued", outcome=outcome)) for v in continued[1:])
 
 
-def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
-                    line_views: list[_LineView]) -> list[Line]:
+def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]
+                    ) -> tuple[list[Line], list[_LineView]]:
+    """The good lines, and a view of every line object (whatever is wrong with it) for the
+    cross-line and soft checks."""
     if raw is None:
-        return []
+        return [], []
     if not isinstance(raw, list):
         errors.append(_problem("lines", part("not_a_list", v=_describe(raw)),
                                part("allow_lines")))
-        return []
+        return [], []
     lines: list[Line] = []
     known, names = _LINE_SPECS, _LINE_NAMES
-    views = {v.number: v for v in line_views}
+    views: list[_LineView] = []
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
             errors.append(_problem(base, part("not_line", v=_describe(item)),
                                    part("allow_line_object", values=names)))
             continue
+        regimen, outcome = item.get("regimen"), item.get("outcome")
+        view = _LineView(i, regimen if _known(regimen, _REGIMENS) else None,
+                         outcome if _known(outcome, _OUTCOMES) else None)
+        views.append(view)
         n_before = len(errors)
         bad: Set[str] = _NO_BAD
         if not _LINE_KEYS.issuperset(item):
@@ -413,12 +406,12 @@ def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
                     bad = {*bad, key}
         # The cross-field checks of a line run on its good fields, whatever else is wrong.
         _check_line_dates(item, base, bad, errors)
-        if views[i].outcome == "continued_after_progression":
-            _check_continued(views[i], errors)
+        if view.outcome == "continued_after_progression":
+            _check_continued(view, errors)
         if len(errors) == n_before:
             lines.append(Line.from_dict(item))
-    _check_concurrency(list(views.values()), errors)
-    return lines
+    _check_concurrency(views, errors)
+    return lines, views
 
 
 @dataclass(frozen=True)
@@ -483,8 +476,7 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
     elif code is None:
         required_at = len(errors)
     _check_meta(obj, errors)
-    views = _line_views(obj.get("lines"))
-    lines = _validate_lines(obj.get("lines"), today, errors, views)
+    lines, views = _validate_lines(obj.get("lines"), today, errors)
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):
