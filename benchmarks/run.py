@@ -5,8 +5,9 @@ the walk in process beside the hand-written walk, listing every row beside one r
 backup beside `cp` of the database, the window's start beside a bare PySide6 window. Ratios
 are given as min / median / max over the runs.
 
-Run: `.venv/bin/python benchmarks/run.py [--big] [--runs R]`  (10,000 and 100,000 cases;
---big adds 1,000,000). Prints the table; asserts nothing. Offscreen, in the temp folder.
+Run: `.venv/bin/python benchmarks/run.py [--big] [--runs R] [--only walk]`  (10,000 and 100,000
+cases; --big adds 1,000,000; `--only walk` measures only the two in-process walk rows). Prints
+the table; asserts nothing. Offscreen, in the temp folder.
 """
 
 from __future__ import annotations
@@ -193,33 +194,8 @@ def size_of(db: Path) -> int:
         conn.close()
 
 
-def measure(n: int, runs: int, table: Table, folder: Path) -> None:
-    print(f"{n:,} cases, {runs} runs", flush=True)
-    source = cases_file(folder, n)
-    imports, raws, data_dir = [], [], folder / "data"
-    for run in range(runs):
-        shutil.rmtree(data_dir, ignore_errors=True)
-        plain = folder / f"plain-{run}.db"
-        raws.append(seconds(lambda p=plain: raw_insert(source, p)))
-        store = open_clinic(data_dir / "gepnet.db", new=True, user="bench")
-        imports.append(seconds(lambda s=store: import_cases(s, source)))
-        store.close()
-    table.add(n, "import (validated, walked, audited, one transaction)", imports,
-              "raw sqlite3 executemany", raws)
-    db = data_dir / "gepnet.db"
-    table.add(n, "database bytes per case", [size_of(db) / n], "plain tables",
-              [size_of(folder / "plain-0.db") / n], unit="B")
-
-    py = sys.executable
-    ours = [command([py, "-c", EVALUATE_COMMAND, "evaluate", str(source), "--json"])
-            for _ in range(runs)]
-    theirs = [command([py, "-c", REFERENCE_COMMAND, str(source), str(ROOT)])
-              for _ in range(runs)]
-    table.add(n, "`evaluate FILE --json` time", [t for t, _ in ours],
-              "hand-written walk's command", [t for t, _ in theirs])
-    table.add(n, "`evaluate FILE --json` peak memory", [m for _, m in ours],
-              "hand-written walk's command", [m for _, m in theirs], unit="MB")
-
+def measure_walk(source: Path, runs: int, table: Table, n: int) -> None:
+    """The walk in process, and validation + walk, beside the hand-written walk (per case)."""
     with source.open(encoding="utf-8") as fh:
         dicts = json.load(fh)[:WALK_CASES]
     pathway = default_pathway()
@@ -247,6 +223,39 @@ def measure(n: int, runs: int, table: Table, folder: Path) -> None:
               "hand-written walk", [r * per for r in ref], unit="µs")
     table.add(n, "validation + walk in process (per case)", [c * per for c in checked],
               "hand-written walk", [r * per for r in ref], unit="µs")
+
+
+def measure(n: int, runs: int, table: Table, folder: Path, only: str | None = None) -> None:
+    print(f"{n:,} cases, {runs} runs", flush=True)
+    source = cases_file(folder, n)
+    if only == "walk":
+        measure_walk(source, runs, table, n)
+        return
+    imports, raws, data_dir = [], [], folder / "data"
+    for run in range(runs):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        plain = folder / f"plain-{run}.db"
+        raws.append(seconds(lambda p=plain: raw_insert(source, p)))
+        store = open_clinic(data_dir / "gepnet.db", new=True, user="bench")
+        imports.append(seconds(lambda s=store: import_cases(s, source)))
+        store.close()
+    table.add(n, "import (validated, walked, audited, one transaction)", imports,
+              "raw sqlite3 executemany", raws)
+    db = data_dir / "gepnet.db"
+    table.add(n, "database bytes per case", [size_of(db) / n], "plain tables",
+              [size_of(folder / "plain-0.db") / n], unit="B")
+
+    py = sys.executable
+    ours = [command([py, "-c", EVALUATE_COMMAND, "evaluate", str(source), "--json"])
+            for _ in range(runs)]
+    theirs = [command([py, "-c", REFERENCE_COMMAND, str(source), str(ROOT)])
+              for _ in range(runs)]
+    table.add(n, "`evaluate FILE --json` time", [t for t, _ in ours],
+              "hand-written walk's command", [t for t, _ in theirs])
+    table.add(n, "`evaluate FILE --json` peak memory", [m for _, m in ours],
+              "hand-written walk's command", [m for _, m in theirs], unit="MB")
+
+    measure_walk(source, runs, table, n)
 
     listing = [command([py, "-m", "gepnet_desktop", "--data-dir", str(data_dir), "cases",
                         "list", "--json"])[0] for _ in range(runs)]
@@ -278,6 +287,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs per figure (default: 3 at 10,000 cases "
                         "and fewer, 2 at 100,000, 1 at 1,000,000)")
     parser.add_argument("--sizes", type=int, nargs="*", help="other numbers of cases")
+    parser.add_argument("--only", choices=["walk"], help="only the in-process walk rows")
     args = parser.parse_args()
     sizes = args.sizes or [10_000, 100_000, *([1_000_000] if args.big else [])]
     print(machine(), flush=True)
@@ -285,7 +295,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gepnet-run-") as tmp:
         for n in sizes:
             runs = args.runs or (3 if n <= 10_000 else 2 if n < 1_000_000 else 1)
-            measure(n, runs, table, Path(tmp))
+            measure(n, runs, table, Path(tmp), args.only)
     print()
     print(machine())
     table.print()

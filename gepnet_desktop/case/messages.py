@@ -9,6 +9,7 @@ the reader's language and joined with "; ". A value may be `Coded`: the values o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..i18n import has, tr
@@ -65,15 +66,21 @@ def choices(key: str | None, values: tuple[str, ...] | list[str]) -> Choices:
     return Choices(key, tuple(values))
 
 
+@lru_cache(maxsize=4096)  # a Coded never changes: the same values share one
 def coded(key: str, *values: str, join: str = "or") -> Coded:
     """A value (or values) of case field `key`, to be shown by its label."""
     return Coded(key, tuple(values), join)
 
 
+_CODES: set[str] = set()  # the codes found in the catalogue so far
+
+
 def part(code: str, **values: Any) -> Part:
     """One part of a problem: a code (message `case.<code>`) and its values."""
-    if not has(f"case.{code}"):
-        raise KeyError(code)
+    if code not in _CODES:
+        if not has(f"case.{code}"):
+            raise KeyError(code)
+        _CODES.add(code)
     return code, tuple(values.items())
 
 

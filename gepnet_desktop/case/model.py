@@ -40,8 +40,8 @@ class Line:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Line:
         """A line from a checked JSON object (validation.py); absent keys are unknown."""
-        values: dict[str, Any] = {f.key: data.get(f.key) for f in LINE_FIELDS}
-        return cls(**values)
+        values: Any = map(data.get, _LINE_ARGS)
+        return cls(*values)
 
 
 @dataclass
@@ -82,6 +82,8 @@ class Case:
     def of(cls, values: Mapping[str, Any], **rest: Any) -> Case:
         """A case from field values by key (attributes, or `more` for a field without one);
         `rest` gives the lines and the store's keys."""
+        if FIELD_ATTRIBUTES.issuperset(values):  # no field without an attribute
+            return cls(**values, **rest)
         named = {k: v for k, v in values.items() if k in FIELD_ATTRIBUTES}
         more = {k: v for k, v in values.items() if k not in FIELD_ATTRIBUTES}
         return cls(**named, more=more, **rest)
@@ -121,5 +123,7 @@ class Case:
         return replace(self, **lists, more=more, lines=[replace(line) for line in self.lines])
 
 
+# A line's fields in the order of its attributes (from_dict); the same keys as LINE_FIELDS.
+_LINE_ARGS = tuple(f.name for f in fields(Line))
 # The case fields that have an attribute of their own (the others ride in Case.more).
 FIELD_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}

@@ -3,10 +3,16 @@ chart and the report. The pairs come from case/fields.py (OBSERVATION_DATES)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Protocol
 
 from .fields import FIELDS_BY_KEY, OBSERVATION_DATES, label, value_label
 from .model import Case
+
+
+class Record(Protocol):
+    """A case's fields by key: a dict, or the walk's facts."""
+
+    def get(self, key: str, /) -> object: ...
 
 
 def dated_value(case: Case, key: str, lang: str = "en") -> str:
@@ -15,7 +21,7 @@ def dated_value(case: Case, key: str, lang: str = "en") -> str:
     return dated_label(key, case.get(key), case.to_dict(), lang)
 
 
-def dated_label(key: str, value: object, record: Mapping[str, object], lang: str = "en") -> str:
+def dated_label(key: str, value: object, record: Record, lang: str = "en") -> str:
     """`value` of field `key` as shown, with its observation date from `record` (a case's
     fields by key) when the field is a dated observation and the date is recorded."""
     shown = value_label(key, value, lang)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from .fields import (
     CASE_FIELDS,
@@ -86,6 +87,17 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@lru_cache(maxsize=1 << 16)  # a registry's dates repeat: each text is read once
+def _day(text: str) -> dt.date | None:
+    """The day a `YYYY-MM-DD` text names, or None when it names none."""
+    if not DATE_FORM.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def _fmt(x: float | None) -> str:
     if x is None:
         return ""
@@ -157,10 +169,7 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
     elif spec.kind == "date":
         if not isinstance(value, str):
             return bad("not_a_date", v=_describe(value))
-        try:
-            day = dt.date.fromisoformat(value) if DATE_FORM.fullmatch(value) else None
-        except ValueError:
-            day = None
+        day = _day(value)
         if day is None:
             return bad("bad_date", v=_describe(value))
         if day > today:
@@ -175,42 +184,76 @@ def _check_value(spec: FieldSpec, value: Any, path: str, today: dt.date,
     return None
 
 
-def _plainly_fine(spec: FieldSpec) -> Callable[[Any], bool]:
-    """A quick test that a value is fine, built once per field: True means no problem;
-    False means `_check_value` looks (and says what is wrong, or finds it fine after all)."""
+Fine = Callable[[Any, dt.date], bool]
+
+
+def _plainly_fine(spec: FieldSpec) -> Fine:
+    """A quick test that a value is fine on a day, built once per field: True means no
+    problem; False means `_check_value` looks (and says what is wrong, or finds it fine after
+    all)."""
     kind = spec.kind
     if kind == "enum":
         members = frozenset(spec.values)
-        return lambda v: v.__class__ is str and v in members
+        return lambda v, today: v.__class__ is str and v in members
     if kind == "bool":
-        return lambda v: v.__class__ is bool
-    if kind in ("int", "number") and spec.key != "birth_year" and \
-            spec.minimum is not None and spec.maximum is not None:
+        return lambda v, today: v.__class__ is bool
+    if kind == "date":
+        return lambda v, today: v.__class__ is str and (d := _day(v)) is not None and d <= today
+    if kind == "text":
+        most = spec.max_length or math.inf
+        return lambda v, today: v.__class__ is str and len(v) <= most and (
+            v.isascii() or not SURROGATE.search(v))
+    if kind == "enum_list":
+        return _list_fine(frozenset(spec.values))
+    if spec.key == "birth_year" and spec.minimum is not None:
+        first = spec.minimum
+        return lambda v, today: v.__class__ is int and first <= v <= today.year
+    if kind in ("int", "number") and spec.minimum is not None and spec.maximum is not None:
         lo, hi = spec.minimum, spec.maximum
         if kind == "int":
-            return lambda v: v.__class__ is int and lo <= v <= hi
-        return lambda v: (v.__class__ is float or v.__class__ is int) and lo <= v <= hi
-    return lambda v: False
+            return lambda v, today: v.__class__ is int and lo <= v <= hi
+        return lambda v, today: (v.__class__ is float or v.__class__ is int) and lo <= v <= hi
+    return lambda v, today: False
+
+
+def _list_fine(members: frozenset[str]) -> Fine:
+    def fine(v: Any, today: dt.date) -> bool:
+        if v.__class__ is not list:
+            return False
+        for x in v:
+            if x.__class__ is not str or x not in members:
+                return False
+        return len(set(v)) == len(v)
+    return fine
 
 
 _FINE = {id(f): _plainly_fine(f) for f in (*CASE_FIELDS, *LINE_FIELDS)}
-_CASE_CHECKS = tuple((f, f.key, _FINE[id(f)]) for f in CASE_FIELDS)
+# (spec, key, its values for a choice (tested in place) else None, quick test, what a value
+# becomes: int for a whole number, list for a list)
+_CASE_CHECKS = tuple((f, f.key, frozenset(f.values) if f.kind == "enum" else None, _FINE[id(f)],
+                      int if f.kind == "int" else list if f.kind == "enum_list" else None)
+                     for f in CASE_FIELDS)
 _ALLOWED_KEYS = frozenset(FIELDS_BY_KEY) | {"lines"} | set(META_KEYS) | set(EXCHANGE_KEYS)
 _FIELD_NAMES = choices(None, [*(f.key for f in CASE_FIELDS), "lines"])
 _LINE_SPECS = {f.key: f for f in LINE_FIELDS}
+_LINE_KEYS = frozenset(_LINE_SPECS)
+_LINE_CHECKS = tuple((f.key, f, frozenset(f.values) if f.kind == "enum" else None, _FINE[id(f)],
+                      f.key in REQUIRED_LINE_KEYS) for f in LINE_FIELDS)
 _LINE_NAMES = choices(None, list(_LINE_SPECS))
-
-
-def _normalise(spec: FieldSpec, value: Any) -> Any:
-    if spec.kind == "int" and value is not None:
-        return int(value)
-    if spec.kind == "enum_list":
-        return list(value or [])
-    return value
+_REGIMENS = frozenset(LINE_FIELDS_BY_KEY["regimen"].values)
+_OUTCOMES = frozenset(LINE_FIELDS_BY_KEY["outcome"].values)
+_NOT_ALONE = frozenset((*SSA_REGIMENS, *SYMPTOM_AGENTS))  # may be ongoing beside another line
+_SSA = frozenset(SSA_REGIMENS)
+_NOT_CONTINUED = frozenset((*SYMPTOM_AGENTS, *NOT_CONTINUABLE))
+_NO_BAD: frozenset[str] = frozenset()
+_SSTR_REGIMENS = frozenset((*SSA_REGIMENS, "prrt_lu177"))  # given for SSTR-positive disease
 
 
 def _check_meta(obj: dict[str, Any], errors: list[Problem]) -> None:
     uuid = obj.get("uuid")
+    if uuid is None and obj.get("revision") is None and obj.get("created_at") is None \
+            and obj.get("updated_at") is None:
+        return
     if uuid is not None and (not isinstance(uuid, str) or not 1 <= len(uuid) <= 64):
         errors.append(_problem("uuid", part("not_identifier", v=_describe(uuid)),
                                part("allow_uuid")))
@@ -231,8 +274,7 @@ def _check_meta(obj: dict[str, Any], errors: list[Problem]) -> None:
                                    part("allow_timestamp")))
 
 
-@dataclass(frozen=True)
-class _LineView:
+class _LineView(NamedTuple):
     """What the cross-line and soft checks read of one line: its number (from 1) and its
     regimen and outcome when they are recognised values (else None)."""
 
@@ -241,26 +283,21 @@ class _LineView:
     outcome: str | None
 
 
-def _line_views(raw: Any) -> list[_LineView]:
-    """The line objects of `raw` (a list, else nothing), whatever is wrong with them."""
-    if not isinstance(raw, list):
-        return []
-    regimens = LINE_FIELDS_BY_KEY["regimen"].values
-    outcomes = LINE_FIELDS_BY_KEY["outcome"].values
-    views = []
-    for i, item in enumerate(raw, start=1):
-        if isinstance(item, dict):
-            regimen, outcome = item.get("regimen"), item.get("outcome")
-            views.append(_LineView(i, regimen if regimen in regimens else None,
-                                   outcome if outcome in outcomes else None))
-    return views
+def _known(value: Any, values: frozenset[str]) -> bool:
+    return value.__class__ is str and value in values
 
 
-def _check_line_dates(item: dict[str, Any], base: str, bad: set[str],
+def _check_line_dates(item: dict[str, Any], base: str, bad: Set[str],
                       errors: list[Problem]) -> None:
     """A line's dates against each other and its outcome (on its good fields only)."""
-    start, end, progressed = (None if k in bad else item.get(k)
-                              for k in ("start_date", "end_date", "progression_date"))
+    end, progressed = item.get("end_date"), item.get("progression_date")
+    if end is None and progressed is None:
+        return  # every check below needs one of them
+    if bad:
+        start, end, progressed = (None if k in bad else item.get(k)
+                                  for k in ("start_date", "end_date", "progression_date"))
+    else:
+        start = item.get("start_date")
     outcome = item.get("outcome") if "outcome" not in bad else None
     if start and end and end < start:
         errors.append(_problem(f"{base}.end_date", part(
@@ -302,18 +339,18 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
     progression; symptom agents may be ongoing beside them (case-fields.md)."""
     ongoing = [v for v in views if v.outcome == "ongoing" and v.regimen is not None]
     groups = (
-        ([v for v in ongoing if v.regimen not in SSA_REGIMENS + SYMPTOM_AGENTS],
+        ([v for v in ongoing if v.regimen not in _NOT_ALONE],
          "second_ongoing", "allow_one_ongoing"),
-        ([v for v in ongoing if v.regimen in SSA_REGIMENS],
+        ([v for v in ongoing if v.regimen in _SSA],
          "second_ongoing_ssa", "allow_one_ongoing_ssa"),
-    )
+    ) if len(ongoing) > 1 else ()
     for group, code, allowed in groups:
         errors.extend(_problem(f"lines[{v.number}].outcome", part(
             code, first=group[0].number, regimen=coded("regimen", group[0].regimen or "")),
             part(allowed)) for v in group[1:])
     # A symptom agent or PRRT continued after progression is already an error of its own.
     continued = [v for v in views if v.outcome == "continued_after_progression"
-                 and v.regimen is not None and v.regimen not in (*SYMPTOM_AGENTS, *NOT_CONTINUABLE)]
+                 and v.regimen is not None and v.regimen not in _NOT_CONTINUED]
     if len(continued) < 2:
         return  # the messages below are built only when they are needed
     outcome = coded("outcome", "continued_after_progression")
@@ -323,47 +360,58 @@ def _check_concurrency(views: list[_LineView], errors: list[Problem]) -> None:
         part("allow_one_continued", outcome=outcome)) for v in continued[1:])
 
 
-def _validate_lines(raw: Any, today: dt.date, errors: list[Problem],
-                    line_views: list[_LineView]) -> list[Line]:
+def _validate_lines(raw: Any, today: dt.date, errors: list[Problem]
+                    ) -> tuple[list[Line], list[_LineView]]:
+    """The good lines, and a view of every line object (whatever is wrong with it) for the
+    cross-line and soft checks."""
     if raw is None:
-        return []
+        return [], []
     if not isinstance(raw, list):
         errors.append(_problem("lines", part("not_a_list", v=_describe(raw)),
                                part("allow_lines")))
-        return []
+        return [], []
     lines: list[Line] = []
     known, names = _LINE_SPECS, _LINE_NAMES
-    views = {v.number: v for v in line_views}
+    views: list[_LineView] = []
     for i, item in enumerate(raw, start=1):
         base = f"lines[{i}]"
         if not isinstance(item, dict):
             errors.append(_problem(base, part("not_line", v=_describe(item)),
                                    part("allow_line_object", values=names)))
             continue
+        regimen, outcome = item.get("regimen"), item.get("outcome")
+        view = _LineView(i, regimen if _known(regimen, _REGIMENS) else None,
+                         outcome if _known(outcome, _OUTCOMES) else None)
+        views.append(view)
         n_before = len(errors)
-        bad: set[str] = set()
-        errors.extend(_problem(f"{base}.{key}", part("unknown_field"),
-                               part("allow_line_fields", values=names))
-                      for key in item if key not in known)
+        bad: Set[str] = _NO_BAD
+        if not _LINE_KEYS.issuperset(item):
+            errors.extend(_problem(f"{base}.{key}", part("unknown_field"),
+                                   part("allow_line_fields", values=names))
+                          for key in item if key not in known)
         for key in REQUIRED_LINE_KEYS:
             if item.get(key) is None:
                 errors.append(_problem(f"{base}.{key}", part("required"),
                                        _allowed(known[key], today, nullable=False)))
-        for key, spec in known.items():
+        for key, spec, members, fine, required in _LINE_CHECKS:
             value = item.get(key)
-            if value is not None and not _FINE[id(spec)](value):
+            if value is None or (members is not None and value.__class__ is str
+                                 and value in members):
+                continue
+            if not fine(value, today):
                 problem = _check_value(spec, value, f"{base}.{key}", today,
-                                       nullable=key not in REQUIRED_LINE_KEYS)
+                                       nullable=not required)
                 if problem:
                     errors.append(problem)
-                    bad.add(key)
+                    bad = {*bad, key}
         # The cross-field checks of a line run on its good fields, whatever else is wrong.
         _check_line_dates(item, base, bad, errors)
-        _check_continued(views[i], errors)
+        if view.outcome == "continued_after_progression":
+            _check_continued(view, errors)
         if len(errors) == n_before:
             lines.append(Line.from_dict(item))
-    _check_concurrency(list(views.values()), errors)
-    return lines
+    _check_concurrency(views, errors)
+    return lines, views
 
 
 @dataclass(frozen=True)
@@ -398,20 +446,29 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
                                                part("allow_case_object"))])
         return CaseCheck(bad, bad, None, True)
     errors: list[Problem] = []
-    errors.extend(_problem(str(key), part("unknown_field"),
-                           part("allow_fields", values=_FIELD_NAMES))
-                  for key in obj if key not in _ALLOWED_KEYS)
+    if not _ALLOWED_KEYS.issuperset(obj):
+        errors.extend(_problem(str(key), part("unknown_field"),
+                               part("allow_fields", values=_FIELD_NAMES))
+                      for key in obj if key not in _ALLOWED_KEYS)
     values: dict[str, Any] = {}
-    for spec, key, fine in _CASE_CHECKS:
+    for spec, key, members, fine, becomes in _CASE_CHECKS:
         value = obj.get(key)
-        if value is not None and not fine(value):
+        if value is None:
+            values[key] = [] if becomes is list else None
+            continue
+        if members is not None and value.__class__ is str and value in members:
+            values[key] = value
+            continue
+        if not fine(value, today):
             problem = _check_value(spec, value, key, today)
             if problem:
                 errors.append(problem)
                 continue
-        values[key] = _normalise(spec, value)
-    grade_blocked = any(p.field in GRADE_INPUTS for p in errors)
-    grade = None if grade_blocked else who_grade(*(values.get(k) for k in GRADE_INPUTS))
+        values[key] = value if becomes is None else becomes(value)
+    grade_blocked = bool(errors) and any(p.field in GRADE_INPUTS for p in errors)
+    grade = None if grade_blocked else who_grade(
+        values.get("differentiation"), values.get("ki67_percent"),
+        values.get("mitoses_per_2mm2"))
     code = obj.get("case_code")
     required_at: int | None = None  # where the store's "case code required" goes
     if isinstance(code, str) and not code.strip():
@@ -419,8 +476,7 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
     elif code is None:
         required_at = len(errors)
     _check_meta(obj, errors)
-    views = _line_views(obj.get("lines"))
-    lines = _validate_lines(obj.get("lines"), today, errors, views)
+    lines, views = _validate_lines(obj.get("lines"), today, errors)
 
     diff = values.get("differentiation", obj.get("differentiation"))
     if values.get("nec_subtype") is not None and diff not in ("poor", "minen"):
@@ -428,7 +484,7 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
         errors.append(_problem("nec_subtype", part("nec_subtype_set", state=state),
                                part("allow_nec_subtype")))
     warnings = _soft_checks(values, views)
-    walk = _result(obj, values, lines, errors, warnings)
+    walk = _result(obj, values, lines, errors, warnings, grade)
     if required_at is None:
         return CaseCheck(walk, walk, grade, grade_blocked)
     required = _problem("case_code", part("required"), part("allow_code"))
@@ -438,16 +494,17 @@ def check_case(obj: Any, *, today: dt.date | None = None) -> CaseCheck:
 
 
 def _result(obj: dict[str, Any], values: dict[str, Any], lines: list[Line],
-            errors: list[Problem], warnings: list[Problem]) -> ValidationResult:
-    """The case built from checked values, unless there are errors (a given grade must match)."""
+            errors: list[Problem], warnings: list[Problem], grade: str | None) -> ValidationResult:
+    """The case built from checked values, unless there are errors (a given grade, that of
+    the checked values, must match)."""
     if errors:
         return ValidationResult(None, list(errors), warnings)
     case = Case.of(values, lines=lines, uuid=obj.get("uuid"), revision=obj.get("revision"),
                 created_at=obj.get("created_at"), updated_at=obj.get("updated_at"))
     given_grade = obj.get("who_grade")
-    if given_grade is not None and given_grade != case.who_grade:
+    if given_grade is not None and given_grade != grade:
         return ValidationResult(None, [_problem("who_grade", part(
-            "grade_mismatch", v=_describe(given_grade), g=case.who_grade or "unknown"),
+            "grade_mismatch", v=_describe(given_grade), g=grade or "unknown"),
             part("allow_derived_grade"))], warnings)
     return ValidationResult(case, [], warnings)
 
@@ -470,7 +527,7 @@ def _soft_checks(values: dict[str, Any], views: list[_LineView]) -> list[Problem
                                  severity="warning"))
     if values.get("sstr_status") == "negative":
         for view in views:
-            if view.regimen in (*SSA_REGIMENS, "prrt_lu177"):
+            if view.regimen in _SSTR_REGIMENS:
                 warnings.append(_problem("sstr_status", part(
                     "warn_sstr_negative_line", i=view.number,
                     regimen=coded("regimen", view.regimen)), severity="warning"))
@@ -489,11 +546,10 @@ def _progressing_pace_checks(pace: str | None, views: list[_LineView]) -> list[P
     if pace not in PROGRESSING_PACES:
         return []
     out: list[Problem] = []
-    pace_label = coded("pace", pace)
     if not any(v.outcome == "continued_after_progression" for v in views):
         out.extend(_problem(f"lines[{v.number}].outcome", part(
             "warn_ssa_ongoing_progressing", regimen=coded("regimen", v.regimen or ""),
-            outcome=coded("outcome", "ongoing"), pace=pace_label,
+            outcome=coded("outcome", "ongoing"), pace=coded("pace", pace),
             continued=coded("outcome", "continued_after_progression")), severity="warning")
             for v in views if v.regimen in SSA_REGIMENS and v.outcome == "ongoing")
     anti_tumour = [v for v in views if v.regimen is not None and v.regimen not in SYMPTOM_AGENTS]
@@ -501,6 +557,6 @@ def _progressing_pace_checks(pace: str | None, views: list[_LineView]) -> list[P
     if last is not None and last.regimen in FIXED_COURSES and last.outcome == "completed":
         out.append(_problem(f"lines[{last.number}].outcome", part(
             "warn_completed_course_progressing", regimen=coded("regimen", last.regimen or ""),
-            outcome=coded("outcome", "completed"), pace=pace_label,
+            outcome=coded("outcome", "completed"), pace=coded("pace", pace),
             progression=coded("outcome", "progression")), severity="warning"))
     return out

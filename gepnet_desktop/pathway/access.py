@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import Facts
+from .facts import Facts
 from .model import Option, text
 
 UNVERIFIED = "unverified"
@@ -29,8 +29,8 @@ class AccessEntry:
 
 
 def _patient_text(template: str, facts: Facts) -> str:
-    grade = facts.get("who_grade") or "?"
-    return template.replace("{next_line}", str(facts["prior_lines"] + 1)).replace(
+    grade = facts.who_grade or "?"
+    return template.replace("{next_line}", str(facts.prior_lines + 1)).replace(
         "{grade}", grade)
 
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from ..case.fields import FIELDS_BY_KEY, REGIMENS, SSA_REGIMENS, label, value_label
+from ..case.model import Line
 from ..case.observations import dated_label
 from ..i18n import tr
-from .conditions import Condition, Facts, deciding_atoms, names_fact
+from .compiler import Predicate, compile_condition
+from .conditions import Condition, names_fact
+from .facts import Facts, anti_tumour
 from .model import Edge, Pathway, text
 
 # Derived facts that conditions name, and the message of their label.
@@ -77,7 +81,7 @@ def describe(cond: Condition, holds: bool, facts: Facts, lang: str) -> str:
 
 def grade_basis(grade: str, facts: Facts, lang: str) -> str:
     """Where a NET grade comes from: "Ki-67 8% and mitoses 3 /2 mm² give G2 (the higher)"."""
-    known = [f"{field_label(k, lang)} {dated_label(k, facts[k], facts, lang)}"
+    known = [f"{field_label(k, lang)} {dated_label(k, facts.get(k), facts, lang)}"
              for k in ("ki67_percent", "mitoses_per_2mm2") if facts.get(k) is not None]
     if len(known) > 1:
         return tr("explain.grade.both", lang, first=known[0], second=known[1], grade=grade)
@@ -86,14 +90,40 @@ def grade_basis(grade: str, facts: Facts, lang: str) -> str:
     return tr("explain.grade.none", lang, grade=grade)
 
 
+def deciding_atoms(cond: Condition | None, facts: Facts, named: Mapping[str, Condition],
+                   tests: Mapping[str, Predicate]) -> list[tuple[Condition, bool]]:
+    """The comparisons that decide a condition's value here, each with its own value.
+
+    `all` true: every part; `all` false: the false parts. `any` true: the true parts;
+    `any` false: every part. `not` is explained by what it negates, a named condition by what
+    it holds; a line quantifier is one statement. `named` holds the file's named conditions,
+    `tests` the same compiled.
+    """
+    if cond is None:
+        return []
+    if "all" in cond or "any" in cond:
+        key = "all" if "all" in cond else "any"
+        parts = [(c, compile_condition(c, tests, conditions=named)(facts)) for c in cond[key]]
+        if key == "all":
+            chosen = [p for p in parts if not p[1]] or parts
+        else:
+            chosen = [p for p in parts if p[1]] or parts
+        return [d for c, _ in chosen for d in deciding_atoms(c, facts, named, tests)]
+    if "not" in cond:
+        return deciding_atoms(cond["not"], facts, named, tests)
+    if "ref" in cond:
+        return deciding_atoms(named[cond["ref"]], facts, named, tests)
+    return [(cond, compile_condition(cond, tests, conditions=named)(facts))]
+
+
 _OBSERVED_ON = re.compile(r" \(\d{4}-\d{2}-\d{2}\)$")
 
 
-def decision_sentence(edge: Edge, facts: Facts, lang: str) -> str:
+def decision_sentence(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> str:
     """Why the walk took `edge`: the deciding facts, then the answer ("Ki-67 8% ... → indolent");
     the answer is left out where the facts already say it ("SSTR imaging: Positive")."""
-    reasons = "; ".join(filter(None, (describe(c, h, facts, lang)
-                                      for c, h in deciding_atoms(edge.when, facts))))
+    atoms = deciding_atoms(edge.when, facts, pathway.conditions, pathway.named_tests)
+    reasons = "; ".join(filter(None, (describe(c, h, facts, lang) for c, h in atoms)))
     reasons = reasons[:1].upper() + reasons[1:]
     answer = text(edge.label, lang)
     undated = _OBSERVED_ON.sub("", reasons)  # "Positive (2025-03-10)" says "positive"
@@ -116,8 +146,8 @@ def removed_sentences(removed: list[str], facts: Facts, pathway: Pathway,
     """Why each option of a treatment node was left out, in one sentence (none if none)."""
     if not removed:
         return []
-    own = [ln["regimen"] for ln in facts["_lines"]
-           if ln["anti_tumour"] and ln["outcome"] in pathway.line_rules.progression_outcomes]
+    own = [ln.regimen for ln in facts.lines
+           if anti_tumour(ln) and ln.outcome in pathway.line_rules.progression_outcomes]
     parts = []
     for r in removed:
         x = _name(r, lang)
@@ -125,7 +155,7 @@ def removed_sentences(removed: list[str], facts: Facts, pathway: Pathway,
             parts.append(_why_prrt(x, facts, pathway, lang))
         elif r in own:
             parts.append(tr("explain.why_progressed", lang, regimen=x))
-        elif r in facts["progressed"]:
+        elif r in facts.progressed:
             source = next((o for o in own
                            if r in pathway.line_rules.progression_implies.get(o, ())), r)
             parts.append(tr("explain.why_implied", lang, regimen=x, source=_name(source, lang)))
@@ -140,23 +170,23 @@ def history_sentences(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> 
         return []
     rules = pathway.line_rules
     out = []
-    for ln in facts["_lines"]:
-        if not ln["anti_tumour"]:
+    for ln in facts.lines:
+        if not anti_tumour(ln):
             continue
-        x, outcome = _name(ln["regimen"], lang), ln["outcome"]
+        x, outcome = _name(ln.regimen, lang), ln.outcome
         if outcome in rules.progression_outcomes:
             key = "explain.line_continued" if outcome != "progression" \
                 else "explain.line_progression"
-            implied = rules.progression_implies.get(ln["regimen"], ())
+            implied = rules.progression_implies.get(ln.regimen, ())
             tail = "" if not implied else tr("explain.implies_ssa", lang) \
-                if ln["regimen"] in SSA_REGIMENS \
+                if ln.regimen in SSA_REGIMENS \
                 else tr("explain.implies", lang, source=regimen_names(list(implied), lang))
             out.append(tr(key, lang, regimen=x) + tail)
         elif outcome in rules.toxicity_outcomes:
-            kept = ln["regimen"] in rules.kept_after_toxicity
-            ssa_left = not facts["progressed"] and any(
-                r not in facts["excluded"] for r in SSA_REGIMENS) and \
-                ln["regimen"] not in SSA_REGIMENS
+            kept = ln.regimen in rules.kept_after_toxicity
+            ssa_left = not facts.progressed and any(
+                r not in facts.excluded for r in SSA_REGIMENS) and \
+                ln.regimen not in SSA_REGIMENS
             key = "explain.line_kept" if kept else "explain.line_toxic_ssa" if ssa_left \
                 else "explain.line_toxic"
             out.append(tr(key, lang, regimen=x))
@@ -164,19 +194,19 @@ def history_sentences(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> 
     return out
 
 
-def _last_prrt(facts: Facts, pathway: Pathway) -> tuple[dict[str, Any] | None, int | None, bool]:
+def _last_prrt(facts: Facts, pathway: Pathway) -> tuple[Line | None, int | None, bool]:
     """The last PRRT line, the days from its last dose to progression (None when a date is
     not recorded or it did not progress), and whether some PRRT course was stopped for
     toxicity."""
-    prrt = [ln for ln in facts["_lines"] if ln["regimen"] in pathway.line_rules.judged_by_condition]
+    prrt = [ln for ln in facts.lines if ln.regimen in pathway.line_rules.judged_by_condition]
     if not prrt:
         return None, None, False
-    toxic = any(ln["outcome"] in pathway.line_rules.toxicity_outcomes for ln in prrt)
+    toxic = any(ln.outcome in pathway.line_rules.toxicity_outcomes for ln in prrt)
     last = prrt[-1]
-    if last["outcome"] != "progression" or not last["end_date"] or not last["progression_date"]:
+    if last.outcome != "progression" or not last.end_date or not last.progression_date:
         return last, None, toxic
-    days = (dt.date.fromisoformat(last["progression_date"])
-            - dt.date.fromisoformat(last["end_date"])).days
+    days = (dt.date.fromisoformat(last.progression_date)
+            - dt.date.fromisoformat(last.end_date)).days
     return last, days, toxic
 
 
@@ -197,7 +227,7 @@ def _prrt_sentence(facts: Facts, pathway: Pathway, lang: str) -> list[str]:
     if last is None or days is None:
         return []
     limit = pathway.thresholds.get("prrt_rechallenge_days", {}).get("value", "")
-    if last["regimen"] not in facts["excluded"]:
+    if last.regimen not in facts.excluded:
         return [tr("explain.prrt_again", lang, months=int(days // 30.44), after=days)]
     if toxic:
         return [tr("explain.prrt_not_again_toxicity", lang, after=days)]

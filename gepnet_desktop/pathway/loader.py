@@ -9,7 +9,9 @@ from typing import Any
 
 from ..bundled import resource_path
 from ..case.fields import VALUE_GROUPS
-from .conditions import Predicate, compile_condition, resolve
+from .compiler import Predicate, compile_condition, compile_rank, named_order
+from .conditions import resolve
+from .facts import fact_reader
 from .limits import limit_problems
 from .model import (
     AccessRule,
@@ -53,8 +55,9 @@ def _node(raw: dict[str, Any], P: Compiler) -> Node:
     lay = raw["layout"]
     kind = raw["kind"]
     default_w, default_h = (200, 80) if kind == "treatment" else (190, 64)
-    stops = tuple(StopRule(r, r) if isinstance(r, str) else StopRule(r["field"], r.get(
-        "report", r["field"])) for r in raw.get("stop_when_missing", []))
+    stops = tuple(StopRule(r, r, fact_reader(r)) if isinstance(r, str) else StopRule(
+        r["field"], r.get("report", r["field"]), fact_reader(r["field"]))
+        for r in raw.get("stop_when_missing", []))
     return Node(
         id=raw["id"], kind=kind, label=raw["label"], x=lay["x"], y=lay["y"],
         w=lay.get("w", default_w), h=lay.get("h", default_h), provenance=raw["provenance"],
@@ -91,7 +94,7 @@ def resolve_option(cond: Any, option_id: str) -> Any:
     return option_id if cond == "$option" else cond
 
 
-def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
+def _line_rules(raw: dict[str, Any], R: Compiler) -> LineRules:
     return LineRules(
         progression_outcomes=tuple(raw["progression_outcomes"]),
         toxicity_outcomes=tuple(raw["toxicity_outcomes"]),
@@ -99,7 +102,7 @@ def _line_rules(raw: dict[str, Any], P: Compiler) -> LineRules:
         kept_after_toxicity=tuple(raw["kept_after_toxicity"]),
         drugs={k: tuple(v) for k, v in raw["drugs"].items()},
         judged_by_condition=dict(raw["judged_by_condition"]),
-        current=tuple(P(c) for c in raw["current"]),
+        current=R(raw["current"]), current_rules=len(raw["current"]),
         progressing_paces=VALUE_GROUPS["progressing_pace"],
     )
 
@@ -115,9 +118,10 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     named: dict[str, Predicate] = {}
 
     def P(cond: Any) -> Predicate:
-        return compile_condition(cond, named)
+        return compile_condition(cond, named, conditions=doc["conditions"])
 
-    named.update({k: P(c) for k, c in doc["conditions"].items()})
+    for name in named_order(doc["conditions"]):  # each after those it refers to
+        named[name] = P(doc["conditions"][name])
     return Pathway(
         id=doc["id"], version=doc["version"], title=doc["title"], source=doc["source"],
         notice=doc["reconstruction_notice"], authors=doc["authors"], changelog=doc["changelog"],
@@ -131,8 +135,7 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         warnings=doc["warnings"],
         symptom_control=doc["symptom_control"], references=doc["references"],
         newer_evidence=doc.get("newer_evidence", []),
-        newer_tests={e["id"]: P(e.get("applies_when")) for e in doc.get("newer_evidence", [])},
-        line_rules=_line_rules(doc["lines"], P),
+        line_rules=_line_rules(doc["lines"], lambda c: compile_rank(c, named, doc["conditions"])),
         conditions=doc["conditions"],
         named_tests=named,
         thresholds=doc["thresholds"],

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .conditions import Condition, Predicate, always
+from ..case.model import Line
+from .compiler import Predicate, always, compile_codes
+from .conditions import Condition
+from .facts import Reader
 
 Labels = dict[str, str]
+Codes = Callable[[Any], list[str]]  # of a Facts: the codes of the rules that hold
 
 
 def text(labels: Labels | None, lang: str = "en") -> str:
@@ -25,6 +31,7 @@ class StopRule:
 
     field: str
     report: str
+    read: Reader = dataclasses.field(compare=False, repr=False)  # reads `field` of the Facts
 
 
 @dataclass(frozen=True)
@@ -131,7 +138,8 @@ class LineRules:
     kept_after_toxicity: tuple[str, ...]
     drugs: dict[str, tuple[str, ...]]
     judged_by_condition: dict[str, str]
-    current: tuple[Predicate, ...]  # line predicates, in order
+    current: Callable[[Line], int]  # the index of the first current-line rule a line fits
+    current_rules: int  # how many there are (what `current` gives for a line fitting none)
     progressing_paces: tuple[str, ...]
     # regimen -> the other regimens sharing a drug with it (from `drugs`, built once)
     sharing: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
@@ -151,6 +159,42 @@ class FinalRule:
     put_first: str
     warning: str
     test: Predicate = field(default=always, compare=False, repr=False)  # `when`, compiled
+
+
+@dataclass(eq=False)
+class Step:
+    """One node as the walk applies it, built once per file: its compiled stops and warnings,
+    the edges it decides between (with the step each leads to), the step after its options
+    are exhausted, and a treatment's option lists as (id, test; None when unconditional)."""
+
+    node: Node
+    stops: tuple[tuple[Reader, str], ...]
+    warnings: tuple[tuple[str, Predicate], ...]
+    treatment: bool
+    decisions: list[tuple[Predicate, Step, Edge]] = field(default_factory=list)
+    exhausted: Step | None = None
+    alternatives: tuple[tuple[Predicate, tuple[tuple[str, Predicate | None], ...]], ...] = ()
+    options: tuple[tuple[str, Predicate | None], ...] = ()
+    repeats: bool = False  # an option list names an option twice: keep its first
+
+
+def _refs(refs: tuple[OptionRef, ...]) -> tuple[tuple[str, Predicate | None], ...]:
+    return tuple((o.id, None if o.when is None else o.test) for o in refs)
+
+
+def _steps(pathway: Pathway) -> dict[str, Step]:
+    steps = {nid: Step(n, tuple((s.read, s.report) for s in n.stop_when_missing),
+                       tuple((r.code, r.test) for r in n.warnings), n.kind == "treatment",
+                       alternatives=tuple((a.test, _refs(a.options)) for a in n.alternatives),
+                       options=_refs(n.options),
+                       repeats=any(len({o.id for o in refs}) != len(refs) for refs in (
+                           n.options, *(a.options for a in n.alternatives))))
+             for nid, n in pathway.nodes.items()}
+    for nid, step in steps.items():
+        edges = pathway.out_edges[nid]
+        step.decisions = [(e.test, steps[e.target], e) for e in edges if e.trigger != "exhausted"]
+        step.exhausted = next((steps[e.target] for e in edges if e.trigger == "exhausted"), None)
+    return steps
 
 
 @dataclass
@@ -174,7 +218,6 @@ class Pathway:
     symptom_control: dict[str, list[str]]
     references: dict[str, str]
     newer_evidence: list[dict[str, Any]]
-    newer_tests: dict[str, Predicate]  # newer-evidence id -> who it concerns, compiled
     line_rules: LineRules
     conditions: dict[str, Condition]  # named conditions, thresholds resolved
     named_tests: dict[str, Predicate]  # the named conditions, compiled
@@ -191,15 +234,35 @@ class Pathway:
             self.out_edges[edge.source].append(edge)
 
     @cached_property
-    def caution_tests(self) -> dict[str, tuple[tuple[str, Predicate], ...]]:
-        """Per option, its cautions as (code, compiled test), built once for the walk."""
-        return {o.id: tuple((r.code, r.test) for r in o.cautions)
+    def steps(self) -> dict[str, Step]:
+        """The nodes as the walk applies them, by id (built once)."""
+        return _steps(self)
+
+    @cached_property
+    def caution_codes(self) -> dict[str, Codes]:
+        """Per option, one compiled function giving the codes of its cautions that apply."""
+        return {o.id: compile_codes([(r.code, r.when) for r in o.cautions], self.named_tests,
+                                    self.conditions)
                 for o in self.options.values()}
 
     @cached_property
-    def newer_pairs(self) -> tuple[tuple[str, Predicate], ...]:
-        """The newer-evidence ids with their compiled tests, in file order."""
-        return tuple((e["id"], self.newer_tests[e["id"]]) for e in self.newer_evidence)
+    def record_codes(self) -> Codes:
+        """One compiled function giving the codes of the record warnings that apply."""
+        return compile_codes([(r.code, r.when) for r in self.record_warnings], self.named_tests,
+                             self.conditions)
+
+    @cached_property
+    def newer_codes(self) -> Codes:
+        """One compiled function giving the ids of the newer evidence that applies, in file
+        order."""
+        return compile_codes([(e["id"], e.get("applies_when")) for e in self.newer_evidence],
+                             self.named_tests, self.conditions)
+
+    @cached_property
+    def judged_tests(self) -> tuple[tuple[str, Predicate], ...]:
+        """The regimens judged by a named condition, each with that condition compiled."""
+        return tuple((r, self.named_tests[name])
+                     for r, name in self.line_rules.judged_by_condition.items())
 
     @cached_property
     def start(self) -> Node:

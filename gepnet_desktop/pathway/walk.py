@@ -10,9 +10,9 @@ from ..i18n import language
 from . import explain
 from .access import AccessEntry as AccessEntry  # summary.py takes it from here
 from .access import access_for
-from .facts import case_facts
+from .facts import Facts
 from .loader import PathwayError, default_pathway
-from .model import Node, Pathway
+from .model import Pathway, Step
 
 CONTRACT_KEYS = ("who_grade", "status", "path", "recommendation_node", "options",
                  "symptom_control", "missing", "warnings", "current_regimen")
@@ -81,8 +81,8 @@ class Evaluation:
         return out
 
 
-def _cautions(pathway: Pathway, option_id: str, facts: dict[str, Any]) -> tuple[str, ...]:
-    return tuple([code for code, test in pathway.caution_tests[option_id] if test(facts)])
+def _cautions(pathway: Pathway, option_id: str, facts: Facts) -> tuple[str, ...]:
+    return tuple(pathway.caution_codes[option_id](facts))
 
 
 def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
@@ -93,31 +93,32 @@ def evaluate(case: Case, pathway: Pathway | None = None, *, lang: str = "en",
     entry (the store's refresh, bulk work: `evaluate --json` without `--explain`)."""
     pathway = pathway or default_pathway()
     lang = language(lang)
-    facts = case_facts(case, pathway)
+    facts = Facts(case, pathway)
     result = Evaluation(
-        who_grade=facts["who_grade"], status="needs_data", path=[], recommendation_node=None,
+        who_grade=facts.who_grade, status="needs_data", path=[], recommendation_node=None,
         options=[], symptom_control=list(pathway.symptom_control.get(
-            case.functional_syndrome or "", [])),
-        missing=[], warnings=[r.code for r in pathway.record_warnings if r.test(facts)],
-        current_regimen=facts["current_regimen"], failed=list(facts["excluded"]),
+            case.functional_syndrome or "", ())),
+        missing=[], warnings=pathway.record_codes(facts),
+        current_regimen=facts.current_regimen, failed=list(facts.excluded),
         pathway_id=pathway.id, pathway_version=pathway.version,
     )
-    node: Node | None = pathway.start
-    path, most = result.path, len(pathway.nodes)
+    steps = pathway.steps
+    step: Step | None = steps[pathway.start.id]
+    path, most = result.path, len(steps)
     step_lang = lang if explain_steps else ""
-    while node is not None:
+    while step is not None:
         if len(path) > most:  # a loop the schema check did not catch
             raise PathwayError([f"{pathway.path or pathway.id}: the walk passed more nodes than "
                                 "the file has; check its edges for a loop"])
-        path.append(node.id)
-        node = _visit(node, pathway, facts, result, step_lang)
+        path.append(step.node.id)
+        step = _visit(step, pathway, facts, result, step_lang)
     if result.status == "recommendation":
         _finish(pathway, facts, result, lang, explain_steps, with_access)
-    result.newer_evidence = [name for name, test in pathway.newer_pairs if test(facts)]
+    result.newer_evidence = pathway.newer_codes(facts)
     return result
 
 
-def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: str,
+def _finish(pathway: Pathway, facts: Facts, result: Evaluation, lang: str,
             explain_steps: bool, with_access: bool) -> None:
     """The final rules (frailty), then Korean access per option."""
     for rule in pathway.final_rules:
@@ -136,52 +137,64 @@ def _finish(pathway: Pathway, facts: dict[str, Any], result: Evaluation, lang: s
                          for o in result.options]
 
 
-def _base_options(node: Node, facts: dict[str, Any]) -> list[str]:
-    refs = next((a.options for a in node.alternatives if a.test(facts)), node.options)
-    return list(dict.fromkeys(o.id for o in refs if o.test(facts)))
-
-
-def _visit(node: Node, pathway: Pathway, facts: dict[str, Any], result: Evaluation,
-           lang: str) -> Node | None:
-    """Apply one node to the result; the next node, or None where the walk ends.
+def _visit(step: Step, pathway: Pathway, facts: Facts, result: Evaluation,
+           lang: str) -> Step | None:
+    """Apply one node to the result; the next step, or None where the walk ends.
 
     `lang` "" writes no explanation."""
-    for stop in node.stop_when_missing:
-        if facts.get(stop.field) is None:
-            result.missing = [stop.report]
+    for read, report in step.stops:
+        if read(facts) is None:
+            result.missing = [report]
             if lang:
-                result.explanations.append(Explanation(node.id, explain.stop_sentence(
-                    stop.report, lang)))
+                result.explanations.append(Explanation(step.node.id, explain.stop_sentence(
+                    report, lang)))
             return None
-    for rule in node.warnings:
-        if rule.code not in result.warnings and rule.test(facts):
-            result.warnings.append(rule.code)
-    edges = pathway.out_edges[node.id]
-    if node.kind == "treatment":
-        base = _base_options(node, facts)
-        left = [o for o in base if o not in facts["excluded"]] if node.filter_excluded else base
-        if lang:
-            result.explanations.extend(Explanation(node.id, t) for t in explain.removed_sentences(
-                [o for o in base if o not in left], facts, pathway, lang))
-        if left:
-            result.status = "recommendation"
-            result.recommendation_node = node.id
-            result.options = [OptionResult(o, _cautions(pathway, o, facts)) for o in left]
-            return None
-        onward = next((e for e in edges if e.trigger == "exhausted"), None)
-        if onward is None:
-            raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no option "
-                                "left and no 'exhausted' edge"])
-        if lang:
-            result.explanations.append(Explanation(node.id, explain.exhausted_sentence(lang)))
-        return pathway.nodes[onward.target]
-    for edge in edges:
-        if edge.trigger != "exhausted" and edge.test(facts):
+    if step.warnings:
+        warnings = result.warnings
+        for code, test in step.warnings:
+            if code not in warnings and test(facts):
+                warnings.append(code)
+    if step.treatment:
+        return _treat(step, pathway, facts, result, lang)
+    for test, target, edge in step.decisions:
+        if test(facts):
             if edge.when is not None and lang:
+                node = step.node
                 result.explanations.append(Explanation(
-                    node.id, explain.decision_sentence(edge, facts, lang)))
+                    node.id, explain.decision_sentence(edge, facts, pathway, lang)))
                 result.explanations.extend(Explanation(node.id, t) for t in
                                            explain.history_sentences(edge, facts, pathway, lang))
-            return pathway.nodes[edge.target]
-    raise PathwayError([f"{pathway.path or pathway.id}: node {node.id!r} has no edge that fits "
-                        "this case"])
+            return target
+    raise PathwayError([f"{pathway.path or pathway.id}: node {step.node.id!r} has no edge that "
+                        "fits this case"])
+
+
+def _treat(step: Step, pathway: Pathway, facts: Facts, result: Evaluation,
+           lang: str) -> Step | None:
+    """A treatment node: its options left for this case, or the step after it."""
+    refs = step.options
+    for test, alternative in step.alternatives:
+        if test(facts):
+            refs = alternative
+            break
+    base = [o for o, test in refs if test is None or test(facts)]
+    if step.repeats:
+        base = list(dict.fromkeys(base))
+    excluded = facts.excluded
+    left = [o for o in base if o not in excluded] \
+        if excluded and step.node.filter_excluded else base
+    if lang:
+        result.explanations.extend(Explanation(step.node.id, t) for t in explain.removed_sentences(
+            [o for o in base if o not in left], facts, pathway, lang))
+    if left:
+        result.status = "recommendation"
+        result.recommendation_node = step.node.id
+        cautions = pathway.caution_codes
+        result.options = [OptionResult(o, tuple(cautions[o](facts))) for o in left]
+        return None
+    if step.exhausted is None:
+        raise PathwayError([f"{pathway.path or pathway.id}: node {step.node.id!r} has no option "
+                            "left and no 'exhausted' edge"])
+    if lang:
+        result.explanations.append(Explanation(step.node.id, explain.exhausted_sentence(lang)))
+    return step.exhausted
