@@ -26,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from uuid import UUID
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
@@ -160,7 +161,8 @@ def command(argv: list[str]) -> tuple[float, float]:
 
 def raw_insert(source: Path, target: Path) -> None:
     """The anchor of import: the same rows into plain tables with executemany, one
-    transaction, no validation, no index."""
+    transaction, no validation, no index. The values are stored as the program stores them
+    (36-character uuids, stamps with their UTC offset), so the bytes compare like for like."""
     conn = sqlite3.connect(target)
     conn.execute(f"CREATE TABLE cases ({', '.join(CASE_COLUMNS)})")
     conn.execute(f"CREATE TABLE lines ({', '.join(LINE_COLUMNS)})")
@@ -168,9 +170,9 @@ def raw_insert(source: Path, target: Path) -> None:
         items = json.load(fh)
     cases, lines = [], []
     for i, item in enumerate(items):
-        uuid = f"{i:032x}"
-        row = {**item, "uuid": uuid, "revision": 1, "created_at": "2026-01-01T00:00:00.000",
-               "updated_at": "2026-01-01T00:00:00.000",
+        uuid = str(UUID(int=i))
+        row = {**item, "uuid": uuid, "revision": 1, "created_at": "2026-01-01T00:00:00.000+00:00",
+               "updated_at": "2026-01-01T00:00:00.000+00:00",
                "comorbidities": json.dumps(item.get("comorbidities") or [])}
         cases.append([row.get(k) for k in CASE_COLUMNS])
         lines += [[uuid, p, *(ln.get(k) for k in LINE_COLUMNS[2:])]

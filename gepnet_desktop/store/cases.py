@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-import uuid as uuidlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from sqlite_utils import Database
 from ..case import Case, validate_case
 from ..logs import log_exception
 from ..safe_files import protect
-from . import audit, guard
+from . import audit, guard, ids
 from .audit import AuditEntry
 from .db import (
     APPLICATION_ID,
@@ -213,7 +212,7 @@ class Store:
         Raises ValidationFailed (nothing written) or DuplicateCodeError.
         """
         valid = self._validated(case)
-        new_uuid = str(uuidlib.uuid4())
+        new_uuid = ids.new_uuid()
         stamp = now()
         with write_transaction(self.db):
             self._check_code_free(valid.case_code, None)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid as uuidlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlite_utils import Database
 
 from ..case.decision import BoardDecision, Snapshot, validate_decision
-from . import audit
+from . import audit, ids
 from .cases import Store, now
 from .db import read_transaction, write_transaction
 from .errors import ConflictError, NotFoundError, StoreError
@@ -124,7 +123,7 @@ def record_decision(store: Store, case_uuid: str, decision: BoardDecision) -> Bo
     valid = validated(decision.with_changes(uuid=None, revision=None, created_at=None,
                                             updated_at=None, deleted_at=None))
     stamp = now()
-    stored = valid.with_changes(uuid=str(uuidlib.uuid4()), case_uuid=case_uuid, revision=1,
+    stored = valid.with_changes(uuid=ids.new_uuid(), case_uuid=case_uuid, revision=1,
                                 created_at=stamp, updated_at=stamp)
     with write_transaction(store.db):
         if store.is_deleted(case_uuid):

@@ -17,7 +17,7 @@ from ..case.decision import BoardDecision, validate_decision
 from ..case.fields import DECISIONS_KEY
 from ..case.validation import SURROGATE, validate_case
 from ..i18n import tr
-from . import audit
+from . import audit, ids
 from .bulk import BulkInserts, drop_secondary_indexes, large_against, recreate
 from .cases import Store, now
 from .db import write_transaction
@@ -319,7 +319,7 @@ def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
         stored = get_decision(store, d.uuid) if d.uuid else None
         if stored is None:
             stamp = now()
-            new = d.with_changes(uuid=d.uuid or str(uuidlib.uuid4()), case_uuid=case_uuid,
+            new = d.with_changes(uuid=d.uuid or ids.new_uuid(), case_uuid=case_uuid,
                                  revision=d.revision or 1, created_at=d.created_at or stamp,
                                  updated_at=d.updated_at or d.created_at or stamp)
             insert_decision(store, new, action="decision_import")
@@ -362,7 +362,7 @@ def _apply(store: Store, bulk: BulkInserts, position: str, case: Case,
             stored, stored_deleted_at = store._load_for_write(case.uuid, case.case_code)
     revision = case.revision or 1
     if stored is None:
-        new_uuid = case.uuid or str(uuidlib.uuid4())
+        new_uuid = case.uuid or ids.new_uuid()
         stamp = now()
         created = case.created_at or stamp
         store._check_code_free(case.case_code, None)  # in-file repeats: _unique_in_file
