@@ -268,6 +268,16 @@ def import_batches(db: Database) -> list[ImportBatch | int]:
     return [_batch_of(r) or int(r[0]) for r in db.execute(sql)]
 
 
+def last_batch_seq(db: Database) -> int:
+    """The highest seq the newest import batch recorded (0 when there is none): a new case is
+    numbered after it even when that case's row is gone, so the gap stays the batch's."""
+    sql = _BATCH_SQL.format(clinician=_clinician_column(db), packed=packed_column(db),
+                            where="") + " DESC LIMIT 1"
+    row = db.execute(sql).fetchone()
+    batch = _batch_of(row) if row else None
+    return batch.last_seq if batch else 0
+
+
 def batch_for(db: Database, seq: int) -> ImportBatch | None:
     """The import batch that recorded the case with this seq, or None. Batches are written in
     rising seq order, so a binary search reads a few of them."""

@@ -64,8 +64,7 @@ class BulkInserts:
             deleted_at: str | None, at: str) -> None:
         """Buffer one new case (its digest goes into the batch's audit row)."""
         if not self._cases:
-            self._seq = int(self.store.db.execute(
-                "SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0])
+            self._seq = self.store._last_seq()
             self._first, self._at = self._seq + 1, at
             self._label = self.store._label_for_write()  # one look-up a batch
         self._seq += 1

@@ -479,9 +479,15 @@ class Store:
                      if row[1] else " by another case; choose another code")
             raise DuplicateCodeError(f"case_code: {code} is already used{where}.")
 
+    def _last_seq(self) -> int:
+        """The highest case number given so far: of the stored cases, or of the newest import
+        batch when its last case's row was removed (numbers are never given twice)."""
+        stored = int(self.db.execute("SELECT coalesce(max(seq), 0) FROM cases").fetchone()[0])
+        return max(stored, audit.last_batch_seq(self.db))
+
     def _insert(self, case: Case, *, uuid: str, revision: int, created_at: str,
                 updated_at: str, deleted_at: str | None = None) -> None:
-        seq = self.db.execute("SELECT coalesce(max(seq), 0) + 1 FROM cases").fetchone()[0]
+        seq = self._last_seq() + 1
         cols, vals = self._case_row(case, uuid=uuid, seq=seq, revision=revision,
                                     created_at=created_at, updated_at=updated_at,
                                     deleted_at=deleted_at)

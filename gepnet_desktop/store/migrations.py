@@ -354,6 +354,10 @@ class Migration:
     name: str
     statements: tuple[str, ...]
     run: Callable[[Database], None] | None = None
+    # A step that rebuilds a table runs with foreign-key enforcement off (SQLite's procedure
+    # for rebuilding a table), so rows are copied exactly as they are: a line whose case was
+    # removed with another tool stays, for `check` to report, rather than failing the upgrade.
+    rebuilds_tables: bool = False
 
     def apply(self, db: Database) -> None:
         """Run the statements and the step (the caller holds the transaction)."""
@@ -374,7 +378,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "observation dates, the missing field, tumour-board decisions", _M7),
     Migration(8, "pathway labels stored once, an index per list filter and sort", _M8),
     Migration(9, "compact audit storage (long changes deflated)", _M9),
-    Migration(10, "lines keyed without a rowid, sort indexes holding the filters", _M10),
+    Migration(10, "lines keyed without a rowid, sort indexes holding the filters", _M10,
+              rebuilds_tables=True),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -485,12 +490,18 @@ def migrate(db: Database, path: Path, *, upto: int = SCHEMA_VERSION,
     for number, migration in enumerate(pending, 1):
         if on_start:
             on_start(migration, number, len(pending))
-        with write_transaction(db, count_change=False):
-            if pragma_int(db, "user_version") < migration.version:
-                migration.apply(db)
-                db.execute(f"PRAGMA user_version = {migration.version}")
-                if migration.version > 1:  # the first one creates the counter, at 0
-                    count_write(db)
+        if migration.rebuilds_tables:
+            db.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, where it holds
+        try:
+            with write_transaction(db, count_change=False):
+                if pragma_int(db, "user_version") < migration.version:
+                    migration.apply(db)
+                    db.execute(f"PRAGMA user_version = {migration.version}")
+                    if migration.version > 1:  # the first one creates the counter, at 0
+                        count_write(db)
+        finally:
+            if migration.rebuilds_tables:
+                db.execute("PRAGMA foreign_keys = ON")
         if on_step:
             on_step(migration)
         log.info("database migrated to schema %d (%s)", migration.version, migration.name)

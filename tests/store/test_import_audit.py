@@ -119,6 +119,26 @@ def test_a_case_row_deleted_outside_the_program_is_found(db_path: Path) -> None:
     assert len(missing) == 1 and "audit row 1" in missing[0] and "missing" in missing[0], problems
 
 
+def test_a_removed_last_case_of_a_batch_stays_missing_after_a_new_case(db_path: Path) -> None:
+    """The newest batch's last case removed outside the program: a case added afterwards gets a
+    number of its own, so `check` still names the gap and blames no innocent case."""
+    with sqlite3.connect(db_path) as conn:
+        last, code = conn.execute("SELECT max(seq), case_code FROM cases").fetchone()
+        uuid = _uuid(conn, code)
+        conn.execute("DELETE FROM lines WHERE case_uuid = ?", (uuid,))
+        conn.execute("DELETE FROM cases WHERE uuid = ?", (uuid,))
+    with open_store(db_path) as store:
+        rng = random.Random(11)
+        from gepnet_desktop.case import validate_case
+
+        new = store.create(validate_case(random_case_dict(rng, code="NEW-1")).case)
+        seq = store.db.execute("SELECT seq FROM cases WHERE uuid = ?", (new.uuid,)).fetchone()[0]
+    assert seq == last + 1
+    problems = check_database(db_path)
+    assert [p for p in problems if f"case number {last}" in p and "missing" in p], problems
+    assert not [p for p in problems if "NEW-1" in p], problems
+
+
 def test_a_batch_row_edited_or_deleted_is_found(db_path: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.db"
     with sqlite3.connect(db_path) as conn, sqlite3.connect(other) as dst:

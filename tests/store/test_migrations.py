@@ -291,3 +291,27 @@ def test_migration_10_keys_the_lines_once_and_drops_the_filter_sort_indexes(
     assert conn.execute("SELECT count(*) FROM lines").fetchone()[0] == \
         len(lines_before) - len(gone.lines)
     conn.close()
+
+
+def test_migration_10_keeps_a_line_whose_case_was_removed_outside_the_program(
+        tmp_path: Path) -> None:
+    """A line left without its case (the case row deleted with another tool) does not stop the
+    upgrade: it is copied as it was, and `check` still reports it."""
+    from gepnet_desktop.store.check import check_database
+
+    nine = tmp_path / "nine.db"
+    db = connect(nine)
+    migrate(db, nine, upto=9)
+    db.close()
+    conn = sqlite3.connect(nine)  # foreign keys off, as in any SQLite tool by default
+    with conn:
+        conn.execute("INSERT INTO lines (case_uuid, position, regimen, outcome) "
+                     "VALUES ('no-such-case', 1, 'everolimus', 'progression')")
+    conn.close()
+    with open_store(nine) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.db.execute("SELECT case_uuid, regimen FROM lines").fetchall() == \
+            [("no-such-case", "everolimus")]
+        assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    problems = check_database(nine)
+    assert any("foreign" in p.lower() or "line" in p.lower() for p in problems), problems
