@@ -305,11 +305,11 @@ def _record_problems(db: Database, label: str, shape: SchemaShape,
 
 def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list[str]:
     """The first break of the hash chain, and the cases that differ from their trail."""
-    advice = "restore a backup from before the change, or ask your IT support"
+    restore = "restore a backup from before the change, or ask your IT support"
     stored_head = db.execute("SELECT audit_head FROM store_state WHERE id = 1").fetchone()
     broken = audit.verify_chain(audit.chain_rows(db), stored_head[0] if stored_head else None)
-    problems = [f"{label}: {broken}; {advice}."] if broken else []
-    advice = "it was changed outside the program; " + advice
+    problems = [f"{label}: {broken}; {restore}."] if broken else []
+    advice = "it was changed outside the program; " + restore
     for m in trail.mismatches(db):
         where = (f"its last audit row is {m.audit_row}" if m.audit_row is not None
                  else "it has no audit rows")
@@ -327,7 +327,7 @@ def _audit_problems(db: Database, label: str, limit: int = MAX_PROBLEMS) -> list
     for batch, seq in trail.missing_imported(db):
         problems.append(f"{label}: case number {seq}, imported with audit row {batch}, is "
                         f"missing from the cases: it was deleted, or its number changed, "
-                        f"outside the program; {advice.split('; ', 1)[1]}.")
+                        f"outside the program; {restore}.")
         if len(problems) >= limit:
             problems.append(f"{label}: (more problems not shown)")
             break
