@@ -227,15 +227,29 @@ def in_window(folder: Path, n: int) -> None:
     window.show()
     wait_for(app, window.list_model.is_loaded)
 
+    shown_at: list[float] = []
+
+    def first_rows() -> None:
+        window.list_view.viewport().repaint()  # the rows painted
+        shown_at.append(time.perf_counter())
+
+    window.list_model.firstRowsShown.connect(first_rows)
+
     def until_loaded(change: Callable[[], None]) -> float:
+        """Milliseconds from the change to the first rows painted (the count may come later;
+        the time to both is kept in `counted`)."""
         loop = QEventLoop()
         window.list_model.queryFinished.connect(loop.quit)
+        shown_at.clear()
         t0 = time.perf_counter()
         change()
         loop.exec()
         window.list_model.queryFinished.disconnect(loop.quit)
-        app.processEvents()  # the rows painted
-        return (time.perf_counter() - t0) * 1000
+        app.processEvents()
+        counted.append((time.perf_counter() - t0) * 1000)
+        return ((shown_at[-1] if shown_at else time.perf_counter()) - t0) * 1000
+
+    counted: list[float] = []
 
     bar = window.filter_bar
     combos = {"site": bar.site, "grade": bar.grade, "node": bar.node}
@@ -270,25 +284,26 @@ def in_window(folder: Path, n: int) -> None:
         ("text '간 전이'", {}, ("text", "간 전이")),
         ("text + site", {"site": "stomach"}, ("text", "tumour")),
     ]
-    print(f"case list at {n:,} cases, filter change to rows shown (median of 3; target "
-          "< 100 ms; typing adds the 250 ms debounce):")
+    print(f"case list at {n:,} cases, filter change to the first rows painted (median of 3; "
+          "target < 100 ms; typing adds the 250 ms debounce), and to the count in:")
     worst = 0.0
     for name, setup, (field, value) in scenarios:
-        times = []
+        times, totals = [], []
         for _ in range(3):
             set_state({})
             set_state(setup)
             times.append(until_loaded(lambda f=field, v=value: apply(f, v)))
+            totals.append(counted[-1])
         worst = max(worst, statistics.median(times))
-        print(f"  {name:26s} {statistics.median(times):6.1f} ms  "
-              f"({window.list_model.total():,} rows)")
+        print(f"  {name:26s} {statistics.median(times):6.1f} ms  (count in at "
+              f"{statistics.median(totals):6.1f} ms: {window.list_model.total():,} rows)")
     set_state({})
     asc, desc = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
     for name, column, order in (("sort by code", 0, asc), ("sort by recommendation", 3, desc),
                                 ("sort by updated", 4, desc)):
         ms = until_loaded(lambda c=column, o=order: window.list_view.sortByColumn(c, o))
         worst = max(worst, ms)
-        print(f"  {name:26s} {ms:6.1f} ms")
+        print(f"  {name:26s} {ms:6.1f} ms  (count in at {counted[-1]:6.1f} ms)")
     print(f"  slowest: {worst:.1f} ms")
 
     # Scrolling: jump through the whole list; the GUI thread must never stall.

@@ -309,9 +309,9 @@ def test_a_jump_reads_from_the_nearest_key_it_knows(qtbot, make_model, dataset):
     for row in (PAGE, 2 * PAGE):
         model.case_uuid(row)
         qtbot.waitUntil(lambda r=row: model.case_uuid(r) is not None, timeout=5000)
-    model.case_uuid(5 * PAGE + 1)  # pages 3 and 4 never seen: skipped from page 2's key
-    qtbot.waitUntil(lambda: model.case_uuid(5 * PAGE + 1) is not None, timeout=5000)
-    assert model.searches[-1] == (True, 2 * PAGE, PAGE)
+    model.case_uuid(4 * PAGE + 1)  # page 3 never seen: skipped from page 2's key
+    qtbot.waitUntil(lambda: model.case_uuid(4 * PAGE + 1) is not None, timeout=5000)
+    assert model.searches[-1] == (True, PAGE, PAGE)
     codes = sorted((c["case_code"] for c in dataset[1]), reverse=False)
     query = model.query()
     assert (query.sort, query.descending) == ("updated_at", True)
@@ -320,6 +320,45 @@ def test_a_jump_reads_from_the_nearest_key_it_knows(qtbot, make_model, dataset):
     model.case_uuid(5 * PAGE + 1)
     qtbot.waitUntil(lambda: model.case_uuid(5 * PAGE + 1) is not None, timeout=5000)
     assert model.index(5 * PAGE + 1, 0).data() == codes[5 * PAGE + 1]
+
+
+def test_the_end_of_the_list_is_read_from_the_end(qtbot, make_model, dataset):
+    """A page nearer the end than any known key is read backwards from the end (no skipping
+    over the whole list), and shows the rows in the list's order."""
+    model = make_model()
+    load(qtbot, model)
+    last = N_CASES - 1  # the last page holds N_CASES % PAGE rows
+    model.case_uuid(last)
+    qtbot.waitUntil(lambda: model.case_uuid(last) is not None, timeout=5000)
+    assert model.searches[-1] == (False, 0, N_CASES % PAGE)
+    row = N_CASES - N_CASES % PAGE - 1  # the last row of the page before: read past the last
+    model.case_uuid(row)
+    qtbot.waitUntil(lambda: model.case_uuid(row) is not None, timeout=5000)
+    assert model.searches[-1] == (False, N_CASES % PAGE, PAGE)
+    with open_clinic(dataset[0]) as store:
+        want = [r.uuid for r in store.search(model.query(), None, N_CASES)]
+    assert [model.case_uuid(r) for r in range(row - PAGE + 1, N_CASES)] == \
+        want[row - PAGE + 1:]
+
+
+def test_a_page_left_behind_by_the_view_is_not_read(qtbot, dataset):
+    """A page asked for before the view jumped far away is dropped when its turn comes (the
+    model asks for it again if it is shown again); pages near the latest one are read."""
+    from gepnet_desktop.ui.cases.case_list import _Fetcher
+
+    log: list = []
+    fetcher = _Fetcher(lambda: CountingStore(open_clinic(dataset[0]), log))
+    try:
+        fetcher.latest_page = 6
+        with qtbot.waitSignal(fetcher.dropped, timeout=5000) as dropped:
+            fetcher.fetch(1, CaseQuery(), 2, None, 2 * PAGE, PAGE, False)
+        assert dropped.args == [1, 2] and log == []
+        with qtbot.waitSignal(fetcher.loaded, timeout=5000) as loaded:
+            fetcher.fetch(1, CaseQuery(), 5, None, 5 * PAGE, PAGE, False)
+        assert loaded.args[:2] == [1, 5] and len(loaded.args[2]) == PAGE
+        assert log == [(False, 5 * PAGE, PAGE)]
+    finally:
+        fetcher.close_store()
 
 
 def test_stale_recommendations_are_marked_while_they_are_recomputed(qtbot, tmp_path,

@@ -7,6 +7,12 @@ before the count is in. Counts and pages are read by a worker thread with its ow
 connection: the GUI thread never does work that grows with the number of cases. Results carry
 a generation number, and stale ones (from a query since replaced) are dropped. A row whose
 recommendation comes from an older pathway version (being recomputed) shows it in grey italic.
+
+Jumping through the list (dragging the scroll bar of a million rows) asks for many pages in a
+row: a page request made before the view moved on is dropped when its turn comes (only pages
+near the latest one asked for are read), and a page nearer the end of the list than to a known
+key is read from the end, in the reverse order, so the bottom of the list is as quick to reach
+as the top.
 """
 
 from __future__ import annotations
@@ -56,12 +62,15 @@ class _Fetcher(QObject):
     loaded = Signal(int, int, list)  # generation, page, rows
     counted = Signal(int, int)       # generation, count
     failed = Signal(int, str)
+    dropped = Signal(int, int)       # generation, page: asked for, then left behind by the view
+    NEAR = 2  # pages either side of the latest one asked for that are still read
 
     def __init__(self, open_store: StoreOpener) -> None:
         super().__init__()
         self._open_store = open_store
         self._store: Any = None
         self.latest = 0  # written by the GUI thread; a plain int read is atomic under the GIL
+        self.latest_page = 0  # the page asked for last (GUI thread), likewise
 
     def _ready(self, generation: int) -> Any:
         if generation < self.latest:
@@ -70,14 +79,23 @@ class _Fetcher(QObject):
             self._store = self._open_store()
         return self._store
 
-    @Slot(int, object, int, object, int, int)
+    @Slot(int, object, int, object, int, int, bool)
     def fetch(self, generation: int, query: CaseQuery, page: int, after: RowKey | None,
-              skip: int, limit: int) -> None:
+              skip: int, limit: int, from_end: bool) -> None:
+        """One page: `limit` rows after the key `after` passing over `skip`, or with `from_end`
+        the rows `skip` rows before the end of the list (read backwards, given in order)."""
+        if page and abs(page - self.latest_page) > self.NEAR:
+            self.dropped.emit(generation, page)
+            return
         try:
             store = self._ready(generation)
             if store is None:
                 return
-            rows = store.search(query, after, limit, skip=skip)
+            if from_end:
+                backwards = replace(query, descending=not query.descending)
+                rows = store.search(backwards, None, limit, skip=skip)[::-1]
+            else:
+                rows = store.search(query, after, limit, skip=skip)
         except Exception as exc:  # reported to the GUI thread; the list stays as it was
             self._fail(generation, exc)
             return
@@ -124,8 +142,9 @@ class CaseListModel(QAbstractTableModel):
 
     countChanged = Signal(int)
     queryFinished = Signal()   # the count and the first page of the current query are in
+    firstRowsShown = Signal()  # the first page of the current query is shown (count or not)
     queryFailed = Signal(str)
-    _request = Signal(int, object, int, object, int, int)
+    _request = Signal(int, object, int, object, int, int, bool)
     _count_request = Signal(int, object)
     _close = Signal()
     _reopen = Signal(object)
@@ -161,6 +180,7 @@ class CaseListModel(QAbstractTableModel):
         self._fetcher.loaded.connect(self._on_loaded)
         self._fetcher.counted.connect(self._on_counted)
         self._fetcher.failed.connect(self._on_failed)
+        self._fetcher.dropped.connect(self._on_dropped)
         self._thread.finished.connect(self._fetcher.deleteLater)
         self._thread.start()
         self._headers = [tr(f"ui.col.{c}", lang) for c in COLUMNS]
@@ -195,7 +215,8 @@ class CaseListModel(QAbstractTableModel):
         self._known = self._first = False
         self._keys = {}
         query = self.query()
-        self._request.emit(self._generation, query, 0, None, 0, self.page_size)
+        self._fetcher.latest_page = 0
+        self._request.emit(self._generation, query, 0, None, 0, self.page_size, False)
         self._count_request.emit(self._generation, query)  # after the first page, never before
 
     def is_loaded(self) -> bool:
@@ -238,6 +259,7 @@ class CaseListModel(QAbstractTableModel):
             self._pages = {0: rows}
             self._count = self._count if self._known else len(rows)
             self.endResetModel()
+            self.firstRowsShown.emit()
             self._finish_query()
             return
         if page * self.page_size >= self._count:
@@ -278,6 +300,12 @@ class CaseListModel(QAbstractTableModel):
             self._pending.clear()
             self.queryFailed.emit(message)
 
+    @Slot(int, int)
+    def _on_dropped(self, generation: int, page: int) -> None:
+        """A page left behind by the view: asked for again if it is shown again."""
+        if generation == self._generation:
+            self._pending.discard(page)
+
     def _evict(self, keep: int) -> None:
         while len(self._pages) > self.max_pages:
             far = max(self._pages, key=lambda p: abs(p - keep))
@@ -289,13 +317,26 @@ class CaseListModel(QAbstractTableModel):
         if rows is None:
             if page not in self._pending:
                 self._pending.add(page)
-                before = max((p for p in self._keys if p < page), default=None)
-                after = None if before is None else self._keys[before]
-                skip = (page - (-1 if before is None else before) - 1) * self.page_size
-                self._request.emit(self._generation, self.query(), page, after, skip,
-                                   self.page_size)
+                self._ask(page)
             return None
         return rows[within] if within < len(rows) else None
+
+    def _ask(self, page: int) -> None:
+        """Request a page from the nearest known key before it, or from the end of the list
+        when that is nearer (the count known)."""
+        before = max((p for p in self._keys if p < page), default=None)
+        after = None if before is None else self._keys[before]
+        skip = (page - (-1 if before is None else before) - 1) * self.page_size
+        limit = self.page_size
+        from_end = False
+        if self._known:
+            limit = max(0, min(self.page_size, self._count - page * self.page_size))
+            behind = self._count - page * self.page_size - limit  # rows after this page
+            if limit and behind < skip:
+                from_end, after, skip = True, None, behind
+        self._fetcher.latest_page = page
+        self._request.emit(self._generation, self.query(), page, after, skip,
+                           limit or self.page_size, from_end)
 
     # -- lookups for the window --------------------------------------------------------------
     def case_uuid(self, row: int) -> str | None:
