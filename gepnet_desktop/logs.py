@@ -4,6 +4,7 @@ log uuids and counts instead."""
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import logging.handlers
 import os
@@ -40,13 +41,10 @@ def setup_logging(level: int = logging.INFO) -> str | None:
     except OSError:
         _sizes_at_start.setdefault(os.path.realpath(target), 0)
     try:
-        handler = logging.handlers.RotatingFileHandler(target, maxBytes=1_000_000,
-                                                       backupCount=3, encoding="utf-8")
+        handler = _PrivateFileHandler(target, maxBytes=1_000_000, backupCount=3,
+                                      encoding="utf-8")
     except OSError as exc:
         return _no_log(target, exc.strerror or str(exc))
-    if os.name == "posix":
-        with contextlib.suppress(OSError):
-            os.chmod(target, 0o600)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler._gepnet = True  # type: ignore[attr-defined]
     root.addHandler(handler)
@@ -54,6 +52,43 @@ def setup_logging(level: int = logging.INFO) -> str | None:
     _configured = target
     problem = None
     return None
+
+
+class _PrivateFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log file readable by its owner only, the new file after a rollover too."""
+
+    def _open(self) -> io.TextIOWrapper:  # the stdlib's hook that opens the file
+        if os.name == "posix":
+            os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            with contextlib.suppress(OSError):
+                os.chmod(self.baseFilename, 0o600)
+        return super()._open()
+
+
+class _FirstLine(logging.Formatter):
+    """A record's first line only (a stack stays for the log file)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).split("\n", 1)[0]
+
+
+def setup_command_logging() -> str | None:
+    """The command line's logging: the log file (`setup_logging`), nothing of it on standard
+    error (a notice is printed there already). When the log file cannot be written, warnings
+    and errors go to standard error instead, notices excepted; returns that sentence."""
+    root = logging.getLogger("gepnet_desktop")
+    for handler in list(root.handlers):
+        if getattr(handler, "_gepnet", False) and not isinstance(handler, _PrivateFileHandler):
+            root.removeHandler(handler)
+    sentence = setup_logging()
+    if sentence is not None:
+        fallback = logging.StreamHandler()  # sys.stderr as it is when a record comes
+        fallback.setLevel(logging.WARNING)
+        fallback.addFilter(lambda record: not record.name.startswith("gepnet_desktop.notices"))
+        fallback.setFormatter(_FirstLine("%(levelname)s: %(message)s"))
+        fallback._gepnet = True  # type: ignore[attr-defined]
+        root.addHandler(fallback)
+    return sentence
 
 
 def _no_log(target: str, reason: str) -> str:
