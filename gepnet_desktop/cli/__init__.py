@@ -102,16 +102,18 @@ def _set_clinician(args: argparse.Namespace) -> None:
 
 def _start_logging(args: argparse.Namespace) -> None:
     """Every run records the package's log records (no identifiers) in the data dir's log
-    file, readable by its owner only; a command says on standard error when it cannot. Not
-    the self-test: its lines, about a temporary database, would read as an earlier use of
-    the data folder."""
-    from ..logs import setup_command_logging
+    file, readable by its owner only: a command from its first record on (logs.py says on
+    standard error when it cannot), the window at once (it says so itself). Not the
+    self-test: its lines, about a temporary database, would read as an earlier use of the
+    data folder."""
+    from .. import logs
 
     if args.self_test:
         return
-    sentence = setup_command_logging()
-    if sentence is not None and args.command is not None:
-        print(sentence, file=sys.stderr)
+    if args.command is None:
+        logs.setup_logging()
+    else:
+        logs.setup_command_logging()
 
 
 def main(argv: list[str] | None = None) -> int:

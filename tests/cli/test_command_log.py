@@ -107,3 +107,12 @@ def test_the_log_file_stays_private_after_it_rolls_over() -> None:
     if os.name == "posix":
         assert stat.S_IMODE(current.stat().st_mode) == 0o600
         assert stat.S_IMODE(rolled.stat().st_mode) == 0o600
+
+
+def test_a_command_that_logs_nothing_leaves_no_data_folder(capsys) -> None:
+    code = main(["evaluate", str(EXAMPLES / "cases.json"), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0 and json.loads(out) and err == ""
+    assert not paths.data_dir(create=False).exists()
+    logging.getLogger("gepnet_desktop.test").warning("a later warning")  # the file made now
+    assert "a later warning" in paths.log_file().read_text(encoding="utf-8")
