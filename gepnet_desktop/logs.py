@@ -123,7 +123,8 @@ def _size(path: str) -> int:
 def setup_command_logging() -> None:
     """The command line's logging (`_CommandLog`): the package's records in the data dir's
     log file, nothing of them on standard error while that file can be written."""
-    global _configured
+    global _configured, problem
+    problem = None  # until the first record finds otherwise
     root = logging.getLogger("gepnet_desktop")
     for old in list(root.handlers):
         if getattr(old, "_gepnet", False):
