@@ -100,13 +100,20 @@ def _set_clinician(args: argparse.Namespace) -> None:
         raise CliError(f"--clinician {str(exc).removeprefix('clinician: ')}", 2) from None
 
 
-def _no_logs_on_stderr() -> None:
-    """Log records go to the log file only: without a handler of its own the package's logger
-    falls back to Python's last resort, which printed each warning on standard error (a
-    notice, said there already, appeared twice)."""
-    logger = logging.getLogger("gepnet_desktop")
-    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
-        logger.addHandler(logging.NullHandler())
+def _start_logging(args: argparse.Namespace) -> None:
+    """Every run records the package's log records (no identifiers) in the data dir's log
+    file, readable by its owner only: a command from its first record on (logs.py says on
+    standard error when it cannot), the window at once (it says so itself). Not the
+    self-test: its lines, about a temporary database, would read as an earlier use of the
+    data folder."""
+    from .. import logs
+
+    if args.self_test:
+        return
+    if args.command is None:
+        logs.setup_logging()
+    else:
+        logs.setup_command_logging()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     site_lang = site_policy.fixed_language(args.lang if args.lang_given else None)
     if site_lang is not None:  # the site policy fixes it (and says so when --lang differs)
         args.lang, args.lang_given = site_lang, True
-    _no_logs_on_stderr()
+    _start_logging(args)
     _remove_leftovers()
     try:
         if args.self_test:
@@ -152,11 +159,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as exc:
         try:
-            from ..logs import log_exception, setup_logging
+            from .. import logs
 
-            setup_logging()
-            log_exception(log, f"unexpected error in command {args.command}", exc)
-            where = f" The details are in {paths.log_file()}."
+            logs.log_exception(log, f"unexpected error in command {args.command}", exc)
+            where = "" if logs.problem else f" The details are in {paths.log_file()}."
         except Exception:
             where = ""
         print(f"{APP_NAME} met an unexpected error and stopped.{where}", file=sys.stderr)

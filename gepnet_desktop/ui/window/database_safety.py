@@ -72,22 +72,20 @@ class DatabaseSafety(QObject):
         """Open `path` for the window: the quick check, a damaged file read-only (with the
         banner), a missing or empty one in a used folder only after the user chose to restore
         the newest backup or to start a new database. None: the user chose to quit. The quick
-        check, and an older file's upgrade, run first on a worker thread."""
-        from ...store import DamagedDatabase, MissingDatabase, restore_database
+        check, an older file's upgrade and a restore run on a worker thread."""
+        from ...store import DamagedDatabase, MissingDatabase
 
-        opener = verified_opener if self._db.verify_at_open else self._db.opener
-        upgraded, aside = self._upgrade_first(path)
-        if upgraded:  # checked (and upgraded) on the worker: open it as it is now
-            opener = self._db.opener
+        restore: Path | None = None
         for _attempt in range(3):
             try:
-                store = opener(path)
+                store = self._open_once(path, restore)
             except MissingDatabase as exc:
                 answer = self.prompts.missing_database(self._window, self._missing_text(exc),
                                                        exc.backup is not None)
+                restore = None
                 if answer == RESTORE and exc.backup is not None:
                     log.info("restoring the newest automatic backup into a missing database")
-                    restore_database(path, exc.backup)
+                    restore = exc.backup  # on the worker, with the open that follows
                 elif answer == NEW:
                     from ...clinic import open_clinic
 
@@ -96,39 +94,47 @@ class DatabaseSafety(QObject):
                 else:
                     return None
                 continue
-            except DamagedDatabase as exc:
+            except DamagedDatabase as exc:  # checked once (on the worker, for the window)
                 log.error("the database is damaged; opened read-only")
                 store = read_only_opener(path)
                 self._db.opener = read_only_opener
                 self._show_damage(exc)
                 return store
-            if aside is not None:  # said once the window's store is open, as an open does
-                from ...upgrade_notice import announce_upgrade
-
-                store.migrated_copy = aside
-                announce_upgrade(store)
             self.clear_damage()
             return store
         return None
 
-    def _upgrade_first(self, path: Path) -> tuple[bool, Path | None]:
-        """The quick check (the window's own open) and an older file's upgrade on a worker,
-        under a progress dialog: (True, the copy kept aside by an upgrade, if any); (False,
-        None) when there was nothing to do there or the open must decide (a missing, newer or
-        damaged file). Other errors are raised as the open raises them."""
-        from ...store import DamagedDatabase, MissingDatabase
+    def _open_once(self, path: Path, restore: Path | None) -> Store:
+        """The worker step (`_upgrade_first`), then the window's own open of the file as it
+        is now; raises MissingDatabase or DamagedDatabase from either."""
+        done, aside = self._upgrade_first(path, restore)
+        if not done:  # nothing to do on the worker: the open checks, as it does
+            opener = verified_opener if self._db.verify_at_open else self._db.opener
+            return opener(path)
+        store = self._db.opener(path)
+        if aside is not None:  # said once the window's store is open, as an open does
+            from ...upgrade_notice import announce_upgrade
+
+            store.migrated_copy = aside
+            announce_upgrade(store)
+        return store
+
+    def _upgrade_first(self, path: Path,
+                       restore: Path | None = None) -> tuple[bool, Path | None]:
+        """The restore of `restore`, the quick check (the window's own open) and an older
+        file's upgrade on a worker, under a progress dialog: (True, the copy kept aside by an
+        upgrade, if any); (False, None) when there was nothing to do there (a missing, new or
+        newer file: the open decides). Errors, damage included, are raised as the open raises
+        them."""
         from ...store.upgrade import existing_database, pending_migrations
         from .database_upgrade import DatabaseUpgrade
 
-        upgrading = bool(pending_migrations(path))
-        if self._db.opener is read_only_opener or not (
-                upgrading or (self._db.verify_at_open and existing_database(path))):
+        upgrading = bool(pending_migrations(path)) if restore is None else False
+        if restore is None and (self._db.opener is read_only_opener or not (
+                upgrading or (self._db.verify_at_open and existing_database(path)))):
             return False, None
-        try:
-            return True, DatabaseUpgrade(self._window, self.lang).run(
-                path, verify=self._db.verify_at_open, upgrading=upgrading)
-        except (DamagedDatabase, MissingDatabase):
-            return False, None
+        return True, DatabaseUpgrade(self._window, self.lang).run(
+            path, verify=self._db.verify_at_open, upgrading=upgrading, restore=restore)
 
     def _missing_text(self, exc: MissingDatabase) -> str:
         from ...store.guard import evidence_words

@@ -1,7 +1,9 @@
 """The slow part of opening the window's database on a worker thread: SQLite's quick check and,
-for an older file, the upgrade, under a progress dialog that says what is happening (the check,
-the copy aside, then each step by name). The window keeps repainting meanwhile; the dialog has
-no Cancel: each upgrade step is one transaction.
+for an older file, the upgrade (after a restore of a backup the restore too), under a progress
+dialog that says what is happening (the restore, the check, the copy aside, then each step by
+name). The window keeps repainting meanwhile but takes no input and refuses to close; the
+dialog has no Cancel: each upgrade step is one transaction. When the application quits
+meanwhile, the open still waits for the worker to end.
 
 The worker opens the file on a connection of its own and closes it; the window's normal open
 that follows finds nothing left to check or migrate.
@@ -13,7 +15,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ...i18n import tr
@@ -49,10 +51,13 @@ class DatabaseUpgrade(QObject):
         if self._dialog is not None:
             self._dialog.setLabelText(f"{text}\n\n{self._note}" if self._note else text)
 
-    def run(self, path: Path, *, verify: bool, upgrading: bool) -> Path | None:
-        """Open `path` on a worker (the quick check first with `verify`; the upgrade when
-        `upgrading`), waiting in a local event loop so the window repaints; returns the copy
-        kept aside by an upgrade. Raises what the open raised."""
+    def run(self, path: Path, *, verify: bool, upgrading: bool,
+            restore: Path | None = None) -> Path | None:
+        """Open `path` on a worker (first the restore of the backup `restore`, if given; the
+        quick check with `verify`; the upgrade when `upgrading`), waiting in a local event loop
+        so the window repaints; returns the copy kept aside by an upgrade. Raises what the
+        restore or the open raised."""
+        from ...store import restore_database
         from ...store.upgrade import check_sentence, copy_sentence, step_sentence, upgrade
 
         lang = self.lang
@@ -66,31 +71,66 @@ class DatabaseUpgrade(QObject):
                 self.labelChanged.emit(step_sentence(migration, number, count, lang))
                 progress(number - 1, count)
 
+            if restore is not None:
+                restore_database(path, restore, progress)
+                if verify:
+                    self.labelChanged.emit(check_sentence(lang))
             aside = upgrade(path, verify=verify, on_copy=copied, on_start=started)
             progress(1, 1)
             return aside
 
-        name = tr("store.upgrade.title" if upgrading else "store.upgrade.checking", lang)
+        at_once = upgrading or restore is not None  # a quick check alone may take no time
+        if restore is not None:
+            name = tr("ui.task.restore", lang)
+            first = tr("store.upgrade.restoring", lang, file=restore.name)
+        else:
+            name = tr("store.upgrade.title" if upgrading else "store.upgrade.checking", lang)
+            first = check_sentence(lang) if verify else copy_sentence(lang)
         task = Task(name, job, self)
-        first = check_sentence(lang) if verify else copy_sentence(lang)
         self._note = tr("store.upgrade.no_cancel", lang) if upgrading else ""
         dialog = progress_dialog(self._window, task, first, None,
-                                 0 if upgrading else CHECK_SHOWN_AFTER_MS)
+                                 0 if at_once else CHECK_SHOWN_AFTER_MS)
         dialog.setObjectName("databaseUpgradeDialog")
         self._dialog = dialog
         self._show(first)
-        loop = QEventLoop(self)
-        task.finished.connect(loop.quit)
-        task.start()
-        if upgrading:
-            dialog.show()
-        loop.exec()
-        self._dialog = None
-        dialog.reset()
-        dialog.deleteLater()
-        if task.outcome != "succeeded":
-            raise task.error or RuntimeError("the database was not opened")
+        self._wait(task, dialog, at_once)
+        if task.error is not None:
+            raise task.error
         result: Path | None = task.result
         if result is not None:
             log.info("database upgraded on a worker thread")
         return result
+
+    def _wait(self, task: Task, dialog: QProgressDialog, show: bool) -> None:
+        """Run `task` and wait for its end, the event loop running, the window disabled (no
+        input reaches it) and refusing to close; `show`: the dialog at once."""
+        window = self._window
+        enabled = window.isEnabled()
+        window.setEnabled(False)
+        dialog.setEnabled(True)  # a window of its own: not greyed with the main window
+        window.installEventFilter(self)
+        loop = QEventLoop(self)
+        task.finished.connect(loop.quit)
+        try:
+            task.start()
+            if show:
+                dialog.show()
+            loop.exec()
+            if task.is_running():  # the application quits: its event loops end at once
+                log.info("the application quits while the database is opened; waiting")
+                task.wait()
+        finally:
+            window.removeEventFilter(self)
+            window.setEnabled(enabled)
+            self._dialog = None
+            dialog.reset()
+            dialog.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """While the open runs the window refuses to close (the dialog shows why)."""
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            event.ignore()
+            if self._dialog is not None:
+                self._dialog.show()
+            return True
+        return super().eventFilter(watched, event)
