@@ -25,6 +25,10 @@ _DERIVED = frozenset(DERIVED)
 _ORDERED = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "ne": "!="}
 
 
+class ConditionError(ValueError):
+    """A condition that cannot be compiled where it stands (the checks refuse it first)."""
+
+
 def always(_facts: Any) -> bool:
     """The predicate of a missing condition."""
     return True
@@ -157,11 +161,16 @@ class _Source:
             return f"(not {self.expr(cond['not'], var)})"
         if "ref" in cond:
             name = cond["ref"]
-            if var == "ln" and self.conditions is not None:  # read of the line itself
+            if var == "ln":  # read of the line itself, from its definition
+                if self.conditions is None or name not in self.conditions:
+                    raise ConditionError(f"condition {name!r} stands inside a line condition "
+                                         "without its definition")
                 return self.expr(self.conditions[name], var)
             named = self.named
             fn = named[name] if name in named else (lambda f: named[name](f))
             return f"{self.value(fn)}({var})"
+        if var == "ln" and ("any_line" in cond or "last_line" in cond):
+            raise ConditionError("a line condition cannot hold another line quantifier")
         if "any_line" in cond:
             inner = compile_condition(cond["any_line"], self.named, True, self.conditions)
             return f"any_(map_({self.value(inner)}, {var}.lines))"

@@ -24,6 +24,10 @@ DERIVED_FACTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 # Facts of one line of therapy, inside `any_line` / `last_line`, besides its fields.
 LINE_DERIVED: dict[str, tuple[str, tuple[str, ...]]] = {"anti_tumour": ("bool", ())}
+# What a line condition may name, for the sentences that refuse anything else.
+LINE_FACTS = ("a line's facts (" + ", ".join(
+    [*(k for k, s in LINE_FIELDS_BY_KEY.items() if s.kind != "text"), *LINE_DERIVED])
+    + ") and 'days'")
 OPTION_PLACEHOLDER = "$option"
 
 
@@ -32,9 +36,12 @@ class Scope:
     """What a condition may name where it stands."""
 
     thresholds: Mapping[str, Any] = field(default_factory=dict)
-    named: frozenset[str] = frozenset()
+    named: Mapping[str, Any] = field(default_factory=dict)  # the file's named conditions
     line: bool = False  # inside a line quantifier
     option_placeholder: bool = False  # a common caution: "$option" stands for each option
+    via: tuple[str, ...] = ()  # the named conditions read of a line on the way here
+    origin: str = ""  # where the first of them is named
+    checked: set[str] | None = None  # those already checked on this way (each once)
 
 
 def fact_kind(name: str, line: bool = False) -> tuple[str, tuple[str, ...]] | None:
@@ -89,10 +96,10 @@ def _composite(cond: dict[str, Any], where: str, scope: Scope) -> list[str] | No
     if "not" in cond:
         return check_condition(cond["not"], where, scope)
     if "ref" in cond:
-        return [] if cond["ref"] in scope.named else [
-            f"{where}: names unknown condition {cond['ref']!r}"]
+        return _check_ref(cond["ref"], where, scope)
     if scope.line and ("any_line" in cond or "last_line" in cond):
-        return [f"{where}: a line condition cannot hold another line quantifier"]
+        return [f"{where}: a line condition cannot hold another line quantifier; it reads one "
+                f"line and may name only {LINE_FACTS}"]
     inner = replace(scope, line=True)
     if "any_line" in cond:
         return check_condition(cond["any_line"], where, inner)
@@ -103,6 +110,23 @@ def _composite(cond: dict[str, Any], where: str, scope: Scope) -> list[str] | No
         return [*check_condition(spec["where"], where, inner),
                 *check_condition(spec["then"], where, inner)]
     return None
+
+
+def _check_ref(name: Any, where: str, scope: Scope) -> list[str]:
+    """A named condition: known; inside a line condition, its contents are read of one line,
+    so they are checked as a line condition too (with the named conditions they name, each
+    once; a loop is the cycle check's sentence)."""
+    if not isinstance(name, str) or name not in scope.named:
+        return [f"{where}: names unknown condition {name!r}"]
+    checked = set() if scope.checked is None else scope.checked
+    if not scope.line or name in checked:
+        return []
+    checked.add(name)
+    origin, via = scope.origin or where, (*scope.via, name)
+    inner = replace(scope, via=via, origin=origin, checked=checked, option_placeholder=False)
+    chain = " -> ".join(repr(n) for n in via)
+    return check_condition(scope.named[name],
+                           f"{origin} (condition {chain}, inside a line condition)", inner)
 
 
 def check_condition(cond: Any, where: str, scope: Scope | None = None) -> list[str]:
@@ -121,8 +145,13 @@ def check_condition(cond: Any, where: str, scope: Scope | None = None) -> list[s
     name, op = cond.get("field"), cond.get("op")
     kind = fact_kind(name, scope.line) if isinstance(name, str) else None
     if kind is None:
-        place = "line field" if scope.line else "case field"
-        return [f"{where}: condition names unknown {place} {name!r}"]
+        if not scope.line:
+            return [f"{where}: condition names unknown case field {name!r}"]
+        if isinstance(name, str) and fact_kind(name) is not None:
+            return [f"{where}: names {name!r}, a fact of the case; a line condition reads one "
+                    f"line and may name only {LINE_FACTS}"]
+        return [f"{where}: condition names unknown line field {name!r} (a line condition may "
+                f"name only {LINE_FACTS})"]
     if op in NULL_OPS:
         return [f"{where}: {op} on {name} takes no value"] if "value" in cond else []
     fkind, values = kind

@@ -5,7 +5,8 @@ A condition is one of
   value). V may be a literal, `{"threshold": NAME}` (a named threshold of the file) or
   `{"group": NAME}` (a named value group of case/fields.py); the loader resolves both.
 - `{"all": [...]}`, `{"any": [...]}`, `{"not": C}`.
-- `{"ref": NAME}`: a named condition of the file's `conditions` section.
+- `{"ref": NAME}`: a named condition of the file's `conditions` section (inside a line
+  condition it is read of that line, so it may hold only what a line condition may).
 - `{"any_line": L}`: some line of therapy fits the line condition L.
 - `{"last_line": {"where": L1, "then": L2}}`: there is a line fitting L1, and the last such
   line (list order) fits L2.
@@ -69,9 +70,10 @@ def resolve(cond: Any, thresholds: Mapping[str, float],
 
 
 def thresholds_named(cond: Any, named: Mapping[str, Any] | None = None,
-                     seen: frozenset[str] = frozenset()) -> set[str]:
+                     seen: set[str] | None = None) -> set[str]:
     """The named thresholds a condition uses (through the named conditions it refers to, when
-    `named` is given)."""
+    `named` is given; each of them read once, however often it is named)."""
+    seen = set() if seen is None else seen
     if isinstance(cond, list):
         return {t for c in cond for t in thresholds_named(c, named, seen)}
     if not isinstance(cond, dict):
@@ -79,6 +81,9 @@ def thresholds_named(cond: Any, named: Mapping[str, Any] | None = None,
     if set(cond) == {"threshold"} and isinstance(cond["threshold"], str):
         return {cond["threshold"]}
     ref = cond.get("ref")
-    if named is not None and isinstance(ref, str) and ref in named and ref not in seen:
-        return thresholds_named(named[ref], named, seen | {ref})
+    if named is not None and isinstance(ref, str) and ref in named:
+        if ref in seen:
+            return set()
+        seen.add(ref)
+        return thresholds_named(named[ref], named, seen)
     return {t for v in cond.values() for t in thresholds_named(v, named, seen)}

@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from ..case.fields import FIELDS_BY_KEY, REGIMENS, SSA_REGIMENS, label, value_label
 from ..case.model import Line
 from ..case.observations import dated_label
 from ..i18n import tr
-from .compiler import Predicate, compile_condition
 from .conditions import Condition, names_fact
 from .facts import Facts, anti_tumour
 from .model import Edge, Pathway, text
@@ -90,30 +88,30 @@ def grade_basis(grade: str, facts: Facts, lang: str) -> str:
     return tr("explain.grade.none", lang, grade=grade)
 
 
-def deciding_atoms(cond: Condition | None, facts: Facts, named: Mapping[str, Condition],
-                   tests: Mapping[str, Predicate]) -> list[tuple[Condition, bool]]:
+def deciding_atoms(cond: Condition | None, facts: Facts,
+                   pathway: Pathway) -> list[tuple[Condition, bool]]:
     """The comparisons that decide a condition's value here, each with its own value.
 
     `all` true: every part; `all` false: the false parts. `any` true: the true parts;
-    `any` false: every part. `not` is explained by what it negates, a named condition by what
-    it holds; a line quantifier is one statement. `named` holds the file's named conditions,
-    `tests` the same compiled.
+    `any` false: every part. `not` is explained by what it negates, a named condition (of
+    `pathway`) by what it holds; a line quantifier is one statement. Each part is compiled
+    once per pathway (Pathway.part_test).
     """
     if cond is None:
         return []
     if "all" in cond or "any" in cond:
         key = "all" if "all" in cond else "any"
-        parts = [(c, compile_condition(c, tests, conditions=named)(facts)) for c in cond[key]]
+        parts = [(c, pathway.part_test(c)(facts)) for c in cond[key]]
         if key == "all":
             chosen = [p for p in parts if not p[1]] or parts
         else:
             chosen = [p for p in parts if p[1]] or parts
-        return [d for c, _ in chosen for d in deciding_atoms(c, facts, named, tests)]
+        return [d for c, _ in chosen for d in deciding_atoms(c, facts, pathway)]
     if "not" in cond:
-        return deciding_atoms(cond["not"], facts, named, tests)
+        return deciding_atoms(cond["not"], facts, pathway)
     if "ref" in cond:
-        return deciding_atoms(named[cond["ref"]], facts, named, tests)
-    return [(cond, compile_condition(cond, tests, conditions=named)(facts))]
+        return deciding_atoms(pathway.conditions[cond["ref"]], facts, pathway)
+    return [(cond, pathway.part_test(cond)(facts))]
 
 
 _OBSERVED_ON = re.compile(r" \(\d{4}-\d{2}-\d{2}\)$")
@@ -122,7 +120,7 @@ _OBSERVED_ON = re.compile(r" \(\d{4}-\d{2}-\d{2}\)$")
 def decision_sentence(edge: Edge, facts: Facts, pathway: Pathway, lang: str) -> str:
     """Why the walk took `edge`: the deciding facts, then the answer ("Ki-67 8% ... → indolent");
     the answer is left out where the facts already say it ("SSTR imaging: Positive")."""
-    atoms = deciding_atoms(edge.when, facts, pathway.conditions, pathway.named_tests)
+    atoms = deciding_atoms(edge.when, facts, pathway)
     reasons = "; ".join(filter(None, (describe(c, h, facts, lang) for c, h in atoms)))
     reasons = reasons[:1].upper() + reasons[1:]
     answer = text(edge.label, lang)

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..bundled import resource_path
 from ..case.fields import VALUE_GROUPS
-from .compiler import Predicate, compile_condition, compile_rank, named_order
+from .compiler import ConditionError, Predicate, compile_condition, compile_rank, named_order
 from .conditions import resolve
 from .facts import fact_reader
 from .limits import limit_problems
@@ -112,6 +112,13 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
     problems = check_document(doc, name)
     if problems:
         raise PathwayError(problems)
+    try:
+        return _build(doc, path)
+    except ConditionError as exc:  # refused by the checks first: never a walk that raises
+        raise PathwayError([f"{name}: {exc}"]) from None
+
+
+def _build(doc: Any, path: Path | None) -> Pathway:
     values = {k: t["value"] for k, t in doc["thresholds"].items()}
     doc = fill_thresholds(resolve(doc, values, VALUE_GROUPS), values)
     common = doc["common_cautions"]
@@ -122,7 +129,7 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
 
     for name in named_order(doc["conditions"]):  # each after those it refers to
         named[name] = P(doc["conditions"][name])
-    return Pathway(
+    pathway = Pathway(
         id=doc["id"], version=doc["version"], title=doc["title"], source=doc["source"],
         notice=doc["reconstruction_notice"], authors=doc["authors"], changelog=doc["changelog"],
         provenance_kinds=doc["provenance_kinds"],
@@ -145,6 +152,10 @@ def build_pathway(doc: Any, name: str = "<pathway>", path: Path | None = None) -
         path=path,
         access_statuses=doc["access_statuses"],
     )
+    # The rule lists compiled now too: a condition that cannot be compiled stops the load,
+    # never a walk.
+    _ = pathway.caution_codes, pathway.record_codes, pathway.newer_codes, pathway.judged_tests
+    return pathway
 
 
 def load_pathway(path: str | Path) -> Pathway:

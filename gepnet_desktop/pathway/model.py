@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..case.model import Line
-from .compiler import Predicate, always, compile_codes
+from .compiler import Predicate, always, compile_codes, compile_condition
 from .conditions import Condition
 from .facts import Reader
 
@@ -227,6 +227,10 @@ class Pathway:
     path: Path | None = None
     access_statuses: dict[str, Labels] = field(default_factory=dict)  # status -> badge words
     out_edges: dict[str, list[Edge]] = field(default_factory=dict)
+    # The parts of conditions the explanations have compiled: id -> (the part, its function);
+    # the part is kept, so that its id stays its own.
+    part_tests: dict[int, tuple[Condition, Predicate]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.out_edges = {nid: [] for nid in self.nodes}
@@ -263,6 +267,14 @@ class Pathway:
         """The regimens judged by a named condition, each with that condition compiled."""
         return tuple((r, self.named_tests[name])
                      for r, name in self.line_rules.judged_by_condition.items())
+
+    def part_test(self, cond: Condition) -> Predicate:
+        """One part of a condition of this file, compiled the first time it is asked for."""
+        hit = self.part_tests.get(id(cond))
+        if hit is None:
+            hit = (cond, compile_condition(cond, self.named_tests, conditions=self.conditions))
+            self.part_tests[id(cond)] = hit
+        return hit[1]
 
     @cached_property
     def start(self) -> Node:

@@ -53,7 +53,7 @@ class _Checker:
         self.doc = doc
         self.refs: Mapping[str, Any] = doc["references"]
         self.prov: Mapping[str, Any] = doc["provenance_kinds"]
-        self.scope = Scope(thresholds=doc["thresholds"], named=frozenset(doc["conditions"]))
+        self.scope = Scope(thresholds=doc["thresholds"], named=doc["conditions"])
         self.errs: list[str] = []
 
     def cites(self, where: str, items: list[str]) -> None:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+import json
+
+from gepnet_desktop.bundled import resource_path
 from gepnet_desktop.case import validate_case
-from gepnet_desktop.pathway import evaluate
+from gepnet_desktop.pathway import build_pathway, evaluate
+from gepnet_desktop.pathway.loader import DEFAULT_PATHWAY
 from tests.conftest import load_vignettes
 
 BY_ID = {v["id"]: v["case"] for v in load_vignettes()}
@@ -93,3 +98,21 @@ def test_dated_observations_carry_their_date_in_the_reasons() -> None:
     sstr = why("V07", "sstr_status", **dated)
     assert sstr == "SSTR imaging: Positive (2025-03-10)"  # the answer is not said twice
     assert why("V07", "grade", ki67_date=None).startswith("Ki-67 20% and")
+
+
+def test_the_parts_of_a_condition_are_compiled_once_per_pathway_load() -> None:
+    doc = json.loads(resource_path("pathways", DEFAULT_PATHWAY).read_text(encoding="utf-8"))
+    pathway = build_pathway(copy.deepcopy(doc), "bundled.json")
+    cases = [validate_case(c).case for c in BY_ID.values()]
+
+    def sentences() -> list[list[str]]:
+        return [[e.text for e in evaluate(c, pathway, lang=lang).explanations]
+                for c in cases for lang in ("en", "ko")]
+
+    first = sentences()
+    compiled = dict(pathway.part_tests)
+    assert compiled  # the decisions' parts, compiled while the first sentences were written
+    assert sentences() == first and pathway.part_tests == compiled  # the same functions again
+    assert first == [[e.text for e in evaluate(c, lang=lang).explanations]
+                     for c in cases for lang in ("en", "ko")]  # what the bundled file says
+    assert build_pathway(copy.deepcopy(doc), "again.json").part_tests == {}  # per load
