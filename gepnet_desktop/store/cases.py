@@ -457,7 +457,7 @@ class Store:
             raise ValidationFailed(refused, None)  # the code is not repeated in the message
         return result.case
 
-    def _derive(self, case: Case, label: int | None = None
+    def _derive(self, case: Case, label: int | None = None, *, uuid: str | None = None
                 ) -> tuple[str | None, str | None, int | None]:
         """(node, missing field, label id) of the stored recommendation (inside a write
         transaction: the label is stored if new; `label`: its id, already found)."""
@@ -466,7 +466,8 @@ class Store:
         try:
             found = self.recommend(case)
         except Exception as exc:
-            log_exception(log, f"recommendation could not be computed for case {case.uuid}", exc)
+            log_exception(log, "recommendation could not be computed for case "
+                          f"{uuid or case.uuid}", exc)
             return None, None, None
         node, missing = found if isinstance(found, tuple) else (found, None)
         return node, missing, label if label is not None else self._label_for_write()
@@ -500,7 +501,7 @@ class Store:
                   ) -> tuple[list[str], list[object]]:
         """The columns and values of a new case's row (its recommendation derived here)."""
         values = case_values(case)
-        node, missing, version = self._derive(case, label)
+        node, missing, version = self._derive(case, label, uuid=uuid)
         cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
                 "recommendation_node", "recommendation_missing", "recommend_label"]
         return cols, [uuid, seq, revision, created_at, updated_at, deleted_at,
@@ -509,7 +510,7 @@ class Store:
     def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
                  lines_changed: bool = True, created_at: str | None = None) -> None:
         values = case_values(case)
-        node, missing, version = self._derive(case)
+        node, missing, version = self._derive(case, uuid=uuid)
         values.update(recommendation_node=node, recommendation_missing=missing,
                       recommend_label=version, revision=revision, updated_at=updated_at)
         if created_at is not None:
