@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..i18n import has, tr
+from ..i18n import tr
 from .cases import Store
 from .db import APPLICATION_ID, probe
 from .errors import StoreError
@@ -67,7 +67,5 @@ def copy_sentence(lang: str, done: int = 0, total: int = 0) -> str:
 
 def step_sentence(migration: Migration, number: int, count: int, lang: str) -> str:
     """"Upgrading the database: step 2 of 3 (what it does)"."""
-    name = migration.name  # a migration newer than the catalogue is named in English
-    if has(f"store.upgrade.migration.{migration.version}"):
-        name = tr(f"store.upgrade.migration.{migration.version}", lang)
+    name = tr(f"store.upgrade.migration.{migration.version}", lang)  # every one is named
     return tr("store.upgrade.step", lang, n=number, count=count, name=name)
