@@ -33,19 +33,25 @@ from tests.ui.test_safety_window import Prompts
 CASES = 25
 
 
-@pytest.fixture
-def window(qtbot):
-    """A main window on the data dir's database, shown but not started; closed at the end."""
-    made = MainWindow(db_path=paths.database_path(), prompts=ScriptedPrompts())
+def _shown_window(qtbot, prompts, *, close: bool):
+    """A main window on the data dir's database, shown; shut down (and closed) at the end."""
+    made = MainWindow(db_path=paths.database_path(), prompts=prompts)
     made.show()
     qtbot.waitExposed(made)
     yield made
     made.prompts.answers["unsaved"] = [dialogs.DISCARD]
-    made.close()
+    if close:
+        made.close()
     made.shutdown()
     if made.store is not None:
         made.store.close()
     made.deleteLater()
+
+
+@pytest.fixture
+def window(qtbot):
+    """A main window on the data dir's database, shown but not started; closed at the end."""
+    yield from _shown_window(qtbot, ScriptedPrompts(), close=True)
 
 
 def _hold_step(monkeypatch: pytest.MonkeyPatch, version: int, gate: threading.Event) -> None:
@@ -67,12 +73,15 @@ def test_an_old_database_is_upgraded_under_a_progress_dialog_naming_each_step(
     gate = threading.Event()
     _hold_step(monkeypatch, held.version, gate)
     seen: list[str] = []
+    bar: list[float] = []  # the dialog's bar, as a fraction of the whole upgrade
     third = step_sentence(held, 3, count, "en")
 
     def tick() -> None:  # a timer on the GUI thread: it fires only while the loop runs
         for dialog in QApplication.topLevelWidgets():
             if isinstance(dialog, QProgressDialog) and dialog.isVisible():
                 seen.append(dialog.labelText())
+                if dialog.maximum() > 0:
+                    bar.append(dialog.value() / dialog.maximum())
                 if dialog.labelText().startswith(third):
                     gate.set()
 
@@ -84,6 +93,7 @@ def test_an_old_database_is_upgraded_under_a_progress_dialog_naming_each_step(
     finally:
         timer.stop()
     assert gate.is_set()
+    assert bar == sorted(bar) and bar[-1] >= 3 / (count + 1), bar  # one bar, never back
     assert any(s.startswith(third) and "cannot be stopped halfway" in s for s in seen)
     [upgrade] = window.findChildren(DatabaseUpgrade)
     steps = [step_sentence(m, n, count, "en") for n, m in enumerate(MIGRATIONS[4:], 1)]
@@ -225,15 +235,7 @@ def _old_backup(cases: int, version: int) -> Path:
 @pytest.fixture
 def asking_window(qtbot):
     """A main window whose prompts answer the missing-database question too."""
-    made = MainWindow(db_path=paths.database_path(), prompts=Prompts())
-    made.show()
-    qtbot.waitExposed(made)
-    yield made
-    made.prompts.answers["unsaved"] = [dialogs.DISCARD]
-    made.shutdown()
-    if made.store is not None:
-        made.store.close()
-    made.deleteLater()
+    yield from _shown_window(qtbot, Prompts(), close=False)
 
 
 def test_an_older_backup_restored_at_the_question_is_upgraded_on_the_worker(

@@ -35,6 +35,7 @@ class DatabaseUpgrade(QObject):
     showed."""
 
     labelChanged = Signal(str)  # emitted on the worker, delivered on the GUI thread
+    stepStarted = Signal(int, int)  # the bar's value and maximum as a step starts (likewise)
 
     def __init__(self, parent: QWidget, lang: str) -> None:
         super().__init__(parent)
@@ -45,11 +46,18 @@ class DatabaseUpgrade(QObject):
         self._dialog: QProgressDialog | None = None
         self._note = ""
         self.labelChanged.connect(self._show)
+        self.stepStarted.connect(self._step)
 
     def _show(self, text: str) -> None:
         self.labels.append(text)
         if self._dialog is not None:
             self._dialog.setLabelText(f"{text}\n\n{self._note}" if self._note else text)
+
+    def _step(self, value: int, maximum: int) -> None:
+        """Each step moves the bar (never thinned out as the copy's many reports are)."""
+        if self._dialog is not None:
+            self._dialog.setMaximum(maximum)
+            self._dialog.setValue(value)
 
     def run(self, path: Path, *, verify: bool, upgrading: bool,
             restore: Path | None = None) -> Path | None:
@@ -58,18 +66,34 @@ class DatabaseUpgrade(QObject):
         so the window repaints; returns the copy kept aside by an upgrade. Raises what the
         restore or the open raised."""
         from ...store import restore_database
-        from ...store.upgrade import check_sentence, copy_sentence, step_sentence, upgrade
+        from ...store.upgrade import (
+            check_sentence,
+            copy_sentence,
+            pending_migrations,
+            step_sentence,
+            upgrade,
+        )
 
         lang = self.lang
 
         def job(progress: Progress) -> Path | None:
+            # One bar for the whole upgrade: the copy aside is its first share, each step one
+            # more (the bar never runs to the end for the copy and back for the steps).
+            share = 1000
+            whole: list[int] = []
+
+            def scale() -> int:
+                if not whole:
+                    whole.append(share * (len(pending_migrations(path)) + 1))
+                return whole[0]
+
             def copied(done: int, total: int) -> None:
                 self.labelChanged.emit(copy_sentence(lang, done, total))
-                progress(done, total)
+                progress(share * done // max(total, 1), scale())
 
             def started(migration: Migration, number: int, count: int) -> None:
                 self.labelChanged.emit(step_sentence(migration, number, count, lang))
-                progress(number - 1, count)
+                self.stepStarted.emit(share * number, share * (count + 1))
 
             if restore is not None:
                 restore_database(path, restore, progress)
