@@ -5,9 +5,10 @@ the walk in process beside the hand-written walk, listing every row beside one r
 backup beside `cp` of the database, the window's start beside a bare PySide6 window. Ratios
 are given as min / median / max over the runs.
 
-Run: `.venv/bin/python benchmarks/run.py [--big] [--runs R] [--only walk]`  (10,000 and 100,000
-cases; --big adds 1,000,000; `--only walk` measures only the two in-process walk rows). Prints
-the table; asserts nothing. Offscreen, in the temp folder.
+Run: `.venv/bin/python benchmarks/run.py [--big] [--runs R] [--only walk|import]`  (10,000 and
+100,000 cases; --big adds 1,000,000; `--only walk` measures only the two in-process walk rows,
+`--only import` only the import and bytes rows). Prints the table; asserts nothing. Offscreen,
+in the temp folder.
 """
 
 from __future__ import annotations
@@ -246,6 +247,9 @@ def measure(n: int, runs: int, table: Table, folder: Path, only: str | None = No
     db = data_dir / "gepnet.db"
     table.add(n, "database bytes per case", [size_of(db) / n], "plain tables",
               [size_of(folder / "plain-0.db") / n], unit="B")
+    if only == "import":
+        _clean(folder, data_dir)
+        return
 
     py = sys.executable
     ours = [command([py, "-c", EVALUATE_COMMAND, "evaluate", str(source), "--json"])
@@ -277,6 +281,11 @@ def measure(n: int, runs: int, table: Table, folder: Path, only: str | None = No
     bare = [run_child(BARE_CHILD)["SHOWN"] for _ in range(runs)]
     shown = [run_child(APP_CHILD, str(data_dir))["SHOWN"] for _ in range(runs)]
     table.add(n, "window shown (start to first paint)", shown, "bare PySide6 window", bare)
+    _clean(folder, data_dir)
+
+
+def _clean(folder: Path, data_dir: Path) -> None:
+    """The files of one size removed before the next."""
     for leftover in folder.iterdir():
         if leftover.is_file():
             leftover.unlink()
@@ -289,7 +298,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, help="runs per figure (default: 3 at 10,000 cases "
                         "and fewer, 2 at 100,000, 1 at 1,000,000)")
     parser.add_argument("--sizes", type=int, nargs="*", help="other numbers of cases")
-    parser.add_argument("--only", choices=["walk"], help="only the in-process walk rows")
+    parser.add_argument("--only", choices=["walk", "import"],
+                        help="only the in-process walk rows, or only the import and bytes rows")
     args = parser.parse_args()
     sizes = args.sizes or [10_000, 100_000, *([1_000_000] if args.big else [])]
     print(machine(), flush=True)

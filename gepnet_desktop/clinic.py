@@ -8,14 +8,16 @@ None while the walk stops for missing data.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 from pathlib import Path
 
 from . import __version__, paths
 from .case import Case
-from .pathway import Pathway, default_pathway, evaluate
+from .pathway import Pathway, default_pathway, evaluate, load_pathway
 from .store import Store
 from .store.progress import Progress
+from .store.recommend import Recommend
 
 
 def recommendation_version(pathway: Pathway) -> str:
@@ -33,6 +35,22 @@ def recommendation_version(pathway: Pathway) -> str:
     return f"{label}/{__version__}"
 
 
+def recommender(pathway: Pathway) -> Recommend:
+    """The store's recommendation of a case by this pathway: (treatment node, missing field)."""
+
+    def recommend(case: Case) -> tuple[str | None, str | None]:
+        ev = evaluate(case, pathway, explain_steps=False, with_access=False)
+        return ev.recommendation_node, (ev.missing[0] if ev.missing else None)
+
+    return recommend
+
+
+def recommender_from_file(path: str) -> tuple[Recommend, str]:
+    """`recommender` of the pathway in this file, with its label (in an import's worker)."""
+    pathway = load_pathway(path)
+    return recommender(pathway), recommendation_version(pathway)
+
+
 def open_clinic(path: str | Path | None = None, *, user: str | None = None,
                 pathway: Pathway | None = None, refresh: bool = True, verify: bool = False,
                 read_only: bool = False, new: bool = False,
@@ -48,14 +66,11 @@ def open_clinic(path: str | Path | None = None, *, user: str | None = None,
     read-only; a new database where the folder was used before).
     """
     pathway = pathway or default_pathway()
-
-    def recommend(case: Case) -> tuple[str | None, str | None]:
-        ev = evaluate(case, pathway, explain_steps=False, with_access=False)
-        return ev.recommendation_node, (ev.missing[0] if ev.missing else None)
-
-    store = Store.open(path or paths.database_path(), recommend=recommend, user=user,
-                       recommend_version=recommendation_version(pathway), verify=verify,
-                       read_only=read_only, new=new)
+    store = Store.open(path or paths.database_path(), recommend=recommender(pathway),
+                       user=user, recommend_version=recommendation_version(pathway),
+                       verify=verify, read_only=read_only, new=new)
+    if pathway.path is not None:  # an import's worker processes load the same file
+        store.recommend_factory = functools.partial(recommender_from_file, str(pathway.path))
     if store.migrated_copy is not None:
         from .upgrade_notice import announce_upgrade
 

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 CHUNK = 1 << 16
+LONGEST_LINE = 1 << 18  # JsonLines: a longer line is read by JsonItems instead
 _WS = " \t\n\r"
 _NUMBER = "0123456789.eE+-"
 _decoder = json.JSONDecoder()
@@ -118,4 +119,57 @@ class JsonItems:
             raise self._error("Extra data", self._pos)
 
 
-__all__ = ["JsonItems"]
+class JsonText(str):
+    """The text of one array item, not decoded yet (JsonLines): `json.loads` gives its value."""
+
+    __slots__ = ()
+
+
+class NotLineShaped(Exception):
+    """The file is not laid out as an export writes it: read it with JsonItems instead."""
+
+
+class JsonLines:
+    """The items of a JSON array written one per line, as export writes it ("[", then each
+    object on its own line with a comma after all but the last, then "]"), as undecoded text
+    (JsonText), so that the decoding can happen elsewhere: far cheaper than finding where an
+    item ends. Raises NotLineShaped at the first line of any other layout (or text that is not
+    UTF-8); that a line holds exactly one object is for its decoder to find (then the file is
+    read again with JsonItems, whose errors name the line and column). `read` counts bytes."""
+
+    def __init__(self, fh: IO[bytes]) -> None:
+        self._fh = fh
+        self.read = 0
+
+    def __iter__(self) -> Iterator[JsonText]:
+        state, held = "start", ""
+        while raw := self._fh.readline(LONGEST_LINE + 1):
+            self.read += len(raw)
+            if len(raw) > LONGEST_LINE:  # not an export's record (and memory stays flat)
+                raise NotLineShaped
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise NotLineShaped from None
+            line = (text.removeprefix("\ufeff") if state == "start" else text).strip(_WS)
+            if state == "start" and line == "[":
+                state = "items"
+            elif state == "items" and line.startswith("{") and line.endswith(("}", "},")):
+                if held:
+                    if not held.endswith(","):
+                        raise NotLineShaped
+                    yield JsonText(held[:-1])
+                held = line
+            elif state == "items" and line == "]":
+                if held.endswith(","):
+                    raise NotLineShaped
+                if held:
+                    yield JsonText(held)
+                state = "end"
+            elif state != "end" or line:
+                raise NotLineShaped
+        if state != "end":
+            raise NotLineShaped
+
+
+__all__ = ["JsonItems", "JsonLines", "JsonText", "NotLineShaped"]

@@ -173,7 +173,10 @@ def test_the_launcher_and_the_executable(app_spec, tmp_path: Path) -> None:
     launcher = Path(next(r for r in app_spec["made"] if isinstance(r, FakeAnalysis)).args[0][0])
     assert launcher.parent == tmp_path / "work" / "launcher"
     assert launcher.stem != "gepnet_desktop"  # would shadow the package
-    assert "from gepnet_desktop.cli import main" in launcher.read_text(encoding="utf-8")
+    text = launcher.read_text(encoding="utf-8")
+    assert "from gepnet_desktop.cli import main" in text
+    # an import's worker processes start as the frozen program: freeze_support runs them
+    assert text.index("multiprocessing.freeze_support()") < text.index("sys.exit(main())")
     [exe] = exes(app_spec)
     assert exe.kwargs["name"] == "gepnet-desktop" and exe.kwargs["console"] is True
     assert exe.kwargs["strip"] is True

@@ -35,7 +35,8 @@ class Line:
 
     def to_dict(self) -> dict[str, Any]:
         """The line as a JSON object, keys in the order of case-fields.md."""
-        return {f.key: getattr(self, f.key) for f in LINE_FIELDS}
+        attrs = self.__dict__
+        return {key: attrs[key] for key in _LINE_KEYS}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Line:
@@ -108,8 +109,11 @@ class Case:
 
     def to_dict(self, *, meta: bool = False) -> dict[str, Any]:
         """The case as a JSON object per case-fields.md; `meta` adds the store's keys."""
-        out: dict[str, Any] = {f.key: self.get(f.key) for f in CASE_FIELDS}
-        out.update({k: list(out[k]) for k in LIST_KEYS})
+        attrs, more = self.__dict__, self.more
+        out: dict[str, Any] = {key: attrs[key] if own else more.get(key)
+                               for key, own in _FIELD_READS}
+        for key in LIST_KEYS:
+            out[key] = list(out[key])
         out["lines"] = [line.to_dict() for line in self.lines]
         if meta:
             out = {**{k: getattr(self, k) for k in META_KEYS}, **out}
@@ -127,3 +131,6 @@ class Case:
 _LINE_ARGS = tuple(f.name for f in fields(Line))
 # The case fields that have an attribute of their own (the others ride in Case.more).
 FIELD_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}
+# Each case field's key, and whether it is an attribute (else it rides in `more`), in order.
+_FIELD_READS = tuple((f.key, f.key in FIELD_ATTRIBUTES) for f in CASE_FIELDS)
+_LINE_KEYS = tuple(f.key for f in LINE_FIELDS)

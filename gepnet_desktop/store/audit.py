@@ -32,6 +32,7 @@ import sys
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from sqlite_utils import Database
@@ -190,15 +191,21 @@ def revert_change(value: Any, change: Any) -> Any:
 def _known(values: dict[str, Any]) -> dict[str, Any]:
     """A record's fields as an import digest covers them: the known ones (a field added by a
     later schema reads as null in older rows), the lines without their null keys."""
-    out: dict[str, Any] = {}
-    for key, value in values.items():
-        if value is None or value == []:
-            continue
-        if key == "lines" and isinstance(value, list):
-            value = [{k: v for k, v in line.items() if v is not None}
-                     if isinstance(line, dict) else line for line in value]
-        out[key] = value
+    out = {key: value for key, value in values.items() if value is not None and value != []}
+    lines = out.get("lines")
+    if isinstance(lines, list):
+        out["lines"] = [{k: v for k, v in line.items() if v is not None}
+                        if isinstance(line, dict) else line for line in lines]
     return out
+
+
+# The digest's JSON (keys sorted, no spaces, ASCII), one encoder for every record.
+_DIGEST_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def known_json(values: dict[str, Any]) -> str:
+    """A record's fields as an import digest covers them (`_known`), as the digest's JSON."""
+    return _DIGEST_JSON.encode(_known(values))
 
 
 def import_digest(*, uuid: str, seq: int, created_at: str | None, deleted_at: str | None,
@@ -208,11 +215,23 @@ def import_digest(*, uuid: str, seq: int, created_at: str | None, deleted_at: st
     fields as `content` gives them), then 8 over that digest with the revision and updated_at
     at import (checked while no audit row of the case came after; then its last row's
     revision is)."""
-    core = hashlib.sha256(json.dumps(
-        [uuid, seq, created_at, deleted_at, _known(values)], sort_keys=True,
-        separators=(",", ":"), ensure_ascii=True).encode("ascii")).digest()
+    return digest_of_known(uuid=uuid, seq=seq, created_at=created_at, deleted_at=deleted_at,
+                           known=known_json(values), revision=revision, updated_at=updated_at)
+
+
+def digest_of_known(*, uuid: str, seq: int, created_at: str | None, deleted_at: str | None,
+                    known: str, revision: int | None, updated_at: str | None) -> bytes:
+    """`import_digest` of a record whose fields are given as `known_json` made them (by an
+    import's worker process): the same JSON list, written out."""
+    head = f"{_json_text(uuid)},{int(seq)},{_json_text(created_at)},{_json_text(deleted_at)}"
+    core = hashlib.sha256(f"[{head},{known}]".encode("ascii")).digest()
     stamps = f"{revision}\x00{updated_at}".encode()
     return core[:8] + hashlib.sha256(core + stamps).digest()[:8]
+
+
+def _json_text(text: str | None) -> str:
+    """A text (or null) as the digest's JSON writes it (json.dumps, ensure_ascii)."""
+    return "null" if text is None else encode_basestring_ascii(text)
 
 
 def batch_text(first_seq: int, digests: list[bytes]) -> str:

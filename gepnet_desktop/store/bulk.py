@@ -4,18 +4,27 @@ cases' digests, audit.py) (an import of many cases)."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from ..case import Case
 from . import audit
-from .cases import Store
-from .rows import LINE_SELECT, content, line_rows
+from .cases import Store, code_used_message, now
+from .errors import RecordProblem
+from .import_records import Prepared
+from .rows import CASE_ROW_COLUMNS, LINE_SELECT
 
 BATCH = 1000
 BYTES_A_RECORD = 400  # about the least an exported case takes in a file (for an estimate)
 _TABLES = ("cases", "lines")
+TEXT_TRIGGER = "case_text_insert"  # a new case's code and notes into case_text (the search)
+_INSERT_CASE = (f"INSERT INTO cases ({', '.join(CASE_ROW_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(CASE_ROW_COLUMNS))})")
+_LINE_COLUMNS = LINE_SELECT.split(", ", 1)[1]
+log = logging.getLogger(__name__)
 
 
 def large_against(db: Database, file_bytes: int) -> bool:
@@ -25,10 +34,21 @@ def large_against(db: Database, file_bytes: int) -> bool:
     return file_bytes // BYTES_A_RECORD >= stored
 
 
-def drop_secondary_indexes(db: Database) -> list[str]:
-    """Drop the non-unique indexes of cases and lines inside the caller's transaction and
-    return their CREATE statements, for `recreate` before the commit (a rollback brings them
-    back by itself). The unique ones stay: they keep uuids, codes and seqs unique."""
+@dataclass(frozen=True)
+class SetAside:
+    """What an import of a large file leaves out while it writes (`set_aside`)."""
+
+    indexes: list[str]  # the CREATE statements of the dropped indexes
+    text_trigger: str | None  # the CREATE statement of the search text's insert trigger
+    after_seq: int  # the cases numbered after this one are the import's new ones
+
+
+def set_aside(store: Store) -> SetAside:
+    """Drop the non-unique indexes of cases and lines, and the trigger that copies each new
+    case's searchable text (migrations.py, schema 4), inside the caller's transaction: for
+    `put_back` before the commit (a rollback brings them back by itself). The unique indexes
+    stay: they keep uuids, codes and seqs unique."""
+    db = store.db
     found: list[str] = []
     for table in _TABLES:
         for _, name, unique, *_ in db.execute(f"PRAGMA index_list({table})").fetchall():
@@ -37,45 +57,61 @@ def drop_secondary_indexes(db: Database) -> list[str]:
             if not unique and sql and sql[0]:
                 found.append(str(sql[0]))
                 db.execute(f'DROP INDEX "{name}"')
-    return found
+    trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                         (TEXT_TRIGGER,)).fetchone()
+    if trigger:
+        db.execute(f"DROP TRIGGER {TEXT_TRIGGER}")
+    return SetAside(found, str(trigger[0]) if trigger else None, store._last_seq())
 
 
-def recreate(db: Database, statements: list[str]) -> None:
-    """Build the dropped indexes again (one sort each: faster and denser than keeping them)."""
-    for sql in statements:
+def put_back(db: Database, aside: SetAside) -> None:
+    """The new cases' searchable text in one statement, then the trigger and the indexes again
+    (one sort each: faster and denser than keeping them up row by row)."""
+    if aside.text_trigger is not None:
+        db.execute("INSERT INTO case_text (seq, case_code, notes) "
+                   "SELECT seq, case_code, notes FROM cases WHERE seq > ?", (aside.after_seq,))
+        db.execute(aside.text_trigger)
+    for sql in aside.indexes:
         db.execute(sql)
 
 
 class BulkInserts:
     """Buffered inserts of new cases. Call `flush` before any other write of the same
-    transaction (and at its end): the buffered rows are not in the database until then."""
+    transaction (and at its end): the buffered rows are not in the database until then.
+    A buffered case whose code the database already holds is not written: its problem goes
+    to `problems` (the import then writes nothing)."""
 
-    def __init__(self, store: Store, size: int = BATCH) -> None:
-        self.store, self.size = store, size
-        self._cols: list[str] = []
-        self._cases: list[list[object]] = []
-        self._lines: list[tuple[Any, ...]] = []
+    def __init__(self, store: Store, problems: list[RecordProblem], size: int = BATCH) -> None:
+        self.store, self.problems, self.size = store, problems, size
+        self._cases: list[list[Any]] = []
+        self._lines: list[Sequence[tuple[Any, ...]]] = []
         self._digests: list[bytes] = []
+        self._positions: list[str] = []
         self._first = self._seq = 0
         self._at = ""
         self._label: int | None = None
 
-    def add(self, case: Case, *, uuid: str, revision: int, created_at: str, updated_at: str,
-            deleted_at: str | None, at: str) -> None:
-        """Buffer one new case (its digest goes into the batch's audit row)."""
+    def add(self, position: str, prep: Prepared) -> None:
+        """Buffer one new case, prepared (import_records.prepare); a case the record gives no
+        dates gets the time of its batch (its digest goes into the batch's audit row)."""
         if not self._cases:
             self._seq = self.store._last_seq()
-            self._first, self._at = self._seq + 1, at
-            self._label = self.store._label_for_write()  # one look-up a batch
+            self._first, self._at = self._seq + 1, now()
+            self._label = self.store._label_for_write() if self.store.recommend else None
         self._seq += 1
-        self._cols, values = self.store._case_row(
-            case, uuid=uuid, seq=self._seq, revision=revision, created_at=created_at,
-            updated_at=updated_at, deleted_at=deleted_at, label=self._label)
-        self._cases.append(values)
-        self._lines += line_rows(uuid, case.lines)
-        self._digests.append(audit.import_digest(
-            uuid=uuid, seq=self._seq, created_at=created_at, deleted_at=deleted_at,
-            values=content(case), revision=revision, updated_at=updated_at))
+        uuid = prep.new_uuid
+        created = prep.created_at or self._at
+        updated = prep.updated_at or created
+        if prep.recommend_failed:
+            log.error("recommendation could not be computed for case %s (in an import)", uuid)
+        label = self._label if self.store.recommend and not prep.recommend_failed else None
+        self._cases.append([uuid, self._seq, prep.revision, created, updated, prep.deleted_at,
+                            *prep.values, prep.node, prep.missing, label])
+        self._lines.append(prep.lines)
+        self._positions.append(position)
+        self._digests.append(audit.digest_of_known(
+            uuid=uuid, seq=self._seq, created_at=created, deleted_at=prep.deleted_at,
+            known=prep.known, revision=prep.revision, updated_at=updated))
         if len(self._cases) >= self.size:
             self.flush()
 
@@ -83,16 +119,38 @@ class BulkInserts:
         """Write what is buffered."""
         if not self._cases:
             return
+        self._drop_codes_in_use()
         conn = self.store.db.conn
-        conn.executemany(f"INSERT INTO cases ({', '.join(self._cols)}) "
-                         f"VALUES ({', '.join('?' * len(self._cols))})", self._cases)
-        if self._lines:
-            conn.executemany(
-                f"INSERT INTO lines (case_uuid, position, {LINE_SELECT.split(', ', 1)[1]}) "
-                f"VALUES ({', '.join('?' * len(self._lines[0]))})", self._lines)
-        rows = audit.AuditBatch(self.store.db)
-        rows.add({"at": self._at, "os_user": self.store.user, "clinician": self.store.clinician,
-                  "case_uuid": None, "action": "import", "revision": None,
-                  "changes": audit.batch_text(self._first, self._digests)})
-        rows.flush()
-        self._cases, self._lines, self._digests = [], [], []
+        if self._cases:
+            conn.executemany(_INSERT_CASE, self._cases)
+            lines = [row for rows in self._lines for row in rows]
+            if lines:
+                conn.executemany(f"INSERT INTO lines (case_uuid, position, {_LINE_COLUMNS}) "
+                                 f"VALUES ({', '.join('?' * len(lines[0]))})", lines)
+            rows = audit.AuditBatch(self.store.db)
+            rows.add({"at": self._at, "os_user": self.store.user,
+                      "clinician": self.store.clinician, "case_uuid": None,
+                      "action": "import", "revision": None,
+                      "changes": audit.batch_text(self._first, self._digests)})
+            rows.flush()
+        self._cases, self._lines, self._digests, self._positions = [], [], [], []
+
+    def _drop_codes_in_use(self) -> None:
+        """Leave out the buffered cases whose code a stored case has (one query a batch), each
+        with its problem (the same sentence as a save's)."""
+        code_at = CASE_ROW_COLUMNS.index("case_code")
+        codes = [row[code_at] for row in self._cases]
+        marks = ", ".join("?" * len(codes))
+        used = {code: deleted for code, deleted in self.store.db.execute(
+            f"SELECT case_code, deleted_at FROM cases WHERE case_code IN ({marks})", codes)}
+        if not used:
+            return
+        keep = [i for i, code in enumerate(codes) if code not in used]
+        for i, code in enumerate(codes):
+            if code in used:
+                self.problems.append(RecordProblem(self._positions[i], code, "case_code",
+                                                   code_used_message(code, bool(used[code]))))
+        self._cases = [self._cases[i] for i in keep]
+        self._lines = [self._lines[i] for i in keep]
+        self._digests = [self._digests[i] for i in keep]
+        self._positions = [self._positions[i] for i in keep]

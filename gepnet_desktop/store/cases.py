@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -47,7 +47,9 @@ from .migrations import (
     newer_schema_message,
 )
 from .progress import Progress, keep_going
+from .recommend import Recommend, RecommendFactory, recommendation
 from .rows import (
+    CASE_ROW_COLUMNS,
     CASE_SELECT,
     FIELD_COLUMNS,
     LINE_SELECT,
@@ -70,9 +72,6 @@ from .search import (
 
 log = logging.getLogger(__name__)
 
-# The recommendation stored for search: the pathway node, or None while the walk needs data;
-# it may also return (node, missing field), the field the walk stopped for (None otherwise).
-Recommend = Callable[[Case], "str | tuple[str | None, str | None] | None"]
 
 
 def _stale_parts(label: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -86,6 +85,13 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
 
 
+def code_used_message(code: str | None, by_deleted: bool) -> str:
+    """The sentence for a case code another case (a deleted one, or not) already has."""
+    where = (" by a deleted case (restore that one, or choose another code)" if by_deleted
+             else " by another case; choose another code")
+    return f"{code} is already used{where}."
+
+
 class Store:
     """The clinic's cases in one SQLite file."""
 
@@ -96,6 +102,8 @@ class Store:
         self.path = path
         self.recommend = recommend
         self.recommend_version = recommend_version if recommend else None
+        # `recommend` made again in another process (an import's workers); None: not possible
+        self.recommend_factory: RecommendFactory | None = None
         self.user = user
         self.clinician = clinician  # the name typed at start, recorded beside the OS account
         self.migrated_copy: Path | None = None
@@ -464,21 +472,18 @@ class Store:
         if self.recommend is None:
             return None, None, None
         try:
-            found = self.recommend(case)
+            node, missing = recommendation(case, self.recommend)
         except Exception as exc:
             log_exception(log, "recommendation could not be computed for case "
                           f"{uuid or case.uuid}", exc)
             return None, None, None
-        node, missing = found if isinstance(found, tuple) else (found, None)
         return node, missing, label if label is not None else self._label_for_write()
 
     def _check_code_free(self, code: str | None, own_uuid: str | None) -> None:
         row = self.db.execute("SELECT uuid, deleted_at FROM cases WHERE case_code = ?",
                               (code,)).fetchone()
         if row and row[0] != own_uuid:
-            where = (" by a deleted case (restore that one, or choose another code)"
-                     if row[1] else " by another case; choose another code")
-            raise DuplicateCodeError(f"case_code: {code} is already used{where}.")
+            raise DuplicateCodeError(f"case_code: {code_used_message(code, bool(row[1]))}")
 
     def _last_seq(self) -> int:
         """The highest case number given so far: of the stored cases, or of the newest import
@@ -498,14 +503,11 @@ class Store:
 
     def _case_row(self, case: Case, *, uuid: str, seq: int, revision: int, created_at: str,
                   updated_at: str, deleted_at: str | None, label: int | None = None
-                  ) -> tuple[list[str], list[object]]:
+                  ) -> tuple[Sequence[str], list[object]]:
         """The columns and values of a new case's row (its recommendation derived here)."""
-        values = case_values(case)
         node, missing, version = self._derive(case, label, uuid=uuid)
-        cols = ["uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *values,
-                "recommendation_node", "recommendation_missing", "recommend_label"]
-        return cols, [uuid, seq, revision, created_at, updated_at, deleted_at,
-                      *values.values(), node, missing, version]
+        return CASE_ROW_COLUMNS, [uuid, seq, revision, created_at, updated_at, deleted_at,
+                                  *case_values(case).values(), node, missing, version]
 
     def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
                  lines_changed: bool = True, created_at: str | None = None) -> None:

@@ -139,6 +139,21 @@ def pragma_int(db: Database, name: str) -> int:
 
 
 @contextmanager
+def savepoint(db: Database, name: str) -> Iterator[None]:
+    """A savepoint inside the caller's transaction: released when the block ends, rolled back
+    to when it raises (what it wrote is undone; the transaction goes on)."""
+    db.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:  # (an error may have ended the transaction already)
+            db.execute(f"ROLLBACK TO {name}")
+            db.execute(f"RELEASE {name}")
+        raise
+    db.execute(f"RELEASE {name}")
+
+
+@contextmanager
 def write_transaction(db: Database, *, count_change: bool = True) -> Iterator[Database]:
     """One write transaction: BEGIN IMMEDIATE, bump the change counter, COMMIT (or ROLLBACK).
 

@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from ..case import CASE_FIELDS, Case
 from ..case.fields import DECISIONS_KEY, META_KEYS
-from ..json_stream import JsonItems
+from ..json_stream import JsonItems, JsonLines
 from .errors import ImportFailed, RecordProblem, StoreError
 
 FORMATS = ("json", "csv")
@@ -118,8 +118,8 @@ class Records:
     file's size), each with its position ("record 3", "row 4"); `done` counts the bytes read
     of `size`. Close it (or use it in a `with`) when done."""
 
-    def __init__(self, path: Path, fmt: str) -> None:
-        self.path, self.fmt = path, fmt
+    def __init__(self, path: Path, fmt: str, *, by_lines: bool = False) -> None:
+        self.path, self.fmt, self.by_lines = path, fmt, by_lines
         try:
             self._fh = path.open("rb")
             self.size = os.fstat(self._fh.fileno()).st_size
@@ -128,7 +128,7 @@ class Records:
                 from None
         except OSError as exc:
             raise StoreError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
-        self._json: JsonItems | None = None
+        self._json: JsonItems | JsonLines | None = None
         self._csv_read = 0
 
     @property
@@ -154,6 +154,11 @@ class Records:
             raise StoreError(f"{self.path}: cannot be read ({exc.strerror or exc}).") from None
 
     def _json_records(self) -> Iterator[Record]:
+        if self.by_lines:  # NotLineShaped for a file laid out otherwise: read it again
+            self._json = JsonLines(self._fh)
+            for i, text in enumerate(self._json, start=1):
+                yield (f"record {i}", text, [])
+            return
         self._json = JsonItems(self._fh)
         try:
             for i, item in enumerate(self._json, start=1):
@@ -179,9 +184,11 @@ class Records:
             yield text
 
 
-def read_records(path: Path, fmt: str) -> Records:
-    """The records of an exchange file, streamed (see Records)."""
-    return Records(path, fmt)
+def read_records(path: Path, fmt: str, *, by_lines: bool = False) -> Records:
+    """The records of an exchange file, streamed (see Records); `by_lines`: a JSON file's
+    records as undecoded text, one a line (JsonLines; NotLineShaped when it is laid out
+    otherwise)."""
+    return Records(path, fmt, by_lines=by_lines)
 
 
 def _csv_records(path: Path, lines: Iterator[str]) -> Iterator[Record]:

@@ -5,9 +5,7 @@ See `import_cases` for the rules; the README's "Exchange files" section for the 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import uuid as uuidlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,18 +13,19 @@ from typing import Any
 from ..case import Case
 from ..case.decision import BoardDecision, validate_decision
 from ..case.fields import DECISIONS_KEY
-from ..case.validation import SURROGATE, validate_case
 from ..i18n import tr
+from ..json_stream import NotLineShaped
 from . import audit, ids
-from .bulk import BulkInserts, drop_secondary_indexes, large_against, recreate
+from .bulk import BulkInserts, large_against, put_back, set_aside
 from .cases import Store, now
-from .db import write_transaction
+from .db import savepoint, write_transaction
 from .decisions import get_decision
 from .decisions import insert as insert_decision
 from .decisions import replace_content as replace_decision
 from .errors import Cancelled, DuplicateCodeError, ImportFailed, RecordProblem
-from .exchange_format import DELETED_KEY, format_for, read_records
-from .guard import resident_number_errors
+from .exchange_format import format_for, read_records
+from .import_records import Prepared, record_case
+from .import_workers import prepared_records, worker_count
 from .progress import Progress, keep_going
 from .rows import content
 
@@ -89,7 +88,7 @@ class ImportReport:
 
 # --- import ------------------------------------------------------------------------------------
 def import_cases(store: Store, path: str | Path, progress: Progress | None = None,
-                 fmt: str | None = None) -> ImportReport:
+                 fmt: str | None = None, workers: int | None = None) -> ImportReport:
     """Import an exchange file, all or nothing.
 
     Every record is validated; any invalid record (or a case code already used by another
@@ -104,38 +103,61 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     reported as deleted elsewhere. The file is read one record at a time, each checked and
     written as it comes inside the one transaction (new cases in batches), so memory stays flat;
     the WAL is truncated after the commit. A file likely holding at least as many cases as the
-    database is written without the secondary indexes, built again before the commit.
+    database is written without the secondary indexes and the search text's trigger: the
+    indexes are built again and the new cases' text copied in one statement before the commit.
     `progress(done, total)` counts the bytes of the file read (total: its size, reached when
     the work is done); returning False cancels, and nothing is written.
+    The records are checked and their rows computed by `workers` worker processes (default:
+    by the file's size, none for a small file; import_workers.py), with the same result.
     """
     path = Path(path).expanduser().resolve()
-    report = ImportReport(source=str(path))
-    problems: list[RecordProblem] = []
-    seen = _Seen()
-    with read_records(path, format_for(path, fmt)) as records, write_transaction(store.db):
-        dropped = drop_secondary_indexes(store.db) if large_against(store.db, records.size) \
-            else []
-        bulk = BulkInserts(store)
-        try:
-            for position, obj, parse_problems in records:
-                report.total += 1
-                _one_record(store, bulk, position, obj, parse_problems, seen, report, problems)
-                _tick(progress, report.total, records.done, records.size)
-        except ImportFailed as exc:  # a CSV row that cannot be read: the rest neither
-            problems += exc.problems
-        if problems:
-            raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
-        bulk.flush()
-        recreate(store.db, dropped)
-        if not keep_going(progress, records.size, records.size):
-            raise Cancelled("The import was cancelled; nothing was written.")
+    fmt = format_for(path, fmt)
+    with write_transaction(store.db):
+        try:  # an export's layout first, its records decoded by whoever checks them
+            with savepoint(store.db, "import_by_lines"):
+                report, size = _import_all(store, path, fmt, progress, workers, by_lines=True)
+        except NotLineShaped:  # another layout: read again, as a whole
+            report, size = _import_all(store, path, fmt, progress, workers, by_lines=False)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL gives its space back
     if progress is not None:
-        progress(records.size, records.size)  # after the commit: a late "cancel" changes nothing
+        progress(size, size)  # after the commit: a late "cancel" changes nothing
     log.info("import: %d added, %d replaced (%d still deleted), %d unchanged, %d skipped, "
              "%d conflicts", report.added, report.replaced, len(report.replaced_still_deleted),
              report.unchanged, len(report.skipped_older), len(report.conflicts))
     return report
+
+
+def _import_all(store: Store, path: Path, fmt: str, progress: Progress | None,
+                workers: int | None, *, by_lines: bool) -> tuple[ImportReport, int]:
+    """Every record of the file checked and written inside the caller's transaction (see
+    import_cases); the report and the file's size. `by_lines`: a JSON file as export lays it
+    out, else NotLineShaped (nothing is left written by then: the caller's savepoint)."""
+    report = ImportReport(source=str(path))
+    problems: list[RecordProblem] = []
+    seen = _Seen()
+    with read_records(path, fmt, by_lines=by_lines and fmt == "json") as records:
+        aside = set_aside(store) if large_against(store.db, records.size) else None
+        bulk = BulkInserts(store, problems)
+        prepared = prepared_records(records, store.recommend, store.recommend_factory,
+                                    store.recommend_version,
+                                    worker_count(records.size) if workers is None else workers)
+        try:
+            for (position, obj, _), prep in prepared:
+                if prep.unreadable:
+                    raise NotLineShaped
+                report.total += 1
+                _one_record(store, bulk, position, obj, prep, seen, report, problems)
+                _tick(progress, report.total, records.done, records.size)
+            bulk.flush()  # the last batch's codes checked too
+        except ImportFailed as exc:  # a CSV row that cannot be read: the rest neither
+            problems += exc.problems
+        if problems:
+            raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
+        if aside is not None:
+            put_back(store.db, aside)
+        if not keep_going(progress, records.size, records.size):
+            raise Cancelled("The import was cancelled; nothing was written.")
+        return report, records.size
 
 
 @dataclass
@@ -149,27 +171,34 @@ class _Seen:
     decisions: dict[str, str] = field(default_factory=dict)
 
 
-def _one_record(store: Store, bulk: BulkInserts, position: str, obj: Any,
-                parse_problems: list[RecordProblem], seen: _Seen, report: ImportReport,
-                problems: list[RecordProblem]) -> None:
-    """Check one record and write it (once a problem was found nothing will be committed, but
-    every record is still checked, so that every problem is reported)."""
-    problems += parse_problems
-    if parse_problems:
-        return
-    obj, deleted_at = _take_deleted_at(position, obj, problems)
-    obj, decisions = _take_decisions(position, obj, problems, seen.decisions)
-    case = _validate_record(position, obj, problems)
-    if case is None or not _fits_store(position, case, problems) or \
-            not _unique_in_file(position, case, seen, problems):
+def _one_record(store: Store, bulk: BulkInserts, position: str, obj: Any, prep: Prepared,
+                seen: _Seen, report: ImportReport, problems: list[RecordProblem]) -> None:
+    """Write one record `prepare` checked, or note its problems (once a problem was found
+    nothing will be committed, but every record is still checked, so that every problem is
+    reported)."""
+    problems += prep.problems
+    decisions = _checked_decisions(position, prep, problems, seen.decisions)
+    if not prep.valid or not _unique_in_file(position, prep.uuid, prep.code, seen, problems):
         return
     try:
-        case_uuid = _apply(store, bulk, position, case, deleted_at, report)
+        known = prep.uuid is not None and store.db.execute(
+            "SELECT 1 FROM cases WHERE uuid = ?", (prep.uuid,)).fetchone() is not None
+        if known:
+            bulk.flush()
+            case_uuid = _apply_known(store, position, record_case(position, obj),
+                                     prep.deleted_at, report)
+        else:
+            if decisions:  # checked now: they are written with the case, at once
+                store._check_code_free(prep.code, None)  # in-file repeats: _unique_in_file
+            bulk.add(position, prep)
+            report.added += 1
+            case_uuid = prep.new_uuid
         if decisions:
             bulk.flush()
-            _apply_decisions(store, position, case, case_uuid, decisions, report, problems)
+            _apply_decisions(store, position, prep.code, case_uuid, decisions, report,
+                             problems)
     except DuplicateCodeError as exc:
-        problems.append(RecordProblem(position, case.case_code, "case_code",
+        problems.append(RecordProblem(position, prep.code, "case_code",
                                       str(exc).removeprefix("case_code: ")))
 
 
@@ -185,88 +214,21 @@ def _tick(progress: Progress | None, count: int, done: int, total: int) -> None:
         raise Cancelled("The import was cancelled; nothing was written.")
 
 
-def _take_deleted_at(position: str, obj: Any, problems: list[RecordProblem]
-                     ) -> tuple[Any, str | None]:
-    """The record without its deleted_at, and that value (checked: None or a date and time)."""
-    if not isinstance(obj, dict) or DELETED_KEY not in obj:
-        return obj, None
-    obj = dict(obj)
-    value = obj.pop(DELETED_KEY)
-    if value is None or (isinstance(value, str) and _is_time(value)):
-        return obj, value
-    code = obj.get("case_code")
-    problems.append(RecordProblem(
-        position, code if isinstance(code, str) else None, DELETED_KEY,
-        f"{value!r} is not a date and time; allowed: empty or null (the case is not deleted), "
-        "or an ISO 8601 date and time such as 2024-05-01T09:30:00.000+00:00, as export "
-        "writes it"))
-    return obj, None
-
-
-def _is_time(text: str) -> bool:
-    try:
-        dt.datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return "T" in text or " " in text
-
-
-def _validate_record(position: str, obj: Any, problems: list[RecordProblem]) -> Case | None:
-    result = validate_case(obj, require_code=True)
-    refused = resident_number_errors(result.warnings)
-    if result.ok and result.case is not None and not refused:
-        return result.case
-    code = obj.get("case_code") if isinstance(obj, dict) else None
-    code = code if isinstance(code, str) and not refused and not SURROGATE.search(code) \
-        else None  # never repeat such a code (nor one that is not text)
-    problems += [RecordProblem(position, code, p.field, p.message)
-                 for p in [*result.errors, *refused]]
-    return None
-
-
-MAX_REVISION = 2**53  # saved again and again, a revision stays exact in any JSON reader
-
-
-def _fits_store(position: str, case: Case, problems: list[RecordProblem]) -> bool:
-    """What the store needs beyond a valid record: a canonical UUID (lower case, with hyphens,
-    as export writes it) and a revision from 1 to 2^53, so the case can be saved again."""
-    ok = True
-    if case.uuid is not None:
-        try:
-            canonical = str(uuidlib.UUID(case.uuid))
-        except ValueError:
-            canonical = None
-        if canonical != case.uuid:
-            shown = case.uuid if len(case.uuid) <= 40 else f"{case.uuid[:37]}..."
-            problems.append(RecordProblem(
-                position, case.case_code, "uuid", f"{shown!r} is not a UUID as the program "
-                "writes it; allowed: 36 characters such as 0f6c1a52-3b9e-4f3e-9a51-"
-                "2d3c4b5a6f70 (lower case), or null for a new case"))
-            ok = False
-    if case.revision is not None and not 1 <= case.revision <= MAX_REVISION:
-        problems.append(RecordProblem(
-            position, case.case_code, "revision", f"a revision of {len(str(case.revision))} "
-            f"digits is out of range; allowed: a whole number from 1 to 2^53 "
-            f"({MAX_REVISION:,}), or null for a new case"))
-        ok = False
-    return ok
-
-
-def _unique_in_file(position: str, case: Case, seen: _Seen,
+def _unique_in_file(position: str, uuid: str | None, code: str | None, seen: _Seen,
                     problems: list[RecordProblem]) -> bool:
     kind, _, number = position.rpartition(" ")
     seen.kind = kind
     ok = True
-    if case.uuid is not None:
-        if case.uuid in seen.uuids:
-            problems.append(RecordProblem(position, case.case_code, "uuid", "the same uuid as "
-                                          f"{kind} {seen.uuids[case.uuid]}; each case may "
+    if uuid is not None:
+        if uuid in seen.uuids:
+            problems.append(RecordProblem(position, code, "uuid", "the same uuid as "
+                                          f"{kind} {seen.uuids[uuid]}; each case may "
                                           "appear once"))
             ok = False
-        seen.uuids.setdefault(case.uuid, int(number))
-    code = case.case_code or ""
+        seen.uuids.setdefault(uuid, int(number))
+    code = code or ""
     if code in seen.codes:
-        problems.append(RecordProblem(position, case.case_code, "case_code", "the same case "
+        problems.append(RecordProblem(position, code, "case_code", "the same case "
                                       f"code as {kind} {seen.codes[code]}; case codes are "
                                       "unique"))
         ok = False
@@ -274,22 +236,17 @@ def _unique_in_file(position: str, case: Case, seen: _Seen,
     return ok
 
 
-def _take_decisions(position: str, obj: Any, problems: list[RecordProblem],
-                    seen: dict[str, str]) -> tuple[Any, list[BoardDecision]]:
-    """The record without its board_decisions, and those decisions, validated (each problem
-    named `board_decisions[N].field`)."""
-    if not isinstance(obj, dict) or DECISIONS_KEY not in obj:
-        return obj, []
-    obj = dict(obj)
-    raw = obj.pop(DECISIONS_KEY)
-    code = obj.get("case_code")
-    code = code if isinstance(code, str) else None
+def _checked_decisions(position: str, prep: Prepared, problems: list[RecordProblem],
+                       seen: dict[str, str]) -> list[BoardDecision]:
+    """The record's board decisions, validated (each problem named `board_decisions[N].field`);
+    a uuid used by an earlier record's decision is refused."""
+    raw, code = prep.decisions, prep.code
     if raw is None:
-        return obj, []
+        return []
     if not isinstance(raw, list):
         problems.append(RecordProblem(position, code, DECISIONS_KEY, "is not a list; allowed: "
                                       "a list of board decision objects, as export writes it"))
-        return obj, []
+        return []
     out: list[BoardDecision] = []
     for i, item in enumerate(raw, start=1):
         result = validate_decision(item, path=f"{DECISIONS_KEY}[{i}].")
@@ -305,10 +262,10 @@ def _take_decisions(position: str, obj: Any, problems: list[RecordProblem],
                 continue
             seen[d.uuid] = position
         out.append(d)
-    return obj, out
+    return out
 
 
-def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
+def _apply_decisions(store: Store, position: str, code: str | None, case_uuid: str,
                      decisions: list[BoardDecision], report: ImportReport,
                      problems: list[RecordProblem]) -> None:
     """Write a record's board decisions, matched on their uuid like cases (a new uuid is added;
@@ -326,7 +283,7 @@ def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
             report.decisions_added += 1
             continue
         if stored.case_uuid != case_uuid:
-            problems.append(RecordProblem(position, case.case_code, f"{DECISIONS_KEY}[{i}].uuid",
+            problems.append(RecordProblem(position, code, f"{DECISIONS_KEY}[{i}].uuid",
                                           "a decision with this uuid belongs to another case in "
                                           "this database; give it no uuid to add it as new"))
             continue
@@ -338,7 +295,7 @@ def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
                 report.decisions_unchanged += 1
             else:
                 report.conflicts.append(RecordNote(
-                    position, case.case_code, case_uuid, f"board decision {i}: the file and the "
+                    position, code, case_uuid, f"board decision {i}: the file and the "
                     f"database both hold revision {revision} of it with different contents; "
                     "not applied. Compare the two and correct it by hand"))
         else:
@@ -349,27 +306,12 @@ def _apply_decisions(store: Store, position: str, case: Case, case_uuid: str,
             report.decisions_replaced += 1
 
 
-def _apply(store: Store, bulk: BulkInserts, position: str, case: Case,
-           deleted_at: str | None, report: ImportReport) -> str:
-    """Write one valid record inside the import's transaction (see import_cases); returns
-    the case's uuid in the database. A new case is buffered in `bulk`; anything else flushes
-    it first."""
-    stored, stored_deleted_at = None, None
-    if case.uuid is not None:
-        found = store.db.execute("SELECT 1 FROM cases WHERE uuid = ?", (case.uuid,)).fetchone()
-        if found:
-            bulk.flush()
-            stored, stored_deleted_at = store._load_for_write(case.uuid, case.case_code)
+def _apply_known(store: Store, position: str, case: Case, deleted_at: str | None,
+                 report: ImportReport) -> str:
+    """Write a record of a case the database holds, inside the import's transaction (see
+    import_cases; the buffered new cases flushed first); returns its uuid."""
+    stored, stored_deleted_at = store._load_for_write(case.uuid or "", case.case_code)
     revision = case.revision or 1
-    if stored is None:
-        new_uuid = case.uuid or ids.new_uuid()
-        stamp = now()
-        created = case.created_at or stamp
-        store._check_code_free(case.case_code, None)  # in-file repeats: _unique_in_file
-        bulk.add(case, uuid=new_uuid, revision=revision, created_at=created,
-                 updated_at=case.updated_at or created, deleted_at=deleted_at, at=stamp)
-        report.added += 1
-        return new_uuid
     stored_revision = stored.revision or 0
     if revision < stored_revision:
         report.skipped_older.append(RecordNote(

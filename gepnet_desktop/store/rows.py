@@ -16,6 +16,13 @@ META_COLUMNS = ("uuid", "revision", "created_at", "updated_at", "deleted_at")
 CASE_SELECT = ", ".join(META_COLUMNS + FIELD_COLUMNS)
 LINE_SELECT = "case_uuid, " + ", ".join(LINE_COLUMNS)
 _KINDS = {f.key: f.kind for f in CASE_FIELDS}
+_LIST_JSON = json.JSONEncoder(ensure_ascii=False)  # a list field's column (as json.dumps)
+_NUMBER_KEYS = tuple(key for key, kind in _KINDS.items() if kind == "number")
+# The columns of a new case's row: the store's keys, case_values' (the fields, who_grade), then
+# the stored recommendation (node, missing field, id of the pathway label).
+CASE_ROW_COLUMNS: tuple[str, ...] = (
+    "uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *FIELD_COLUMNS,
+    "who_grade", "recommendation_node", "recommendation_missing", "recommend_label")
 
 
 def select_list(columns: Sequence[str], present: Collection[str]) -> str:
@@ -24,18 +31,18 @@ def select_list(columns: Sequence[str], present: Collection[str]) -> str:
     return ", ".join(c if c in present else f"NULL AS {c}" for c in columns)
 
 
-def case_values(case: Case) -> dict[str, Any]:
-    """The column values of a case's own fields (not uuid, revision, dates)."""
+def case_values(case: Case, data: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The column values of a case's own fields (not uuid, revision, dates), then who_grade;
+    `data`: the case's `content`, when the caller has it already."""
+    data = content(case) if data is None else data
     out: dict[str, Any] = {}
     for key in FIELD_COLUMNS:
-        value = case.get(key)
+        value = data[key]
         kind = _KINDS[key]
         if kind == "bool" and value is not None:
             value = int(bool(value))
         elif kind == "enum_list":
-            value = json.dumps(list(value or []), ensure_ascii=False)
-        elif kind == "number" and value is not None:
-            value = float(value)
+            value = _LIST_JSON.encode(list(value or []))
         out[key] = value
     out["who_grade"] = case.who_grade
     return out
@@ -90,7 +97,7 @@ def load_cases(db: Database, uuids: Sequence[str]) -> list[tuple[Case, str | Non
 def content(case: Case) -> dict[str, Any]:
     """What a case says, without the store's keys: equal contents mean the same record."""
     data = case.to_dict()
-    for key, kind in _KINDS.items():
-        if kind == "number" and data[key] is not None:
+    for key in _NUMBER_KEYS:
+        if data[key] is not None:
             data[key] = float(data[key])
     return data
