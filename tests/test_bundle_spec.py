@@ -176,7 +176,8 @@ def test_the_launcher_and_the_executable(app_spec, tmp_path: Path) -> None:
     text = launcher.read_text(encoding="utf-8")
     assert "from gepnet_desktop.cli import main" in text
     # an import's worker processes start as the frozen program: freeze_support runs them
-    assert text.index("multiprocessing.freeze_support()") < text.index("sys.exit(main())")
+    assert text.index("multiprocessing.freeze_support()") < \
+        text.index("from gepnet_desktop.cli import main") < text.index("sys.exit(main())")
     [exe] = exes(app_spec)
     assert exe.kwargs["name"] == "gepnet-desktop" and exe.kwargs["console"] is True
     assert exe.kwargs["strip"] is True

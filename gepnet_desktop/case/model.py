@@ -109,9 +109,9 @@ class Case:
 
     def to_dict(self, *, meta: bool = False) -> dict[str, Any]:
         """The case as a JSON object per case-fields.md; `meta` adds the store's keys."""
-        attrs, more = self.__dict__, self.more
-        out: dict[str, Any] = {key: attrs[key] if own else more.get(key)
-                               for key, own in _FIELD_READS}
+        attrs, more, own = self.__dict__, self.more, FIELD_ATTRIBUTES
+        out: dict[str, Any] = {f.key: attrs[f.key] if f.key in own else more.get(f.key)
+                               for f in CASE_FIELDS}
         for key in LIST_KEYS:
             out[key] = list(out[key])
         out["lines"] = [line.to_dict() for line in self.lines]
@@ -131,6 +131,4 @@ class Case:
 _LINE_ARGS = tuple(f.name for f in fields(Line))
 # The case fields that have an attribute of their own (the others ride in Case.more).
 FIELD_ATTRIBUTES = frozenset(f.name for f in fields(Case)) & {f.key for f in CASE_FIELDS}
-# Each case field's key, and whether it is an attribute (else it rides in `more`), in order.
-_FIELD_READS = tuple((f.key, f.key in FIELD_ATTRIBUTES) for f in CASE_FIELDS)
 _LINE_KEYS = tuple(f.key for f in LINE_FIELDS)

@@ -103,7 +103,8 @@ class BulkInserts:
         created = prep.created_at or self._at
         updated = prep.updated_at or created
         if prep.recommend_failed:
-            log.error("recommendation could not be computed for case %s (in an import)", uuid)
+            log.error("recommendation could not be computed for case %s (in an import): %s",
+                      uuid, prep.recommend_failed)
         label = self._label if self.store.recommend and not prep.recommend_failed else None
         self._cases.append([uuid, self._seq, prep.revision, created, updated, prep.deleted_at,
                             *prep.values, prep.node, prep.missing, label])
@@ -134,6 +135,11 @@ class BulkInserts:
                       "changes": audit.batch_text(self._first, self._digests)})
             rows.flush()
         self._cases, self._lines, self._digests, self._positions = [], [], [], []
+
+    def check_codes(self) -> None:
+        """The codes of the buffered cases checked, nothing written (an import that fails)."""
+        if self._cases:
+            self._drop_codes_in_use()
 
     def _drop_codes_in_use(self) -> None:
         """Leave out the buffered cases whose code a stored case has (one query a batch), each

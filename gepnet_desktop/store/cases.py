@@ -502,10 +502,9 @@ class Store:
         self._write_lines(uuid, case, replace=False)
 
     def _case_row(self, case: Case, *, uuid: str, seq: int, revision: int, created_at: str,
-                  updated_at: str, deleted_at: str | None, label: int | None = None
-                  ) -> tuple[Sequence[str], list[object]]:
+                  updated_at: str, deleted_at: str | None) -> tuple[Sequence[str], list[object]]:
         """The columns and values of a new case's row (its recommendation derived here)."""
-        node, missing, version = self._derive(case, label, uuid=uuid)
+        node, missing, version = self._derive(case, uuid=uuid)
         return CASE_ROW_COLUMNS, [uuid, seq, revision, created_at, updated_at, deleted_at,
                                   *case_values(case).values(), node, missing, version]
 

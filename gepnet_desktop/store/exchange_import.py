@@ -5,6 +5,7 @@ See `import_cases` for the rules; the README's "Exchange files" section for the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,11 +113,17 @@ def import_cases(store: Store, path: str | Path, progress: Progress | None = Non
     """
     path = Path(path).expanduser().resolve()
     fmt = format_for(path, fmt)
+    with read_records(path, fmt):  # a missing or unreadable file said so before any lock
+        pass
+    progress = _never_back(progress)
     with write_transaction(store.db):
         try:  # an export's layout first, its records decoded by whoever checks them
             with savepoint(store.db, "import_by_lines"):
                 report, size = _import_all(store, path, fmt, progress, workers, by_lines=True)
-        except NotLineShaped:  # another layout: read again, as a whole
+            layout_known = True
+        except NotLineShaped:
+            layout_known = False
+        if not layout_known:  # another layout: read again, as a whole
             report, size = _import_all(store, path, fmt, progress, workers, by_lines=False)
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the WAL gives its space back
     if progress is not None:
@@ -135,12 +142,12 @@ def _import_all(store: Store, path: Path, fmt: str, progress: Progress | None,
     report = ImportReport(source=str(path))
     problems: list[RecordProblem] = []
     seen = _Seen()
-    with read_records(path, fmt, by_lines=by_lines and fmt == "json") as records:
+    with read_records(path, fmt, by_lines=by_lines and fmt == "json") as records, \
+            contextlib.closing(prepared_records(
+                records, store.recommend, store.recommend_factory, store.recommend_version,
+                worker_count(records.size) if workers is None else workers)) as prepared:
         aside = set_aside(store) if large_against(store.db, records.size) else None
         bulk = BulkInserts(store, problems)
-        prepared = prepared_records(records, store.recommend, store.recommend_factory,
-                                    store.recommend_version,
-                                    worker_count(records.size) if workers is None else workers)
         try:
             for (position, obj, _), prep in prepared:
                 if prep.unreadable:
@@ -150,6 +157,7 @@ def _import_all(store: Store, path: Path, fmt: str, progress: Progress | None,
                 _tick(progress, report.total, records.done, records.size)
             bulk.flush()  # the last batch's codes checked too
         except ImportFailed as exc:  # a CSV row that cannot be read: the rest neither
+            bulk.check_codes()  # those read before it are still reported in full
             problems += exc.problems
         if problems:
             raise ImportFailed(str(path), sorted(problems, key=_problem_sort_key))
@@ -158,6 +166,21 @@ def _import_all(store: Store, path: Path, fmt: str, progress: Progress | None,
         if not keep_going(progress, records.size, records.size):
             raise Cancelled("The import was cancelled; nothing was written.")
         return report, records.size
+
+
+def _never_back(progress: Progress | None) -> Progress | None:
+    """`progress` told no less than it was told before (a file read again after a layout it
+    could not take line by line starts over, but its progress bar does not)."""
+    if progress is None:
+        return None
+    told = 0
+
+    def forward(done: int, total: int) -> bool:
+        nonlocal told
+        told = max(told, done)
+        return progress(told, total)
+
+    return forward
 
 
 @dataclass

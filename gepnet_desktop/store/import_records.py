@@ -45,7 +45,7 @@ class Prepared(NamedTuple):
     values: tuple[Any, ...] = ()
     node: str | None = None
     missing: str | None = None
-    recommend_failed: bool = False  # the walk raised: no recommendation stored (logged)
+    recommend_failed: str = ""  # the walk raised this (its type): no recommendation stored
     lines: Sequence[tuple[Any, ...]] = ()
     known: str = ""  # the record's fields as the import digest covers them (audit.known_json)
     unreadable: bool = False  # its line is not one JSON object: the file is read again whole
@@ -93,14 +93,14 @@ def record_case(position: str, obj: Any) -> Case:
 
 
 def _recommendation(case: Case, recommend: Recommend | None
-                    ) -> tuple[str | None, str | None, bool]:
+                    ) -> tuple[str | None, str | None, str]:
     if recommend is None:
-        return None, None, False
+        return None, None, ""
     try:
         node, missing = recommendation(case, recommend)
-    except Exception:  # stored as no recommendation; the import logs it
-        return None, None, True
-    return node, missing, False
+    except Exception as exc:  # stored as no recommendation; the import logs its type
+        return None, None, f"{type(exc).__module__}.{type(exc).__qualname__}"
+    return node, missing, ""
 
 
 def _take_decisions(obj: Any) -> tuple[Any, Any]:

@@ -15,7 +15,7 @@ import logging
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from ..logs import log_exception
@@ -34,15 +34,18 @@ _label: str | None = None
 
 
 def worker_count(file_bytes: int) -> int:
-    """How many worker processes prepare a file of this size (0: this process does)."""
-    if file_bytes < WORKERS_FROM_BYTES:
+    """How many worker processes prepare a file of this size (0: this process does): one a
+    processor this process may use, at most four, none with a single one."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        os.cpu_count() or 1
+    if file_bytes < WORKERS_FROM_BYTES or usable < 2:
         return 0
-    return max(1, min(4, os.cpu_count() or 1))
+    return min(4, usable)
 
 
 def prepared_records(records: Iterable[Record], recommend: Recommend | None,
                      factory: RecommendFactory | None, version: str | None,
-                     workers: int) -> Iterator[tuple[Record, Prepared]]:
+                     workers: int) -> Generator[tuple[Record, Prepared], None, None]:
     """Each record with what `prepare` found in it, in order; `workers` processes (0: none)
     make the recommendation with `factory` (needed when `recommend` is given), whose label
     must be `version`. At most a few chunks are read ahead: memory stays flat."""
@@ -79,17 +82,23 @@ class _Pool:
         _AHEAD chunks a worker behind the reading."""
         pending: deque[tuple[list[Record], _Result | None]] = deque()
         chunk: list[Record] = []
-        for record in records:
-            chunk.append(record)
-            if len(chunk) >= CHUNK:
-                pending.append((chunk, self._submit(chunk)))
-                chunk = []
-                while len(pending) > _AHEAD * self.workers:
-                    yield from self._take(*pending.popleft())
+        failed: Exception | None = None
+        try:
+            for record in records:
+                chunk.append(record)
+                if len(chunk) >= CHUNK:
+                    pending.append((chunk, self._submit(chunk)))
+                    chunk = []
+                    while len(pending) > _AHEAD * self.workers:
+                        yield from self._take(*pending.popleft())
+        except Exception as exc:  # the reading stopped: what was read comes first
+            failed = exc
         if chunk:
             pending.append((chunk, self._submit(chunk)))
         while pending:
             yield from self._take(*pending.popleft())
+        if failed is not None:
+            raise failed
 
     def _submit(self, chunk: list[Record]) -> _Result | None:
         if self.executor is None:

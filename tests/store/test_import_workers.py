@@ -55,8 +55,11 @@ def _records(n: int, seed: int, prefix: str) -> list[dict[str, Any]]:
     return [random_case_dict(rng, code=f"{prefix}-{i:05d}") for i in range(n)]
 
 
-def _write(path: Path, records: list[dict[str, Any]]) -> Path:
-    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+def _write(path: Path, records: list[dict[str, Any]], layout: str = "export") -> Path:
+    """The records as a JSON file: laid out as export writes it, or all on one line."""
+    text = _export_layout(records) if layout == "export" else json.dumps(records,
+                                                                         ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -72,7 +75,8 @@ def _base(tmp_path: Path) -> tuple[Path, list[dict[str, Any]]]:
     return db, json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
 
 
-def _mixed_file(tmp_path: Path, exported: list[dict[str, Any]]) -> Path:
+def _mixed_file(tmp_path: Path, exported: list[dict[str, Any]], layout: str = "export"
+                ) -> Path:
     """New cases (some with their own uuid, stamps, a deleted_at, board decisions) and stored
     ones at a higher, the same and a lower revision."""
     records = _records(700, 2, "NEW")
@@ -89,7 +93,7 @@ def _mixed_file(tmp_path: Path, exported: list[dict[str, Any]]) -> Path:
         extra.pop("deleted_at", None)
     records[100:100] = [newer, older]
     records[400:400] = [same, deleted_newer]
-    return _write(tmp_path / "mixed.json", records)
+    return _write(tmp_path / "mixed.json", records, layout)
 
 
 def _copy(db: Path, folder: Path) -> Path:
@@ -124,10 +128,11 @@ def _import_into(db: Path, source: Path, workers: int, factory: Any = first_lett
         store.close()
 
 
+@pytest.mark.parametrize("layout", ["export", "one line"])
 def test_workers_give_the_same_report_and_rows_as_the_importing_process(
-        tmp_path: Path) -> None:
+        tmp_path: Path, layout: str) -> None:
     db, exported = _base(tmp_path)
-    source = _mixed_file(tmp_path, exported)
+    source = _mixed_file(tmp_path, exported, layout)
     here, there = _copy(db, tmp_path / "here"), _copy(db, tmp_path / "there")
     report_here = _import_into(here, source, workers=0)
     report_there = _import_into(there, source, workers=2)
@@ -149,7 +154,9 @@ def test_workers_give_the_same_report_and_rows_as_the_importing_process(
         store.close()
 
 
-def test_workers_report_the_same_problems_and_nothing_is_written(tmp_path: Path) -> None:
+@pytest.mark.parametrize("layout", ["export", "one line"])
+def test_workers_report_the_same_problems_and_nothing_is_written(tmp_path: Path,
+                                                                 layout: str) -> None:
     db, _ = _base(tmp_path)
     records = _records(600, 3, "BAD")
     records[10]["ki67_percent"] = 150
@@ -159,7 +166,7 @@ def test_workers_report_the_same_problems_and_nothing_is_written(tmp_path: Path)
     records[50]["uuid"] = "NOT-A-UUID"
     records[60]["board_decisions"] = "follows"
     records[599]["ecog"] = 9
-    source = _write(tmp_path / "bad.json", records)
+    source = _write(tmp_path / "bad.json", records, layout)
     problems = []
     for workers, folder in ((0, "here"), (2, "there")):
         target = _copy(db, tmp_path / folder)
@@ -282,3 +289,34 @@ def test_a_broken_line_of_an_export_is_named_as_json_reads_it(tmp_path: Path,
         assert store.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_csv_row_that_cannot_be_read_still_reports_the_rows_before_it(
+        tmp_path: Path, workers: int) -> None:
+    db, _ = _base(tmp_path)
+    target = _copy(db, tmp_path / "here")
+    store = _store(target)
+    try:
+        export_cases(store, tmp_path / "all.csv")
+    finally:
+        store.close()
+    header, *rows = (tmp_path / "all.csv").read_text(encoding="utf-8-sig").splitlines()
+    columns = header.split(",")
+    fresh = [row.split(",") for row in rows]
+    for cells in fresh:  # the same cases as new ones: no uuid, no revision
+        cells[columns.index("uuid")] = cells[columns.index("revision")] = ""
+    for i, cells in enumerate(fresh):
+        cells[columns.index("case_code")] = "OLD-00005" if i == 700 % len(fresh) else f"CSV-{i}"
+    lines = [header, *(",".join(cells) for cells in fresh), 'CSV-X,"never closed']
+    source = tmp_path / "broken.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = _store(target)
+    try:
+        with pytest.raises(ImportFailed) as failed:
+            import_cases(store, source, workers=workers)
+    finally:
+        store.close()
+    text = str(failed.value)
+    assert "OLD-00005 is already used" in text  # a row buffered when the reading stopped
+    assert f"row {len(lines)}" in text and "not well-formed CSV" in text

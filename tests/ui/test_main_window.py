@@ -831,6 +831,27 @@ def test_a_bad_import_names_the_record_and_writes_nothing(qtbot, open_window, tm
     assert window.store.count(CaseQuery()) == 0
 
 
+def test_a_large_import_from_the_window_shares_its_work_with_worker_processes(
+        qtbot, open_window, tmp_path, caplog):
+    from gepnet_desktop.case.sample import random_case_dict
+    from gepnet_desktop.store.import_workers import WORKERS_FROM_BYTES
+
+    rng = random.Random(3)
+    source = tmp_path / "registry.json"  # laid out as export writes it
+    source.write_text("[\n" + ",\n".join(json.dumps(random_case_dict(rng, code=f"W-{i:05d}"))
+                                          for i in range(6500)) + "\n]\n", encoding="utf-8")
+    assert source.stat().st_size >= WORKERS_FROM_BYTES
+    window = open_window()
+    with caplog.at_level(logging.INFO, logger="gepnet_desktop.store.import_workers"), \
+            qtbot.waitSignal(window.taskFinished, timeout=120000) as done:
+        window.import_from(source)
+    assert done.args == ["ui.task.import", "succeeded"]
+    assert "6500 added" in window.prompts.calls[-1][2]
+    assert "import: 6500 records prepared by" in caplog.text
+    assert "prepared by 0 worker" not in caplog.text
+    qtbot.waitUntil(lambda: window.list_model.total() == 6500, timeout=10000)
+
+
 def test_open_another_database(qtbot, open_window, tmp_path):
     stored({"case_code": "HERE-1"})
     window = open_window()
