@@ -44,6 +44,11 @@ def another_pathway_factory() -> tuple[Any, str]:
     return (lambda case: "node_wrong"), "other@2"
 
 
+def broken_factory() -> tuple[Any, str]:
+    """A worker that cannot start (its pathway file gone, say)."""
+    raise RuntimeError("the pathway cannot be loaded")
+
+
 def _store(path: Path, factory: Any = first_letter_factory) -> Store:
     store = open_store(path)
     store.recommend_factory = factory
@@ -320,3 +325,16 @@ def test_a_csv_row_that_cannot_be_read_still_reports_the_rows_before_it(
     text = str(failed.value)
     assert "OLD-00005 is already used" in text  # a row buffered when the reading stopped
     assert f"row {len(lines)}" in text and "not well-formed CSV" in text
+
+
+def test_workers_that_cannot_start_leave_the_work_to_the_importing_process(
+        tmp_path: Path, caplog) -> None:
+    db, exported = _base(tmp_path)
+    source = _mixed_file(tmp_path, exported)
+    here, there = _copy(db, tmp_path / "here"), _copy(db, tmp_path / "there")
+    report_here = _import_into(here, source, workers=0)
+    with caplog.at_level(logging.INFO, logger="gepnet_desktop.store.import_workers"):
+        report_there = _import_into(there, source, workers=2, factory=broken_factory)
+    assert "a worker process failed; preparing here" in caplog.text
+    assert "import: 0 records prepared by 2 worker processes" in caplog.text
+    assert report_there == report_here and _stored(there) == _stored(here)
