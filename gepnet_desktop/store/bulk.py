@@ -15,15 +15,12 @@ from . import audit
 from .cases import Store, code_used_message, now
 from .errors import RecordProblem
 from .import_records import Prepared
-from .rows import CASE_ROW_COLUMNS, LINE_SELECT
+from .rows import CASE_ROW_COLUMNS, INSERT_CASE, INSERT_LINE
 
 BATCH = 1000
 BYTES_A_RECORD = 400  # about the least an exported case takes in a file (for an estimate)
 _TABLES = ("cases", "lines")
 TEXT_TRIGGER = "case_text_insert"  # a new case's code and notes into case_text (the search)
-_INSERT_CASE = (f"INSERT INTO cases ({', '.join(CASE_ROW_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(CASE_ROW_COLUMNS))})")
-_LINE_COLUMNS = LINE_SELECT.split(", ", 1)[1]
 log = logging.getLogger(__name__)
 
 
@@ -87,6 +84,7 @@ class BulkInserts:
         self._lines: list[Sequence[tuple[Any, ...]]] = []
         self._digests: list[bytes] = []
         self._positions: list[str] = []
+        self.left_out: set[str] = set()  # the positions of the cases left out for their code
         self._first = self._seq = 0
         self._at = ""
         self._label: int | None = None
@@ -105,7 +103,7 @@ class BulkInserts:
         if prep.recommend_failed:
             log.error("recommendation could not be computed for case %s (in an import): %s",
                       uuid, prep.recommend_failed)
-        label = self._label if self.store.recommend and not prep.recommend_failed else None
+        label = None if prep.recommend_failed else self._label
         self._cases.append([uuid, self._seq, prep.revision, created, updated, prep.deleted_at,
                             *prep.values, prep.node, prep.missing, label])
         self._lines.append(prep.lines)
@@ -123,11 +121,8 @@ class BulkInserts:
         self._drop_codes_in_use()
         conn = self.store.db.conn
         if self._cases:
-            conn.executemany(_INSERT_CASE, self._cases)
-            lines = [row for rows in self._lines for row in rows]
-            if lines:
-                conn.executemany(f"INSERT INTO lines (case_uuid, position, {_LINE_COLUMNS}) "
-                                 f"VALUES ({', '.join('?' * len(lines[0]))})", lines)
+            conn.executemany(INSERT_CASE, self._cases)
+            conn.executemany(INSERT_LINE, [row for rows in self._lines for row in rows])
             rows = audit.AuditBatch(self.store.db)
             rows.add({"at": self._at, "os_user": self.store.user,
                       "clinician": self.store.clinician, "case_uuid": None,
@@ -154,6 +149,7 @@ class BulkInserts:
         keep = [i for i, code in enumerate(codes) if code not in used]
         for i, code in enumerate(codes):
             if code in used:
+                self.left_out.add(self._positions[i])
                 self.problems.append(RecordProblem(self._positions[i], code, "case_code",
                                                    code_used_message(code, bool(used[code]))))
         self._cases = [self._cases[i] for i in keep]

@@ -49,9 +49,10 @@ from .migrations import (
 from .progress import Progress, keep_going
 from .recommend import Recommend, RecommendFactory, recommendation
 from .rows import (
-    CASE_ROW_COLUMNS,
     CASE_SELECT,
     FIELD_COLUMNS,
+    INSERT_CASE,
+    INSERT_LINE,
     LINE_SELECT,
     case_values,
     content,
@@ -71,7 +72,6 @@ from .search import (
 )
 
 log = logging.getLogger(__name__)
-
 
 
 def _stale_parts(label: int) -> tuple[tuple[str, tuple[int, ...]], ...]:
@@ -494,19 +494,10 @@ class Store:
     def _insert(self, case: Case, *, uuid: str, revision: int, created_at: str,
                 updated_at: str, deleted_at: str | None = None) -> None:
         seq = self._last_seq() + 1
-        cols, vals = self._case_row(case, uuid=uuid, seq=seq, revision=revision,
-                                    created_at=created_at, updated_at=updated_at,
-                                    deleted_at=deleted_at)
-        self.db.execute(f"INSERT INTO cases ({', '.join(cols)}) "
-                        f"VALUES ({', '.join('?' * len(cols))})", vals)
+        node, missing, version = self._derive(case, uuid=uuid)  # the row of CASE_ROW_COLUMNS
+        self.db.execute(INSERT_CASE, [uuid, seq, revision, created_at, updated_at, deleted_at,
+                                      *case_values(case).values(), node, missing, version])
         self._write_lines(uuid, case, replace=False)
-
-    def _case_row(self, case: Case, *, uuid: str, seq: int, revision: int, created_at: str,
-                  updated_at: str, deleted_at: str | None) -> tuple[Sequence[str], list[object]]:
-        """The columns and values of a new case's row (its recommendation derived here)."""
-        node, missing, version = self._derive(case, uuid=uuid)
-        return CASE_ROW_COLUMNS, [uuid, seq, revision, created_at, updated_at, deleted_at,
-                                  *case_values(case).values(), node, missing, version]
 
     def _replace(self, case: Case, *, uuid: str, revision: int, updated_at: str,
                  lines_changed: bool = True, created_at: str | None = None) -> None:
@@ -526,9 +517,7 @@ class Store:
             self.db.execute("DELETE FROM lines WHERE case_uuid = ?", (uuid,))
         rows = line_rows(uuid, case.lines)
         if rows:
-            self.db.conn.executemany(
-                f"INSERT INTO lines (case_uuid, position, {LINE_SELECT.split(', ', 1)[1]}) "
-                f"VALUES ({', '.join('?' * len(rows[0]))})", rows)
+            self.db.conn.executemany(INSERT_LINE, rows)
 
     def _load_for_write(self, uuid: str, code: str | None) -> tuple[Case, str | None]:
         row = self.db.execute(f"SELECT {CASE_SELECT} FROM cases WHERE uuid = ?",

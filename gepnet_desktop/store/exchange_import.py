@@ -211,13 +211,13 @@ def _one_record(store: Store, bulk: BulkInserts, position: str, obj: Any, prep: 
             case_uuid = _apply_known(store, position, record_case(position, obj),
                                      prep.deleted_at, report)
         else:
-            if decisions:  # checked now: they are written with the case, at once
-                store._check_code_free(prep.code, None)  # in-file repeats: _unique_in_file
             bulk.add(position, prep)
             report.added += 1
             case_uuid = prep.new_uuid
         if decisions:
             bulk.flush()
+            if position in bulk.left_out:  # its code is taken (noted): no case to decide on
+                return
             _apply_decisions(store, position, prep.code, case_uuid, decisions, report,
                              problems)
     except DuplicateCodeError as exc:

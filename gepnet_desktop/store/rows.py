@@ -23,6 +23,11 @@ _NUMBER_KEYS = tuple(key for key, kind in _KINDS.items() if kind == "number")
 CASE_ROW_COLUMNS: tuple[str, ...] = (
     "uuid", "seq", "revision", "created_at", "updated_at", "deleted_at", *FIELD_COLUMNS,
     "who_grade", "recommendation_node", "recommendation_missing", "recommend_label")
+INSERT_CASE = (f"INSERT INTO cases ({', '.join(CASE_ROW_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * len(CASE_ROW_COLUMNS))})")
+# A line row as line_rows gives it: case_uuid, position, then the line's fields.
+INSERT_LINE = (f"INSERT INTO lines (case_uuid, position, {', '.join(LINE_COLUMNS)}) "
+               f"VALUES ({', '.join('?' * (len(LINE_COLUMNS) + 2))})")
 
 
 def select_list(columns: Sequence[str], present: Collection[str]) -> str:

@@ -338,3 +338,21 @@ def test_workers_that_cannot_start_leave_the_work_to_the_importing_process(
     assert "a worker process failed; preparing here" in caplog.text
     assert "import: 0 records prepared by 2 worker processes" in caplog.text
     assert report_there == report_here and _stored(there) == _stored(here)
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_case_with_board_decisions_and_a_code_in_use_is_refused_whole(
+        tmp_path: Path, workers: int) -> None:
+    db, _ = _base(tmp_path)
+    records = _records(300, 8, "DEC")
+    records[150] |= {"case_code": "OLD-00009",
+                     "board_decisions": [BoardDecision("2025-03-02", "lanreotide", SNAP).to_dict()]}
+    target = _copy(db, tmp_path / "here")
+    with pytest.raises(ImportFailed) as failed:
+        _import_into(target, _write(tmp_path / "dec.json", records), workers=workers)
+    assert [str(p) for p in failed.value.problems] == [
+        "record 151 (OLD-00009): case_code: OLD-00009 is already used by another case; "
+        "choose another code."]
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT count(*) FROM board_decisions").fetchone()[0] == 0
+    conn.close()
